@@ -1,0 +1,111 @@
+/**
+ * Typed readers over an environment. Each reader returns the default for an unset or empty
+ * variable; an invalid value produces exactly one warning naming the variable, the value and what
+ * is used instead.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+export type Warn = (message: string) => void;
+
+export class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly warn: Warn,
+  ) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+
+  /** The first of `names` that is set, so specific variables can override general ones. */
+  firstSet(...names: string[]): string | undefined {
+    for (const name of names) if (this.raw(name) !== undefined) return name;
+    return undefined;
+  }
+
+  reject(name: string, value: string, expected: string, fallback: unknown): void {
+    this.warn(`${name}=${JSON.stringify(value)} is not valid (${expected}); using ${JSON.stringify(fallback)}`);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    this.reject(name, value, 'expected true or false', fallback);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase() as T;
+    if (allowed.includes(lower)) return lower;
+    this.reject(name, value, `expected one of ${allowed.join(', ')}`, fallback);
+    return fallback;
+  }
+
+  /** A whole number within [min, max]. */
+  integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = /^[+]?\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+    this.reject(name, value, `expected a whole number from ${min} to ${max}`, fallback);
+    return fallback;
+  }
+
+  /** A number within [min, max], fractions allowed. */
+  number(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (Number.isFinite(parsed) && parsed >= min && parsed <= max) return parsed;
+    this.reject(name, value, `expected a number from ${min} to ${max}`, fallback);
+    return fallback;
+  }
+
+  /** A comma-separated list, trimmed, empty entries dropped. */
+  list(name: string): string[] | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    return value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  }
+
+  /**
+   * `key=value` pairs separated by commas, as OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS
+   * write them; keys and values are percent-decoded. A malformed pair is skipped with a warning,
+   * the rest are kept.
+   */
+  keyValues(name: string): Record<string, string> {
+    const result: Record<string, string> = {};
+    const value = this.raw(name);
+    if (value === undefined) return result;
+    for (const pair of value.split(',')) {
+      if (pair.trim() === '') continue;
+      const eq = pair.indexOf('=');
+      const key = eq > 0 ? safeDecode(pair.slice(0, eq).trim()) : undefined;
+      const val = eq > 0 ? safeDecode(pair.slice(eq + 1).trim()) : undefined;
+      if (!key || val === undefined) {
+        this.warn(`${name}: ignoring ${JSON.stringify(pair)} (expected key=value)`);
+        continue;
+      }
+      result[key] = val;
+    }
+    return result;
+  }
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

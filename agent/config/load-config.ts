@@ -1,0 +1,190 @@
+/**
+ * Reads the environment once into one frozen Config. Standard OTEL_* variables come first;
+ * HOPTRACE_* names exist only where OpenTelemetry defines none.
+ */
+import { LOG_LEVELS, type LogLevel } from '../log';
+import type { AppPackage } from './app-package';
+import { EnvReader, type Env, type Warn } from './env-reader';
+import type {
+  Config,
+  ExporterName,
+  InstrumentationName,
+  OtlpConfig,
+  PropagatorName,
+  SamplerName,
+} from './types';
+
+export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http'];
+const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none'];
+const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi'];
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+/** W3C for OpenTelemetry peers, Jaeger's header so services on Jaeger clients join our traces. */
+export const DEFAULT_INJECT_PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger'];
+const DEFAULT_OTLP_BASE = 'http://localhost:4318';
+const UNKNOWN_SERVICE = 'unknown_service:node';
+
+export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
+  const read = new EnvReader(env, warn);
+  const logLevel = readLogLevel(read);
+  const resourceAttributes = read.keyValues('OTEL_RESOURCE_ATTRIBUTES');
+  const serviceName =
+    read.raw('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? app.name ?? UNKNOWN_SERVICE;
+  const propagators = readPropagators(read);
+  const config: Config = {
+    disabled: read.boolean('OTEL_SDK_DISABLED', false),
+    logLevel,
+    service: {
+      name: serviceName,
+      version: resourceAttributes['service.version'] ?? app.version,
+      resourceAttributes,
+    },
+    exporter: readExporter(read),
+    otlp: readOtlp(read),
+    injectPropagators: propagators ?? DEFAULT_INJECT_PROPAGATORS,
+    propagationDisabled: propagators?.length === 0,
+    sampler: readSampler(read),
+    batch: readBatch(read, warn),
+    instrumentations: readInstrumentations(read),
+    http: { ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [] },
+  };
+  return deepFreeze(config);
+}
+
+function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
+  const maxQueueSize = read.integer('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1);
+  let maxExportBatchSize = read.integer('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1);
+  if (maxExportBatchSize > maxQueueSize) {
+    warn(
+      `OTEL_BSP_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} exceeds OTEL_BSP_MAX_QUEUE_SIZE=${maxQueueSize}; using ${maxQueueSize}`,
+    );
+    maxExportBatchSize = maxQueueSize;
+  }
+  return {
+    scheduleDelayMs: read.integer('OTEL_BSP_SCHEDULE_DELAY', 5000, 0),
+    exportTimeoutMs: read.integer('OTEL_BSP_EXPORT_TIMEOUT', 30000, 1),
+    maxQueueSize,
+    maxExportBatchSize,
+  };
+}
+
+function readLogLevel(read: EnvReader): LogLevel {
+  // OTEL_LOG_LEVEL also accepts `all`, which means the most detail.
+  const name = read.firstSet('HOPTRACE_LOG_LEVEL', 'OTEL_LOG_LEVEL') ?? 'OTEL_LOG_LEVEL';
+  if (read.raw(name)?.toLowerCase() === 'all') return 'verbose';
+  return read.oneOf<LogLevel>(name, LOG_LEVELS, 'warn');
+}
+
+function readExporter(read: EnvReader): ExporterName {
+  const names = read.list('OTEL_TRACES_EXPORTER');
+  if (!names || names.length === 0) return 'otlp';
+  const [first, ...rest] = names.map((name) => name.toLowerCase());
+  if (rest.length > 0) {
+    read.reject('OTEL_TRACES_EXPORTER', names.join(','), 'hoptrace sends to one exporter', first);
+  }
+  if ((EXPORTERS as readonly string[]).includes(first)) return first as ExporterName;
+  read.reject('OTEL_TRACES_EXPORTER', first, `expected one of ${EXPORTERS.join(', ')}`, 'otlp');
+  return 'otlp';
+}
+
+function readOtlp(read: EnvReader): OtlpConfig {
+  const protocolVar = read.firstSet('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  let protocol: OtlpConfig['protocol'] = 'http/protobuf';
+  if (protocolVar) {
+    const value = read.raw(protocolVar)!;
+    if (value === 'http/protobuf' || value === 'http/json') protocol = value;
+    else read.reject(protocolVar, value, 'hoptrace speaks http/protobuf or http/json', protocol);
+  }
+  const timeoutVar = read.firstSet('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT');
+  return {
+    endpoint: readOtlpEndpoint(read),
+    protocol,
+    headers: {
+      ...read.keyValues('OTEL_EXPORTER_OTLP_HEADERS'),
+      ...read.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+    },
+    timeoutMs: timeoutVar ? read.integer(timeoutVar, 10000, 1) : 10000,
+  };
+}
+
+/** The signal-specific variable is used as given; the general one gets `/v1/traces` appended (OTLP spec). */
+function readOtlpEndpoint(read: EnvReader): string {
+  const specific = read.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (specific !== undefined) {
+    if (isHttpUrl(specific)) return specific;
+    read.reject('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', specific, 'expected an http:// or https:// URL', undefined);
+  }
+  const base = read.raw('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (base !== undefined) {
+    if (isHttpUrl(base)) return base.replace(/\/+$/, '') + '/v1/traces';
+    read.reject('OTEL_EXPORTER_OTLP_ENDPOINT', base, 'expected an http:// or https:// URL', DEFAULT_OTLP_BASE);
+  }
+  return DEFAULT_OTLP_BASE + '/v1/traces';
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** undefined: not set (defaults apply); []: `none`. */
+function readPropagators(read: EnvReader): PropagatorName[] | undefined {
+  const names = read.list('OTEL_PROPAGATORS');
+  if (!names) return undefined;
+  const chosen: PropagatorName[] = [];
+  for (const raw of names) {
+    const name = raw.toLowerCase();
+    if (name === 'none') return [];
+    if ((PROPAGATORS as readonly string[]).includes(name)) {
+      if (!chosen.includes(name as PropagatorName)) chosen.push(name as PropagatorName);
+    } else {
+      read.reject('OTEL_PROPAGATORS', raw, `expected any of ${PROPAGATORS.join(', ')}, none`, 'it is skipped');
+    }
+  }
+  return chosen.length > 0 ? chosen : [...DEFAULT_INJECT_PROPAGATORS];
+}
+
+function readSampler(read: EnvReader): Config['sampler'] {
+  const name = read.oneOf<SamplerName>('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  const usesRatio = name === 'traceidratio' || name === 'parentbased_traceidratio';
+  const ratio = usesRatio ? read.number('OTEL_TRACES_SAMPLER_ARG', 1, 0, 1) : 1;
+  return { name, ratio };
+}
+
+function readInstrumentations(read: EnvReader): Set<InstrumentationName> {
+  const enabledList = checkNames(read, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const disabledList = checkNames(read, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [];
+  const enabled = new Set<InstrumentationName>(enabledList ?? ALL_INSTRUMENTATIONS);
+  for (const name of disabledList) enabled.delete(name);
+  return enabled;
+}
+
+function checkNames(read: EnvReader, variable: string): InstrumentationName[] | undefined {
+  const names = read.list(variable);
+  if (!names) return undefined;
+  const known: InstrumentationName[] = [];
+  for (const name of names) {
+    const lower = name.toLowerCase() as InstrumentationName;
+    if (ALL_INSTRUMENTATIONS.includes(lower)) known.push(lower);
+    else read.reject(variable, name, `hoptrace instruments ${ALL_INSTRUMENTATIONS.join(', ')}`, 'it is skipped');
+  }
+  return known;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    if (!(value instanceof Set)) for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import type { LogLevel } from '../log';
+
+export type ExporterName = 'otlp' | 'console' | 'none';
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/** Names as the OTEL_PROPAGATORS specification spells them. */
+export type PropagatorName = 'tracecontext' | 'baggage' | 'jaeger' | 'b3' | 'b3multi';
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+/** Every instrumentation hoptrace ships, by the name users write in the OTEL_NODE_*_INSTRUMENTATIONS lists. */
+export type InstrumentationName = 'http';
+
+export interface OtlpConfig {
+  /** The full URL spans are posted to, `/v1/traces` included. */
+  readonly endpoint: string;
+  readonly protocol: OtlpProtocol;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export interface BatchConfig {
+  readonly scheduleDelayMs: number;
+  readonly exportTimeoutMs: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+}
+
+export interface HttpConfig {
+  /** Incoming request paths that get no span: exact paths, or prefixes written with a trailing `*`. */
+  readonly ignoreIncomingPaths: readonly string[];
+}
+
+/**
+ * One service as the tracing backend will show it. A process hosts one today; the shape lets a
+ * later configuration file map Kafka topics, client ids or ports to several.
+ */
+export interface ServiceConfig {
+  readonly name: string;
+  readonly version?: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+}
+
+export interface Config {
+  readonly disabled: boolean;
+  readonly logLevel: LogLevel;
+  readonly service: ServiceConfig;
+  readonly exporter: ExporterName;
+  readonly otlp: OtlpConfig;
+  /** What we write into outgoing requests and messages; every known format is always read. */
+  readonly injectPropagators: readonly PropagatorName[];
+  /** `OTEL_PROPAGATORS=none`: neither read nor write trace context. */
+  readonly propagationDisabled: boolean;
+  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  readonly batch: BatchConfig;
+  readonly instrumentations: ReadonlySet<InstrumentationName>;
+  readonly http: HttpConfig;
+}

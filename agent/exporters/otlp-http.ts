@@ -1,0 +1,113 @@
+/**
+ * OTLP over HTTP (protobuf or JSON), the default way spans reach Jaeger or a collector.
+ *
+ * The transport is ours, on Node's http module as it was before any patch, so the agent's own
+ * requests can never show up as spans, and so that the same payload can be delivered
+ * synchronously at exit (see post-sync.ts). Encoding is the OpenTelemetry transformer's, loaded
+ * on the first export rather than at start.
+ */
+import { spawnSync } from 'node:child_process';
+import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { join } from 'node:path';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import type { OtlpConfig } from '../config/types';
+import type { HoptraceExporter } from './types';
+
+type Serialize = (spans: ReadableSpan[]) => Uint8Array | undefined;
+
+function loadSerializer(protocol: OtlpConfig['protocol']): Serialize {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const transformer = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+  const serializer = protocol === 'http/json' ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer;
+  return (spans) => serializer.serializeRequest(spans);
+}
+
+export class OtlpHttpExporter implements HoptraceExporter {
+  readonly destination: string;
+  private serialize: Serialize | undefined;
+  private readonly url: URL;
+  private readonly headers: Record<string, string>;
+  private readonly agent: HttpAgent;
+  private readonly send: typeof httpRequest;
+
+  constructor(private readonly config: OtlpConfig) {
+    this.url = new URL(config.endpoint);
+    this.destination = `${this.url.origin}${this.url.pathname}`;
+    this.headers = {
+      ...config.headers,
+      'content-type': config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+    };
+    const secure = this.url.protocol === 'https:';
+    // keepAlive: one connection carries every batch; Node unrefs idle sockets, so it holds no app open.
+    this.agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
+    this.send = secure ? httpsRequest : httpRequest;
+  }
+
+  private encode(spans: ReadableSpan[]): Uint8Array | undefined {
+    this.serialize ??= loadSerializer(this.config.protocol);
+    return this.serialize(spans);
+  }
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    let body: Uint8Array | undefined;
+    try {
+      body = this.encode(spans);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+      return;
+    }
+    if (!body) {
+      done({ code: ExportResultCode.FAILED, error: new Error('spans could not be encoded') });
+      return;
+    }
+    let answered = false;
+    const answer = (error?: Error) => {
+      if (answered) return;
+      answered = true;
+      done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
+    };
+    const req = this.send(this.url, {
+      method: 'POST',
+      agent: this.agent,
+      headers: { ...this.headers, 'content-length': body.length },
+      timeout: this.config.timeoutMs,
+    });
+    req.on('response', (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      res.on('end', () => answer(status >= 200 && status < 300 ? undefined : new Error(`HTTP ${status}`)));
+      res.on('error', (error) => answer(error));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${this.config.timeoutMs} ms`)));
+    req.on('error', (error) => answer(error));
+    req.end(body);
+  }
+
+  exportSync(spans: ReadableSpan[], timeoutMs: number): boolean {
+    const body = this.encode(spans);
+    if (!body) return false;
+    const result = spawnSync(process.execPath, [join(__dirname, 'post-sync.js')], {
+      input: Buffer.from(body.buffer, body.byteOffset, body.length),
+      timeout: timeoutMs,
+      // The helper must not load hoptrace itself through an inherited NODE_OPTIONS.
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        HOPTRACE_POST_URL: this.url.href,
+        HOPTRACE_POST_HEADERS: JSON.stringify(this.headers),
+        HOPTRACE_POST_TIMEOUT_MS: String(timeoutMs),
+      },
+      stdio: ['pipe', 'ignore', 'ignore'],
+      windowsHide: true,
+    });
+    return result.status === 0;
+  }
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {
+    this.agent.destroy();
+  }
+}

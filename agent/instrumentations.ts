@@ -1,0 +1,26 @@
+/**
+ * The instrumentations hoptrace ships, by name. Each is constructed with what it needs from the
+ * agent (tracers, its slice of the configuration) and loaded only when enabled.
+ */
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { Config, InstrumentationName } from './config/types';
+import type { TracerResolver } from './tracing/tracers';
+
+type Factory = (tracers: TracerResolver, config: Config) => Instrumentation;
+
+const factories: Record<InstrumentationName, Factory> = {
+  http: (tracers, config) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { HttpInstrumentation } = require('../instrumentations/http') as typeof import('../instrumentations/http');
+    return new HttpInstrumentation(tracers, config.http);
+  },
+};
+
+/** Third-party modules hoptrace patches; loaded before the agent, they stay untraced. */
+export const PATCHED_PACKAGES: Record<InstrumentationName, readonly string[]> = {
+  http: [],
+};
+
+export function createInstrumentations(tracers: TracerResolver, config: Config): Instrumentation[] {
+  return [...config.instrumentations].map((name) => factories[name](tracers, config));
+}

@@ -1,0 +1,100 @@
+/**
+ * The agent's one diagnostic voice. It writes to stderr (never stdout, which belongs to the app)
+ * with a `hoptrace:` prefix, prints nothing below `warn` unless asked, and rate-limits repeated
+ * messages so a failing exporter or a broken patch cannot flood the app's logs.
+ */
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose';
+export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose'];
+
+const severity: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5 };
+const REPEAT_WINDOW_MS = 60_000;
+
+let threshold = severity.warn;
+const lastWritten = new Map<string, { at: number; suppressed: number }>();
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = severity[level];
+}
+
+export function isLogEnabled(level: LogLevel): boolean {
+  return severity[level] <= threshold;
+}
+
+function write(level: LogLevel, message: string): void {
+  if (!isLogEnabled(level)) return;
+  try {
+    process.stderr.write(`hoptrace: ${level === 'warn' || level === 'error' ? level + ': ' : ''}${message}\n`);
+  } catch {
+    // stderr closed: nowhere left to report to.
+  }
+}
+
+export const log = {
+  error: (message: string) => write('error', message),
+  warn: (message: string) => write('warn', message),
+  info: (message: string) => write('info', message),
+  debug: (message: string) => write('debug', message),
+  verbose: (message: string) => write('verbose', message),
+};
+
+/**
+ * Writes `message` at most once a minute for the same `key`; the next one that gets through says
+ * how many were held back.
+ */
+export function logRateLimited(level: LogLevel, key: string, message: string): void {
+  if (!isLogEnabled(level)) return;
+  const now = Date.now();
+  const seen = lastWritten.get(key);
+  if (seen && now - seen.at < REPEAT_WINDOW_MS) {
+    seen.suppressed++;
+    return;
+  }
+  const held = seen?.suppressed ? ` (${seen.suppressed} similar messages held back)` : '';
+  lastWritten.set(key, { at: now, suppressed: 0 });
+  write(level, message + held);
+}
+
+/** Reports a failure inside agent code; the caller then carries on with the app's own behaviour. */
+export function reportAgentError(where: string, error: unknown): void {
+  const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+  logRateLimited('warn', `agent-error:${where}`, `internal error in ${where}, tracing skipped there: ${detail}`);
+}
+
+const diagLevels: Record<LogLevel, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+};
+
+/** Routes the OpenTelemetry SDK's own diagnostics through this logger, with the same level. */
+export function routeOpenTelemetryDiagnostics(level: LogLevel): void {
+  const forward = (target: LogLevel) => (message: string, ...args: unknown[]) =>
+    logRateLimited(target, `otel:${message}`, `[otel] ${[message, ...args.map(formatArg)].join(' ')}`);
+  diag.setLogger(
+    {
+      error: forward('error'),
+      warn: forward('warn'),
+      info: forward('info'),
+      debug: forward('debug'),
+      verbose: forward('verbose'),
+    },
+    { logLevel: diagLevels[level], suppressOverrideMessage: true },
+  );
+}
+
+function formatArg(arg: unknown): string {
+  if (arg instanceof Error) return arg.message;
+  if (typeof arg === 'object') {
+    try {
+      return JSON.stringify(arg);
+    } catch {
+      return String(arg);
+    }
+  }
+  return String(arg);
+}

@@ -1,0 +1,79 @@
+/**
+ * Getters and setters for the header maps trace context travels in: Node's incoming HTTP headers
+ * and Kafka message headers. They read every shape real peers send, so that a trace survives
+ * whichever client wrote it.
+ */
+import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+
+/**
+ * Longer values are ignored (a fresh trace starts). 8 KiB is the largest `baggage` header W3C
+ * asks implementations to accept; trace ids and span ids are far shorter.
+ */
+export const MAX_HEADER_VALUE_LENGTH = 8192;
+
+/** A header value as HTTP servers and Kafka clients hand it over. */
+export type HeaderValue = string | number | Buffer | Uint8Array | null | undefined | readonly HeaderValue[];
+export type HeaderCarrier = Readonly<Record<string, HeaderValue>>;
+
+/**
+ * Jaeger clients that had been handed an already-used header sometimes sent the span context
+ * under this older name; it is read only when `uber-trace-id` is absent.
+ */
+const LEGACY_JAEGER_HEADER = 'second_span_uber-trace-id';
+
+/** Turns one header value into text: the last of repeated values wins, as Java clients read them. */
+export function headerValueToString(value: HeaderValue): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.length <= MAX_HEADER_VALUE_LENGTH ? value : undefined;
+  if (typeof value === 'number') return String(value);
+  if (value instanceof Uint8Array) {
+    return value.length <= MAX_HEADER_VALUE_LENGTH ? Buffer.from(value.buffer, value.byteOffset, value.length).toString('utf8') : undefined;
+  }
+  if (Array.isArray(value)) {
+    return value.length > 0 ? headerValueToString(value[value.length - 1]) : undefined;
+  }
+  return undefined;
+}
+
+function findKeyIgnoringCase(carrier: HeaderCarrier, lowerKey: string): string | undefined {
+  for (const key in carrier) {
+    if (key.length === lowerKey.length && key.toLowerCase() === lowerKey) return key;
+  }
+  return undefined;
+}
+
+function createHeaderGetter(keysAreLowercase: boolean): TextMapGetter<HeaderCarrier> {
+  function lookup(carrier: HeaderCarrier, lowerKey: string): HeaderValue {
+    const direct = carrier[lowerKey];
+    if (direct !== undefined || keysAreLowercase) return direct;
+    const key = findKeyIgnoringCase(carrier, lowerKey);
+    return key === undefined ? undefined : carrier[key];
+  }
+  return {
+    keys(carrier) {
+      if (!carrier || typeof carrier !== 'object') return [];
+      const keys = Object.keys(carrier);
+      return keysAreLowercase ? keys : keys.map((key) => key.toLowerCase());
+    },
+    get(carrier, key) {
+      if (!carrier || typeof carrier !== 'object') return undefined;
+      const lowerKey = key.toLowerCase();
+      let value = lookup(carrier, lowerKey);
+      if (value === undefined && lowerKey === 'uber-trace-id') value = lookup(carrier, LEGACY_JAEGER_HEADER);
+      return headerValueToString(value);
+    },
+  };
+}
+
+/** For Node's IncomingMessage.headers, whose keys Node has already lower-cased. */
+export const incomingHttpHeaderGetter = createHeaderGetter(true);
+
+/** For header maps written by other programs (Kafka message headers): keys in any case. */
+export const anyCaseHeaderGetter = createHeaderGetter(false);
+
+/** Writes into a plain object the caller has already copied. */
+export const recordSetter: TextMapSetter<Record<string, unknown>> = {
+  set(carrier, key, value) {
+    carrier[key] = value;
+  },
+};

@@ -1,0 +1,94 @@
+/**
+ * Jaeger's `uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}` and `uberctx-*` baggage.
+ * Written here rather than taken from @opentelemetry/propagator-jaeger because real peers send
+ * shapes that one accepts unchecked: ids that are not hex, or longer than they may be.
+ * Spec: https://www.jaegertracing.io/docs/1.76/client-libraries/#tracespan-identity
+ */
+import {
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  TraceFlags,
+  isSpanContextValid,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+
+const TRACE_HEADER = 'uber-trace-id';
+const BAGGAGE_PREFIX = 'uberctx-';
+const TRACE_ID = /^[0-9a-f]{1,32}$/;
+const SPAN_ID = /^[0-9a-f]{1,16}$/;
+const FLAGS = /^[0-9a-f]{1,2}$/;
+
+export function parseUberTraceId(header: string): { traceId: string; spanId: string; sampled: boolean } | undefined {
+  let decoded = header;
+  // Some HTTP stacks URL-encode the colons (`%3A`).
+  if (header.includes('%')) {
+    try {
+      decoded = decodeURIComponent(header);
+    } catch {
+      return undefined;
+    }
+  }
+  const parts = decoded.trim().toLowerCase().split(':');
+  if (parts.length !== 4) return undefined;
+  const [traceId, spanId, , flags] = parts;
+  if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId) || !FLAGS.test(flags)) return undefined;
+  // Jaeger clients write 64-bit trace ids as 16 hex digits or fewer, without leading zeros.
+  const context = { traceId: traceId.padStart(32, '0'), spanId: spanId.padStart(16, '0') };
+  if (!isSpanContextValid({ ...context, traceFlags: 0 })) return undefined;
+  return { ...context, sampled: (parseInt(flags, 16) & 1) === 1 };
+}
+
+export class JaegerPropagator implements TextMapPropagator {
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    const spanContext = trace.getSpanContext(context);
+    if (spanContext && isSpanContextValid(spanContext)) {
+      const flags = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00';
+      setter.set(carrier, TRACE_HEADER, `${spanContext.traceId}:${spanContext.spanId}:0:${flags}`);
+    }
+    const baggage = propagation.getBaggage(context);
+    if (baggage) {
+      for (const [key, entry] of baggage.getAllEntries()) {
+        setter.set(carrier, BAGGAGE_PREFIX + key, encodeURIComponent(entry.value));
+      }
+    }
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    let result = context;
+    const header = getter.get(carrier, TRACE_HEADER);
+    const parsed = typeof header === 'string' ? parseUberTraceId(header) : undefined;
+    if (parsed) {
+      result = trace.setSpanContext(result, {
+        traceId: parsed.traceId,
+        spanId: parsed.spanId,
+        traceFlags: parsed.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+        isRemote: true,
+      });
+    }
+    return extractBaggage(result, carrier, getter);
+  }
+
+  fields(): string[] {
+    return [TRACE_HEADER];
+  }
+}
+
+function extractBaggage(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+  let baggage = propagation.getBaggage(context);
+  for (const key of getter.keys(carrier)) {
+    if (!key.startsWith(BAGGAGE_PREFIX)) continue;
+    const value = getter.get(carrier, key);
+    if (typeof value !== 'string') continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      continue;
+    }
+    baggage = (baggage ?? propagation.createBaggage()).setEntry(key.slice(BAGGAGE_PREFIX.length), { value: decoded });
+  }
+  return baggage ? propagation.setBaggage(context, baggage) : context;
+}

@@ -1,0 +1,146 @@
+/**
+ * Collects ended spans and hands them to the exporter in batches, off the request path.
+ *
+ * Written here instead of using the SDK's BatchSpanProcessor for three things that one does not
+ * give us: spans dropped because the queue is full are counted and reported, the spans still
+ * queued (or in flight) can be delivered synchronously when the process is about to exit, and the
+ * agent can tell whether anything is waiting (so `beforeExit` flushes only when needed).
+ */
+import { type Context, ROOT_CONTEXT, TraceFlags, context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { BatchConfig } from '../config/types';
+import type { HoptraceExporter } from '../exporters/types';
+import { log, logRateLimited } from '../log';
+
+export class BoundedBatchProcessor implements SpanProcessor {
+  private queue: ReadableSpan[] = [];
+  private readonly inFlight = new Set<ReadableSpan[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private exporting: Promise<void> | undefined;
+  private droppedSinceReport = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly exporter: HoptraceExporter,
+    private readonly config: BatchConfig,
+  ) {}
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.queue.length >= this.config.maxQueueSize) {
+      this.droppedSinceReport++;
+      logRateLimited(
+        'warn',
+        'queue-full',
+        `span queue full (${this.config.maxQueueSize}): the exporter to ${this.exporter.destination} is not keeping up; ${this.droppedSinceReport} spans dropped so far`,
+      );
+      return;
+    }
+    this.queue.push(span);
+    if (this.queue.length >= this.config.maxExportBatchSize) this.scheduleExport(0);
+    else this.scheduleExport(this.config.scheduleDelayMs);
+  }
+
+  /** True while spans wait in the queue or an export is under way. */
+  hasPending(): boolean {
+    return this.queue.length > 0 || this.inFlight.size > 0;
+  }
+
+  async forceFlush(): Promise<void> {
+    this.clearTimer();
+    while (this.exporting) await this.exporting;
+    while (this.queue.length > 0) {
+      await this.exportNextBatch();
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    this.stopped = true;
+    await this.exporter.shutdown();
+  }
+
+  /**
+   * Delivers every span not yet confirmed, blocking. Used only when the process exits without
+   * turning the event loop again. Batches still in flight are sent again: an unanswered request
+   * dies with the process, and a duplicate beats a gap in the trace.
+   */
+  flushSync(timeoutMs: number): void {
+    this.clearTimer();
+    const spans = [...[...this.inFlight].flat(), ...this.queue];
+    this.queue = [];
+    this.inFlight.clear();
+    if (spans.length === 0 || !this.exporter.exportSync) return;
+    const delivered = this.exporter.exportSync(spans, timeoutMs);
+    if (!delivered) log.warn(`could not deliver ${spans.length} spans to ${this.exporter.destination} before exit`);
+  }
+
+  private scheduleExport(delayMs: number): void {
+    if (this.exporting) return; // The running export picks the queue up when it finishes.
+    if (this.timer && delayMs > 0) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.exportNextBatch();
+    }, delayMs);
+    // A pending export must never keep an app alive; beforeExit and exit flush what is left.
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private exportNextBatch(): Promise<void> {
+    if (this.exporting) return this.exporting;
+    const batch = this.queue.splice(0, this.config.maxExportBatchSize);
+    if (batch.length === 0) return Promise.resolve();
+    this.inFlight.add(batch);
+    this.exporting = this.exportBatch(batch).finally(() => {
+      this.inFlight.delete(batch);
+      this.exporting = undefined;
+      if (this.queue.length > 0 && !this.stopped) {
+        this.scheduleExport(this.queue.length >= this.config.maxExportBatchSize ? 0 : this.config.scheduleDelayMs);
+      }
+    });
+    return this.exporting;
+  }
+
+  private exportBatch(batch: ReadableSpan[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        if (error) {
+          logRateLimited(
+            'warn',
+            'export-failed',
+            `could not export ${batch.length} spans to ${this.exporter.destination}, dropped: ${error.message}`,
+          );
+        }
+        resolve();
+      };
+      const timeout = setTimeout(
+        () => finish(new Error(`no answer within ${this.config.exportTimeoutMs} ms`)),
+        this.config.exportTimeoutMs,
+      );
+      timeout.unref();
+      try {
+        // Our own export must never be traced, whatever transport the exporter uses.
+        context.with(suppressTracing(ROOT_CONTEXT), () => {
+          this.exporter.export(batch, (result) => {
+            finish(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error('export failed')));
+          });
+        });
+      } catch (error) {
+        finish(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Span names and attributes for HTTP, after the stable HTTP semantic conventions
+ * (https://opentelemetry.io/docs/specs/semconv/http/http-spans/). Pure functions of what Node
+ * hands us, so they are tested without a network.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
+import { splitTarget } from './url-redaction';
+
+const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
+
+/** Methods outside the known set are recorded as `_OTHER` so span names stay a small set. */
+export function normalizeMethod(method: string | undefined): { method: string; original?: string } {
+  const upper = (method ?? 'GET').toUpperCase();
+  if (KNOWN_METHODS.has(upper)) return upper === method || method === undefined ? { method: upper } : { method: upper, original: method };
+  return { method: '_OTHER', original: method };
+}
+
+/** `{METHOD}` or, once a framework knows it, `{METHOD} {route}`; `HTTP` for unknown methods. */
+export function spanName(method: string, route?: string): string {
+  const base = method === '_OTHER' ? 'HTTP' : method;
+  return route ? `${base} ${route}` : base;
+}
+
+/** `example.com:8080` / `[::1]:8080` / `example.com` → address and port. */
+export function parseHostHeader(host: string | undefined): { address?: string; port?: number } {
+  if (!host) return {};
+  let address = host;
+  let portText: string | undefined;
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    if (close < 0) return { address: host };
+    address = host.slice(1, close);
+    if (host[close + 1] === ':') portText = host.slice(close + 2);
+  } else {
+    const colon = host.lastIndexOf(':');
+    if (colon >= 0 && host.indexOf(':') === colon) {
+      address = host.slice(0, colon);
+      portText = host.slice(colon + 1);
+    }
+  }
+  const port = portText && /^\d{1,5}$/.test(portText) ? Number(portText) : undefined;
+  return port === undefined ? { address } : { address, port };
+}
+
+function firstForwardedFor(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const first = value.split(',')[0].trim();
+  return first === '' ? undefined : first;
+}
+
+export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>): Attributes {
+  const { path, query } = splitTarget(req.url ?? '/');
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const host = parseHostHeader(req.headers.host);
+  const attributes: Attributes = {
+    'http.request.method': method.method,
+    'url.path': path,
+    'url.scheme': encrypted ? 'https' : 'http',
+    'network.protocol.version': req.httpVersion,
+  };
+  if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
+  if (query !== undefined) attributes['url.query'] = query;
+  if (host.address !== undefined) attributes['server.address'] = host.address;
+  const port = host.port ?? req.socket?.localPort;
+  if (port !== undefined) attributes['server.port'] = port;
+  const client = firstForwardedFor(req.headers['x-forwarded-for']) ?? req.socket?.remoteAddress;
+  if (client !== undefined) attributes['client.address'] = client;
+  const userAgent = req.headers['user-agent'];
+  if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
+  return attributes;
+}
+
+/** What an outgoing call is about to do, read from the arguments of http.request. */
+export interface OutgoingTarget {
+  method: string;
+  scheme: 'http' | 'https';
+  /** Host name or IP, or the socket path for Unix-socket requests. */
+  address: string;
+  port?: number;
+  /** Path and query as sent, query values not yet redacted. */
+  target: string;
+}
+
+export function clientRequestAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>): Attributes {
+  const { path, query } = splitTarget(target.target);
+  const defaultPort = target.scheme === 'https' ? 443 : 80;
+  const hostPart = target.address.includes(':') ? `[${target.address}]` : target.address;
+  const portPart = target.port === undefined || target.port === defaultPort ? '' : `:${target.port}`;
+  const attributes: Attributes = {
+    'http.request.method': method.method,
+    'server.address': target.address,
+    'url.full': `${target.scheme}://${hostPart}${portPart}${path}${query !== undefined ? `?${query}` : ''}`,
+  };
+  if (target.port !== undefined) attributes['server.port'] = target.port;
+  if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
+  return attributes;
+}

@@ -1,0 +1,2 @@
+export { HttpInstrumentation, HTTP_SUPPORTED_VERSIONS } from './instrumentation';
+export type { HttpInstrumentationOptions } from './types';

@@ -1,0 +1,72 @@
+/**
+ * Patches node:http and node:https: `request` and `get` for outgoing calls, `Server.prototype.emit`
+ * for incoming requests (every server, however it was created, emits 'request' through it).
+ */
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import type * as http from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
+import * as shimmer from 'shimmer';
+import { log, reportAgentError } from '../../agent/log';
+import type { TracerResolver } from '../../agent/tracing/tracers';
+import { AGENT_VERSION } from '../../agent/version';
+import { patchGet, patchRequest } from './client';
+import { HTTP_SCOPE, patchServerEmit } from './server';
+import type { HttpInstrumentationOptions } from './types';
+
+/** Node's own modules: every version Node ships. */
+export const HTTP_SUPPORTED_VERSIONS = ['*'];
+
+type HttpModule = typeof http;
+
+shimmer({ logger: (message: string) => log.debug(`shimmer: ${message}`) });
+
+export class HttpInstrumentation extends InstrumentationBase {
+  constructor(
+    private readonly tracers: TracerResolver,
+    private readonly options: HttpInstrumentationOptions,
+  ) {
+    // Enabled by registerInstrumentations once the agent is ready, not by this constructor.
+    super(HTTP_SCOPE, AGENT_VERSION, { enabled: false });
+  }
+
+  protected init() {
+    return (['http', 'https'] as const).map(
+      (scheme) =>
+        new InstrumentationNodeModuleDefinition(
+          scheme,
+          HTTP_SUPPORTED_VERSIONS,
+          (moduleExports: HttpModule) => this.patch(moduleExports, scheme),
+          (moduleExports: HttpModule) => this.unpatch(moduleExports),
+        ),
+    );
+  }
+
+  private patch(moduleExports: HttpModule, scheme: 'http' | 'https'): HttpModule {
+    try {
+      if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme));
+      if (!isWrapped(moduleExports.get)) shimmer.wrap(moduleExports, 'get', patchGet(moduleExports));
+      const serverPrototype = moduleExports.Server?.prototype;
+      if (serverPrototype && !isWrapped(serverPrototype.emit)) {
+        const emitHolder = serverPrototype as unknown as { emit: Parameters<ReturnType<typeof patchServerEmit>>[0] };
+        shimmer.wrap(emitHolder, 'emit', patchServerEmit(this.tracers, this.options));
+      }
+      // `import { request } from 'node:http'` binds to the ESM namespace; bring it up to date.
+      syncBuiltinESMExports();
+      log.debug(`patched ${scheme} (node ${process.versions.node})`);
+    } catch (error) {
+      reportAgentError(`patching ${scheme}`, error);
+    }
+    return moduleExports;
+  }
+
+  private unpatch(moduleExports: HttpModule): void {
+    shimmer.unwrap(moduleExports, 'request');
+    shimmer.unwrap(moduleExports, 'get');
+    if (moduleExports.Server?.prototype) shimmer.unwrap(moduleExports.Server.prototype, 'emit');
+    syncBuiltinESMExports();
+  }
+}
+
+function isWrapped(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
+}

@@ -1,0 +1,88 @@
+/**
+ * Incoming requests: one SERVER span each, continuing the caller's trace, active while the app
+ * handles the request, ended when the response is finished or the client goes away.
+ */
+import { type Span, type Tracer, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { reportAgentError } from '../../agent/log';
+import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
+import { SERVER_SPAN } from '../../agent/symbols';
+import type { TracerResolver } from '../../agent/tracing/tracers';
+import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
+import { recordError } from './errors';
+import { createPathMatcher } from './ignore-paths';
+import { observeEvents } from './observe-events';
+import type { HttpInstrumentationOptions } from './types';
+
+export const HTTP_SCOPE = '@hoptrace/http';
+
+/** EventEmitter's emit signature; Server's overloads are too narrow to forward arguments through. */
+type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+
+export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions) {
+  const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
+  return (originalEmit: Emit): Emit =>
+    function emit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'request') return originalEmit.apply(this, [event, ...args]);
+      const req = args[0] as IncomingMessage;
+      const res = args[1] as ServerResponse;
+      let span: Span;
+      try {
+        if (isIgnored?.(req.url)) {
+          // Health checks and the like: no span, and nothing they call downstream is traced either.
+          return context.with(suppressTracing(ROOT_CONTEXT), () => originalEmit.apply(this, [event, ...args]));
+        }
+        span = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res);
+      } catch (error) {
+        reportAgentError('http server', error);
+        return originalEmit.apply(this, [event, ...args]);
+      }
+      try {
+        return context.with(trace.setSpan(context.active(), span), () => originalEmit.apply(this, [event, ...args]));
+      } catch (error) {
+        // The app's handler threw synchronously: record it, then let it go on exactly as before.
+        recordError(span, error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        throw error;
+      }
+    };
+}
+
+function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse): Span {
+  const method = normalizeMethod(req.method);
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers, incomingHttpHeaderGetter);
+  const span = tracer.startSpan(
+    spanName(method.method),
+    { kind: SpanKind.SERVER, attributes: serverRequestAttributes(req, method) },
+    parent,
+  );
+  (req as unknown as Record<symbol, Span>)[SERVER_SPAN] = span;
+  let ended = false;
+  observeEvents(res, (event) => {
+    if (ended) return;
+    if (event === 'finish') {
+      ended = true;
+      endServerSpan(span, res.statusCode);
+    } else if (event === 'close') {
+      // 'close' before 'finish': the client went away before the response was complete.
+      ended = true;
+      span.setAttribute('error.type', 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
+      if (res.headersSent) span.setAttribute('http.response.status_code', res.statusCode);
+      span.end();
+    }
+  });
+  return span;
+}
+
+function endServerSpan(span: Span, statusCode: number): void {
+  span.setAttribute('http.response.status_code', statusCode);
+  // Server spans are errors only for 5xx: a 4xx is the client's mistake, not the service's.
+  if (statusCode >= 500) {
+    span.setAttribute('error.type', String(statusCode));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
+}

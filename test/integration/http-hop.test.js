@@ -1,0 +1,98 @@
+'use strict';
+// A calls B over HTTP, both started with -r register.js: one trace A.SERVER → A.CLIENT → B.SERVER.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { startReceiver } = require('../support/otlp-receiver');
+const { startHttpService } = require('../support/services');
+const { get } = require('../support/http');
+
+test('a REST hop is one trace across two services, with the right parents and names', async () => {
+  const receiver = await startReceiver();
+  const b = await startHttpService('svc-b', receiver);
+  const a = await startHttpService('svc-a', receiver);
+  try {
+    const response = await get(a.port, `/call?port=${b.port}&path=${encodeURIComponent('/headers?token=s3cret&page=2')}`);
+    assert.is(response.status, 200);
+    const headersSeenByB = JSON.parse(response.body);
+    assert.match(headersSeenByB.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.match(headersSeenByB['uber-trace-id'], /^[0-9a-f]{32}:[0-9a-f]{16}:0:01$/);
+
+    const spans = await receiver.waitFor((s) => s.length >= 3);
+    const aServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'svc-a');
+    const aClient = spans.find((s) => s.kind === 'CLIENT' && s.resource['service.name'] === 'svc-a');
+    const bServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'svc-b');
+    assert.ok(aServer && aClient && bServer, 'all three spans arrived');
+    assert.is(aServer.parentSpanId, undefined);
+    assert.is(aClient.traceId, aServer.traceId);
+    assert.is(bServer.traceId, aServer.traceId);
+    assert.is(aClient.parentSpanId, aServer.spanId);
+    assert.is(bServer.parentSpanId, aClient.spanId);
+    // What B received is the CLIENT span's context.
+    assert.is(headersSeenByB.traceparent.split('-')[2], aClient.spanId);
+
+    assert.is(aServer.name, 'GET');
+    assert.is(aServer.attributes['http.request.method'], 'GET');
+    assert.is(aServer.attributes['url.path'], '/call');
+    assert.is(aServer.attributes['http.response.status_code'], 200);
+    assert.is(aServer.attributes['url.scheme'], 'http');
+    assert.is(aServer.attributes['server.port'], a.port);
+    assert.is(aServer.attributes['client.address'], '127.0.0.1');
+    assert.is(aServer.attributes['network.protocol.version'], '1.1');
+
+    assert.is(aClient.attributes['url.full'], `http://127.0.0.1:${b.port}/headers?token=REDACTED&page=2`);
+    assert.is(aClient.attributes['server.address'], '127.0.0.1');
+    assert.is(aClient.attributes['server.port'], b.port);
+    assert.is(aClient.attributes['http.response.status_code'], 200);
+    assert.is(bServer.attributes['url.query'], 'token=REDACTED&page=2');
+
+    assert.is(aServer.resource['telemetry.distro.name'], 'hoptrace');
+    assert.is(aServer.resource['service.version'], '3.2.1', 'service.version comes from the app package.json');
+    assert.is(aServer.scope, '@hoptrace/http');
+    // The exporter's own requests are never traced.
+    assert.is(spans.filter((s) => s.attributes['url.full']?.includes('/v1/traces')).length, 0);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await receiver.close();
+  }
+});
+
+test('5xx is an error on both sides, 4xx only on the client side', async () => {
+  const receiver = await startReceiver();
+  const b = await startHttpService('svc-b', receiver);
+  const a = await startHttpService('svc-a', receiver);
+  try {
+    assert.is((await get(a.port, `/call?port=${b.port}&path=/status/503`)).status, 503);
+    assert.is((await get(a.port, `/call?port=${b.port}&path=/status/404`)).status, 404);
+    const spans = await receiver.waitFor((s) => s.length >= 6);
+    const byStatus = (kind, service, code) =>
+      spans.find((s) => s.kind === kind && s.resource['service.name'] === service && s.attributes['http.response.status_code'] === code);
+    assert.is(byStatus('SERVER', 'svc-b', 503).status.code, 'ERROR');
+    assert.is(byStatus('SERVER', 'svc-b', 503).attributes['error.type'], '503');
+    assert.is(byStatus('CLIENT', 'svc-a', 503).status.code, 'ERROR');
+    assert.is(byStatus('SERVER', 'svc-b', 404).status.code, 'UNSET');
+    assert.is(byStatus('CLIENT', 'svc-a', 404).status.code, 'ERROR');
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await receiver.close();
+  }
+});
+
+test('a call to a closed port is a CLIENT span with the connection error', async () => {
+  const receiver = await startReceiver();
+  const a = await startHttpService('svc-a', receiver);
+  try {
+    const response = await get(a.port, '/call?port=9&path=/nothing');
+    assert.is(response.status, 502);
+    assert.is(response.body, 'ECONNREFUSED');
+    const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'CLIENT'));
+    const client = spans.find((s) => s.kind === 'CLIENT');
+    assert.is(client.status.code, 'ERROR');
+    assert.is(client.attributes['error.type'], 'ECONNREFUSED');
+    assert.ok(client.events.some((e) => e.name === 'exception'));
+  } finally {
+    await a.stop();
+    await receiver.close();
+  }
+});
+
+test.run();
