@@ -30,9 +30,11 @@ export function start(): StartResult {
     log.debug('OTEL_SDK_DISABLED=true: not instrumenting');
     return (globals[AGENT_STARTED] = { started: false, config });
   }
-  routeOpenTelemetryDiagnostics(config.logLevel);
   warnAboutPreloadedPackages(config);
   const tracing = setUpTracing(config);
+  // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a
+  // second time about values the config loader has already reported.
+  routeOpenTelemetryDiagnostics(config.logLevel);
   registerInstrumentations({ instrumentations: createInstrumentations(tracing.tracers, config) });
   installLifecycle(tracing);
   log.debug(`started; instrumentations: ${[...config.instrumentations].join(', ') || 'none'}`);

@@ -25,8 +25,9 @@ export class EnvReader {
     return undefined;
   }
 
-  reject(name: string, value: string, expected: string, fallback: unknown): void {
-    this.warn(`${name}=${JSON.stringify(value)} is not valid (${expected}); using ${JSON.stringify(fallback)}`);
+  /** `instead` says what happens now: `using "otlp"`, `it is skipped`. */
+  reject(name: string, value: string, expected: string, instead: string): void {
+    this.warn(`${name}=${JSON.stringify(value)} is not valid (${expected}); ${instead}`);
   }
 
   boolean(name: string, fallback: boolean): boolean {
@@ -35,7 +36,7 @@ export class EnvReader {
     const lower = value.toLowerCase();
     if (lower === 'true') return true;
     if (lower === 'false') return false;
-    this.reject(name, value, 'expected true or false', fallback);
+    this.reject(name, value, 'expected true or false', using(fallback));
     return fallback;
   }
 
@@ -44,7 +45,7 @@ export class EnvReader {
     if (value === undefined) return fallback;
     const lower = value.toLowerCase() as T;
     if (allowed.includes(lower)) return lower;
-    this.reject(name, value, `expected one of ${allowed.join(', ')}`, fallback);
+    this.reject(name, value, `expected one of ${allowed.join(', ')}`, using(fallback));
     return fallback;
   }
 
@@ -54,7 +55,7 @@ export class EnvReader {
     if (value === undefined) return fallback;
     const parsed = /^[+]?\d+$/.test(value) ? Number(value) : NaN;
     if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
-    this.reject(name, value, `expected a whole number from ${min} to ${max}`, fallback);
+    this.reject(name, value, `expected a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`, using(fallback));
     return fallback;
   }
 
@@ -64,7 +65,7 @@ export class EnvReader {
     if (value === undefined) return fallback;
     const parsed = Number(value);
     if (Number.isFinite(parsed) && parsed >= min && parsed <= max) return parsed;
-    this.reject(name, value, `expected a number from ${min} to ${max}`, fallback);
+    this.reject(name, value, `expected a number from ${min} to ${max}`, using(fallback));
     return fallback;
   }
 
@@ -100,6 +101,10 @@ export class EnvReader {
     }
     return result;
   }
+}
+
+export function using(value: unknown): string {
+  return `using ${JSON.stringify(value)}`;
 }
 
 function safeDecode(text: string): string | undefined {

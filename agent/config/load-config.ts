@@ -4,7 +4,7 @@
  */
 import { LOG_LEVELS, type LogLevel } from '../log';
 import type { AppPackage } from './app-package';
-import { EnvReader, type Env, type Warn } from './env-reader';
+import { EnvReader, type Env, type Warn, using } from './env-reader';
 import type {
   Config,
   ExporterName,
@@ -86,10 +86,10 @@ function readExporter(read: EnvReader): ExporterName {
   if (!names || names.length === 0) return 'otlp';
   const [first, ...rest] = names.map((name) => name.toLowerCase());
   if (rest.length > 0) {
-    read.reject('OTEL_TRACES_EXPORTER', names.join(','), 'hoptrace sends to one exporter', first);
+    read.reject('OTEL_TRACES_EXPORTER', names.join(','), 'hoptrace sends to one exporter', using(first));
   }
   if ((EXPORTERS as readonly string[]).includes(first)) return first as ExporterName;
-  read.reject('OTEL_TRACES_EXPORTER', first, `expected one of ${EXPORTERS.join(', ')}`, 'otlp');
+  read.reject('OTEL_TRACES_EXPORTER', first, `expected one of ${EXPORTERS.join(', ')}`, using('otlp'));
   return 'otlp';
 }
 
@@ -99,7 +99,7 @@ function readOtlp(read: EnvReader): OtlpConfig {
   if (protocolVar) {
     const value = read.raw(protocolVar)!;
     if (value === 'http/protobuf' || value === 'http/json') protocol = value;
-    else read.reject(protocolVar, value, 'hoptrace speaks http/protobuf or http/json', protocol);
+    else read.reject(protocolVar, value, 'hoptrace speaks http/protobuf or http/json', using(protocol));
   }
   const timeoutVar = read.firstSet('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT');
   return {
@@ -118,12 +118,12 @@ function readOtlpEndpoint(read: EnvReader): string {
   const specific = read.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (specific !== undefined) {
     if (isHttpUrl(specific)) return specific;
-    read.reject('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', specific, 'expected an http:// or https:// URL', undefined);
+    read.reject('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', specific, 'expected an http:// or https:// URL', 'using OTEL_EXPORTER_OTLP_ENDPOINT or the default');
   }
   const base = read.raw('OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base !== undefined) {
     if (isHttpUrl(base)) return base.replace(/\/+$/, '') + '/v1/traces';
-    read.reject('OTEL_EXPORTER_OTLP_ENDPOINT', base, 'expected an http:// or https:// URL', DEFAULT_OTLP_BASE);
+    read.reject('OTEL_EXPORTER_OTLP_ENDPOINT', base, 'expected an http:// or https:// URL', using(DEFAULT_OTLP_BASE));
   }
   return DEFAULT_OTLP_BASE + '/v1/traces';
 }

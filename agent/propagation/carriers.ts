@@ -42,6 +42,19 @@ function findKeyIgnoringCase(carrier: HeaderCarrier, lowerKey: string): string |
   return undefined;
 }
 
+/**
+ * Headers whose value is a comma-separated list by definition. Node joins repeated HTTP headers
+ * with ", "; for every other trace header that join can only come from duplicates, and the last
+ * one wins.
+ */
+const LIST_HEADERS = new Set(['baggage', 'tracestate']);
+
+function lastOfJoined(key: string, value: string | undefined): string | undefined {
+  if (value === undefined || LIST_HEADERS.has(key)) return value;
+  const comma = value.lastIndexOf(',');
+  return comma < 0 ? value : value.slice(comma + 1).trim();
+}
+
 function createHeaderGetter(keysAreLowercase: boolean): TextMapGetter<HeaderCarrier> {
   function lookup(carrier: HeaderCarrier, lowerKey: string): HeaderValue {
     const direct = carrier[lowerKey];
@@ -60,12 +73,13 @@ function createHeaderGetter(keysAreLowercase: boolean): TextMapGetter<HeaderCarr
       const lowerKey = key.toLowerCase();
       let value = lookup(carrier, lowerKey);
       if (value === undefined && lowerKey === 'uber-trace-id') value = lookup(carrier, LEGACY_JAEGER_HEADER);
-      return headerValueToString(value);
+      const text = headerValueToString(value);
+      return keysAreLowercase ? lastOfJoined(lowerKey, text) : text;
     },
   };
 }
 
-/** For Node's IncomingMessage.headers, whose keys Node has already lower-cased. */
+/** For Node's IncomingMessage.headers: keys already lower-cased, repeated headers joined by Node. */
 export const incomingHttpHeaderGetter = createHeaderGetter(true);
 
 /** For header maps written by other programs (Kafka message headers): keys in any case. */

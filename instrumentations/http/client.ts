@@ -4,13 +4,14 @@
  */
 import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { reportAgentError } from '../../agent/log';
 import { recordSetter } from '../../agent/propagation/carriers';
+import { CLIENT_CALL } from '../../agent/symbols';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { recordError } from './errors';
-import { observeEvents } from './observe-events';
 import { readOutgoingTarget } from './outgoing-target';
 import { HTTP_SCOPE } from './server';
 
@@ -74,45 +75,89 @@ function injectContext(req: ClientRequest, span: Span): void {
   for (const name in headers) req.setHeader(name, headers[name] as string);
 }
 
+interface ClientCall {
+  readonly span: Span;
+  ended: boolean;
+}
+
+function endCall(call: ClientCall): void {
+  if (call.ended) return;
+  call.ended = true;
+  call.span.end();
+}
+
 function watchRequest(req: ClientRequest, span: Span): void {
-  let ended = false;
-  const end = () => {
-    ended = true;
-    span.end();
-  };
-  observeEvents(req, (event, arg) => {
-    if (ended) return;
-    if (event === 'response') {
-      watchResponse(arg as IncomingMessage, span, () => ended, end);
-    } else if (event === 'error') {
-      recordError(span, arg);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (arg as Error)?.message });
-      end();
-    } else if (event === 'close' && !(req as unknown as { res?: unknown }).res) {
-      span.setAttribute('error.type', 'aborted');
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the request was closed before a response arrived' });
-      end();
-    }
+  const call: ClientCall = { span, ended: false };
+  (req as unknown as Record<symbol, ClientCall>)[CLIENT_CALL] = call;
+  // Listeners for 'close' and 'end' change nothing for the app; 'response' and 'error' would
+  // (see onClientResponse), so those arrive through diagnostics channels instead.
+  req.once('close', () => {
+    if (call.ended || (req as unknown as { res?: unknown }).res) return;
+    span.setAttribute('error.type', 'aborted');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'the request was closed before a response arrived' });
+    endCall(call);
   });
 }
 
-function watchResponse(res: IncomingMessage, span: Span, isEnded: () => boolean, end: () => void): void {
-  const status = res.statusCode ?? 0;
+function callOf(request: unknown): ClientCall | undefined {
+  return (request as Record<symbol, ClientCall> | undefined)?.[CLIENT_CALL];
+}
+
+/**
+ * Node publishes `http.client.response.finish` when a response's headers arrive, just before it
+ * emits 'response'. Listening to 'response' instead would keep Node from discarding a body the app
+ * never reads, and the socket would never be freed.
+ */
+function onClientResponse(message: unknown): void {
+  const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+  const call = callOf(request);
+  if (!call || call.ended) return;
+  const { span } = call;
+  const status = response.statusCode ?? 0;
   span.setAttribute('http.response.status_code', status);
-  span.setAttribute('network.protocol.version', res.httpVersion);
+  span.setAttribute('network.protocol.version', response.httpVersion);
   // Client spans are errors from 4xx on: the call did not get what it asked for.
   if (status >= 400) {
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  observeEvents(res, (event, arg) => {
-    if (isEnded()) return;
-    if (event === 'end') end();
-    else if (event === 'error' || (event === 'close' && !res.complete)) {
-      if (event === 'error') recordError(span, arg);
-      else span.setAttribute('error.type', 'aborted');
+  response.once('end', () => endCall(call));
+  response.once('close', () => {
+    if (call.ended) return;
+    if (!response.complete) {
+      span.setAttribute('error.type', 'aborted');
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'the response was cut off' });
-      end();
-    } else if (event === 'close') end();
+    }
+    endCall(call);
   });
+}
+
+/** An 'error' listener would swallow errors Node throws when the app has none; the channel does not. */
+function onClientError(message: unknown): void {
+  const { request, error } = message as { request: ClientRequest; error: unknown };
+  const call = callOf(request);
+  if (!call || call.ended) return;
+  recordError(call.span, error);
+  call.span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+  endCall(call);
+}
+
+let subscribed = false;
+
+/** Subscribes once per process; calls hoptrace did not start carry no CLIENT_CALL and are ignored. */
+export function subscribeToClientChannels(): void {
+  if (subscribed) return;
+  subscribed = true;
+  diagnosticsChannel.subscribe('http.client.response.finish', guarded(onClientResponse));
+  diagnosticsChannel.subscribe('http.client.request.error', guarded(onClientError));
+}
+
+function guarded(handler: (message: unknown) => void): (message: unknown) => void {
+  return (message) => {
+    try {
+      handler(message);
+    } catch (error) {
+      reportAgentError('http client', error);
+    }
+  };
 }

@@ -9,7 +9,7 @@ import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { AGENT_VERSION } from '../../agent/version';
-import { patchGet, patchRequest } from './client';
+import { patchGet, patchRequest, subscribeToClientChannels } from './client';
 import { HTTP_SCOPE, patchServerEmit } from './server';
 import type { HttpInstrumentationOptions } from './types';
 
@@ -43,6 +43,7 @@ export class HttpInstrumentation extends InstrumentationBase {
 
   private patch(moduleExports: HttpModule, scheme: 'http' | 'https'): HttpModule {
     try {
+      subscribeToClientChannels();
       if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme));
       if (!isWrapped(moduleExports.get)) shimmer.wrap(moduleExports, 'get', patchGet(moduleExports));
       const serverPrototype = moduleExports.Server?.prototype;

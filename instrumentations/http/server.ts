@@ -12,7 +12,6 @@ import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
 import { recordError } from './errors';
 import { createPathMatcher } from './ignore-paths';
-import { observeEvents } from './observe-events';
 import type { HttpInstrumentationOptions } from './types';
 
 export const HTTP_SCOPE = '@hoptrace/http';
@@ -59,20 +58,21 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerRespon
     parent,
   );
   (req as unknown as Record<symbol, Span>)[SERVER_SPAN] = span;
+  // 'finish' and 'close' listeners change nothing for the app (unlike an 'error' listener would).
   let ended = false;
-  observeEvents(res, (event) => {
+  res.once('finish', () => {
     if (ended) return;
-    if (event === 'finish') {
-      ended = true;
-      endServerSpan(span, res.statusCode);
-    } else if (event === 'close') {
-      // 'close' before 'finish': the client went away before the response was complete.
-      ended = true;
-      span.setAttribute('error.type', 'aborted');
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
-      if (res.headersSent) span.setAttribute('http.response.status_code', res.statusCode);
-      span.end();
-    }
+    ended = true;
+    endServerSpan(span, res.statusCode);
+  });
+  res.once('close', () => {
+    if (ended) return;
+    // 'close' before 'finish': the client went away before the response was complete.
+    ended = true;
+    span.setAttribute('error.type', 'aborted');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
+    if (res.headersSent) span.setAttribute('http.response.status_code', res.statusCode);
+    span.end();
   });
   return span;
 }

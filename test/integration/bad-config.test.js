@@ -1,0 +1,106 @@
+'use strict';
+// Invalid settings: one warning each, naming the variable, the value and what is used instead; the
+// app still runs and is still traced.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { startReceiver } = require('../support/otlp-receiver');
+const { startHttpService } = require('../support/services');
+const { get } = require('../support/http');
+
+const BAD = {
+  OTEL_TRACES_SAMPLER: 'sometimes',
+  OTEL_TRACES_SAMPLER_ARG: '2',
+  OTEL_BSP_MAX_QUEUE_SIZE: '-5',
+  OTEL_BSP_EXPORT_TIMEOUT: 'soon',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+  OTEL_EXPORTER_OTLP_TIMEOUT: '1e3x',
+  OTEL_PROPAGATORS: 'tracecontext,xray',
+  OTEL_LOG_LEVEL: 'loud',
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mysql',
+  OTEL_SDK_DISABLED: 'maybe',
+  OTEL_RESOURCE_ATTRIBUTES: 'team=payments,broken',
+};
+
+test('each invalid value gets exactly one warning naming it; the app is traced all the same', async () => {
+  const receiver = await startReceiver();
+  const app = await startHttpService('bad-config', receiver, BAD);
+  try {
+    assert.is((await get(app.port, '/headers')).status, 200);
+    const spans = await receiver.waitFor((s) => s.length >= 1);
+    assert.is(spans[0].resource['team'], 'payments');
+    assert.is(spans[0].resource['service.name'], 'bad-config');
+  } finally {
+    await app.stop();
+    await receiver.close();
+  }
+  const warnings = app.output().stderr.split('\n').filter((line) => line.startsWith('hoptrace:'));
+  for (const [name, value] of Object.entries(BAD)) {
+    if (name === 'OTEL_TRACES_SAMPLER_ARG') continue; // only read for ratio samplers
+    const about = warnings.filter((line) => line.includes(name));
+    assert.is(about.length, 1, `one warning about ${name}; got ${JSON.stringify(about)}`);
+    const shown = name === 'OTEL_PROPAGATORS' ? 'xray' : name === 'OTEL_RESOURCE_ATTRIBUTES' ? 'broken' : value;
+    assert.ok(about[0].includes(shown), `the warning shows the bad value: ${about[0]}`);
+  }
+  assert.is(warnings.length, Object.keys(BAD).length - 1, warnings.join('\n'));
+});
+
+test('a ratio sampler with a ratio out of range warns and samples everything', async () => {
+  const receiver = await startReceiver();
+  const app = await startHttpService('ratio', receiver, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' });
+  try {
+    await get(app.port, '/headers');
+    await receiver.waitFor((s) => s.length >= 1);
+  } finally {
+    await app.stop();
+    await receiver.close();
+  }
+  assert.match(app.output().stderr, /OTEL_TRACES_SAMPLER_ARG="2" is not valid .* using 1/);
+});
+
+test('OTEL_SDK_DISABLED=true: no spans, no patches, the app runs', async () => {
+  const receiver = await startReceiver();
+  const b = await startHttpService('b', undefined, { OTEL_SDK_DISABLED: 'true' });
+  const app = await startHttpService('disabled', receiver, { OTEL_SDK_DISABLED: 'true' });
+  try {
+    const response = await get(app.port, `/call?port=${b.port}`);
+    assert.is(JSON.parse(response.body).traceparent, undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.is(receiver.spans.length, 0);
+  } finally {
+    await Promise.all([app.stop(), b.stop()]);
+    await receiver.close();
+  }
+});
+
+test('OTEL_PROPAGATORS chooses what is written: b3multi only', async () => {
+  const b = await startHttpService('b', undefined, { OTEL_TRACES_EXPORTER: 'none' });
+  const a = await startHttpService('a', undefined, { OTEL_TRACES_EXPORTER: 'none', OTEL_PROPAGATORS: 'b3multi' });
+  try {
+    const seen = JSON.parse((await get(a.port, `/call?port=${b.port}`)).body);
+    assert.match(seen['x-b3-traceid'], /^[0-9a-f]{32}$/);
+    assert.is(seen.traceparent, undefined);
+    assert.is(seen['uber-trace-id'], undefined);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+test('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: no span for those paths, nor for what they call', async () => {
+  const receiver = await startReceiver();
+  const b = await startHttpService('b', undefined, { OTEL_TRACES_EXPORTER: 'none' });
+  const app = await startHttpService('ignoring', receiver, { HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: '/call, /status/*' });
+  try {
+    const seen = JSON.parse((await get(app.port, `/call?port=${b.port}`)).body);
+    assert.is(seen.traceparent, undefined);
+    await get(app.port, '/status/200');
+    await get(app.port, '/headers');
+    const spans = await receiver.waitFor((s) => s.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(spans.map((s) => s.attributes['url.path']), ['/headers']);
+  } finally {
+    await Promise.all([app.stop(), b.stop()]);
+    await receiver.close();
+  }
+});
+
+test.run();
