@@ -80,6 +80,8 @@ function extractBaggage(context: Context, carrier: unknown, getter: TextMapGette
   let baggage = propagation.getBaggage(context);
   for (const key of getter.keys(carrier)) {
     if (!key.startsWith(BAGGAGE_PREFIX)) continue;
+    const name = key.slice(BAGGAGE_PREFIX.length);
+    if (baggage?.getEntry(name)) continue; // W3C baggage, read first, wins.
     const value = getter.get(carrier, key);
     if (typeof value !== 'string') continue;
     let decoded: string;
@@ -88,7 +90,7 @@ function extractBaggage(context: Context, carrier: unknown, getter: TextMapGette
     } catch {
       continue;
     }
-    baggage = (baggage ?? propagation.createBaggage()).setEntry(key.slice(BAGGAGE_PREFIX.length), { value: decoded });
+    baggage = (baggage ?? propagation.createBaggage()).setEntry(name, { value: decoded });
   }
   return baggage ? propagation.setBaggage(context, baggage) : context;
 }

@@ -25,8 +25,12 @@ function createFormat(name: PropagatorName): TextMapPropagator {
   }
 }
 
-/** Lowest precedence first: each later format overwrites what an earlier one extracted. */
-const EXTRACT_ORDER: readonly PropagatorName[] = ['b3', 'jaeger', 'tracecontext', 'baggage'];
+/**
+ * Lowest precedence first: each later format overwrites the span context an earlier one extracted.
+ * W3C baggage goes first because it replaces baggage wholesale; Jaeger's `uberctx-*` entries are
+ * then added where W3C did not name the key.
+ */
+const EXTRACT_ORDER: readonly PropagatorName[] = ['baggage', 'b3', 'jaeger', 'tracecontext'];
 
 export class HoptracePropagator implements TextMapPropagator {
   private readonly extractors: readonly TextMapPropagator[];

@@ -1,0 +1,104 @@
+'use strict';
+// How users meet hoptrace: `npm pack`, install the tarball into a fresh app, start it with
+// `node -r hoptrace/register` (and through NODE_OPTIONS): spans arrive.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startReceiver } = require('../support/otlp-receiver');
+const { REPO } = require('../support/run-fixture');
+
+let appDir;
+
+test.before(() => {
+  appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-user-app-'));
+  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', appDir], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').pop();
+  fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'orders', version: '2.0.0', private: true }));
+  fs.writeFileSync(
+    path.join(appDir, 'app.js'),
+    `const http = require('node:http');
+const server = http.createServer((req, res) => res.end('hi'));
+server.listen(0, '127.0.0.1', () => {
+  http.get('http://127.0.0.1:' + server.address().port + '/orders/7', (res) => {
+    res.resume();
+    res.on('end', () => server.close());
+  });
+});
+`,
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(appDir, packed)], { cwd: appDir, stdio: 'pipe' });
+});
+
+test.after(() => fs.rmSync(appDir, { recursive: true, force: true }));
+
+function runApp(args, extraEnv) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args, 'app.js'], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, OTEL_BSP_SCHEDULE_DELAY: '50', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    child.on('close', (code) => (clearTimeout(timer), resolve({ code, stderr })));
+  });
+}
+
+test('the packed tarball holds what it needs and nothing from the repo around it', () => {
+  const files = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' });
+  const names = JSON.parse(files)[0].files.map((f) => f.path);
+  assert.ok(names.includes('register.js'));
+  assert.ok(names.includes('dist/agent/index.js'));
+  assert.ok(names.includes('dist/instrumentations/http/index.js'));
+  assert.ok(names.includes('LICENSE'));
+  assert.not.ok(names.some((n) => n.startsWith('test/') || n.startsWith('agent/') || n.endsWith('.ts') && !n.endsWith('.d.ts')), names.join(', '));
+});
+
+test('node -r hoptrace/register app.js: spans arrive, named after the app', async () => {
+  const receiver = await startReceiver();
+  try {
+    const result = await runApp(['-r', 'hoptrace/register'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    assert.is(result.code, 0, result.stderr);
+    assert.is(result.stderr, '');
+    const spans = await receiver.waitFor((s) => s.length >= 2);
+    assert.is(spans[0].resource['service.name'], 'orders');
+    assert.is(spans[0].resource['service.version'], '2.0.0');
+    assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('NODE_OPTIONS="--require hoptrace/register" works the same', async () => {
+  const receiver = await startReceiver();
+  try {
+    const result = await runApp([], {
+      NODE_OPTIONS: '--require hoptrace/register',
+      OTEL_SERVICE_NAME: 'orders-via-node-options',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    });
+    assert.is(result.code, 0, result.stderr);
+    const spans = await receiver.waitFor((s) => s.length >= 2);
+    assert.is(spans[0].resource['service.name'], 'orders-via-node-options');
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a broken install says "not instrumented" once and the app still runs', async () => {
+  const dist = path.join(appDir, 'node_modules/hoptrace/dist/agent/index.js');
+  const saved = fs.readFileSync(dist);
+  fs.writeFileSync(dist, 'throw new Error("simulated broken install")');
+  try {
+    const result = await runApp(['-r', 'hoptrace/register'], {});
+    assert.is(result.code, 0);
+    assert.is(result.stderr, 'hoptrace: not instrumented: simulated broken install\n');
+  } finally {
+    fs.writeFileSync(dist, saved);
+  }
+});
+
+test.run();

@@ -1,0 +1,118 @@
+'use strict';
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { loadConfig } = require('../../dist/agent/config/load-config');
+
+function load(env, app = {}) {
+  const warnings = [];
+  const config = loadConfig(env, app, (m) => warnings.push(m));
+  return { config, warnings };
+}
+
+test('defaults: otlp/protobuf to localhost:4318, W3C+baggage+Jaeger written, parent-based sampling', () => {
+  const { config, warnings } = load({});
+  assert.equal(warnings, []);
+  assert.is(config.exporter, 'otlp');
+  assert.is(config.otlp.endpoint, 'http://localhost:4318/v1/traces');
+  assert.is(config.otlp.protocol, 'http/protobuf');
+  assert.is(config.otlp.timeoutMs, 10000);
+  assert.equal(config.injectPropagators, ['tracecontext', 'baggage', 'jaeger']);
+  assert.is(config.sampler.name, 'parentbased_always_on');
+  assert.equal(config.batch, { scheduleDelayMs: 5000, exportTimeoutMs: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 });
+  assert.equal([...config.instrumentations], ['http']);
+  assert.is(config.service.name, 'unknown_service:node');
+  assert.is(config.logLevel, 'warn');
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.otlp));
+});
+
+test('service name: OTEL_SERVICE_NAME, then service.name in resource attributes, then package.json', () => {
+  assert.is(load({}, { name: 'shop', version: '1.2.3' }).config.service.name, 'shop');
+  assert.is(load({}, { name: 'shop', version: '1.2.3' }).config.service.version, '1.2.3');
+  assert.is(load({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs' }, { name: 'shop' }).config.service.name, 'from-attrs');
+  assert.is(load({ OTEL_SERVICE_NAME: 'orders', OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' }).config.service.name, 'orders');
+});
+
+test('resource attributes and headers are percent-decoded key=value lists', () => {
+  const { config, warnings } = load({
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod,team=a%2Cb',
+    OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc, x-tenant = 42',
+  });
+  assert.equal(warnings, []);
+  assert.equal(config.service.resourceAttributes, { 'deployment.environment': 'prod', team: 'a,b' });
+  assert.equal(config.otlp.headers, { authorization: 'Bearer abc', 'x-tenant': '42' });
+});
+
+test('OTLP endpoint: the general one gets /v1/traces, the traces-specific one is used as given', () => {
+  assert.is(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).config.otlp.endpoint, 'http://collector:4318/v1/traces');
+  assert.is(
+    load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:1', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/custom' }).config.otlp.endpoint,
+    'https://b/custom',
+  );
+  const bad = load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' });
+  assert.is(bad.config.otlp.endpoint, 'http://localhost:4318/v1/traces');
+  assert.is(bad.warnings.length, 1);
+  assert.match(bad.warnings[0], /OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318"/);
+});
+
+test('traces-specific protocol, timeout and headers win over the general ones', () => {
+  const { config } = load({
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '100',
+    OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '200',
+    OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=1',
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=2',
+  });
+  assert.is(config.otlp.protocol, 'http/json');
+  assert.is(config.otlp.timeoutMs, 200);
+  assert.equal(config.otlp.headers, { a: '1', b: '2' });
+});
+
+test('OTEL_PROPAGATORS: the listed ones, in order, duplicates once; none disables propagation', () => {
+  assert.equal(load({ OTEL_PROPAGATORS: 'b3, tracecontext,b3' }).config.injectPropagators, ['b3', 'tracecontext']);
+  const none = load({ OTEL_PROPAGATORS: 'none' }).config;
+  assert.ok(none.propagationDisabled);
+  const onlyUnknown = load({ OTEL_PROPAGATORS: 'xray' });
+  assert.equal(onlyUnknown.config.injectPropagators, ['tracecontext', 'baggage', 'jaeger']);
+  assert.is(onlyUnknown.warnings.length, 1);
+});
+
+test('instrumentation lists: enabled narrows, disabled removes, unknown names warn', () => {
+  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' }).config.instrumentations], []);
+  assert.equal([...load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' }).config.instrumentations], ['http']);
+  const unknown = load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' });
+  assert.equal([...unknown.config.instrumentations], ['http']);
+  assert.match(unknown.warnings[0], /OTEL_NODE_ENABLED_INSTRUMENTATIONS="redis"/);
+});
+
+test('samplers and their ratio', () => {
+  assert.equal(load({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).config.sampler, {
+    name: 'parentbased_traceidratio',
+    ratio: 0.25,
+  });
+  const bad = load({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '-1' });
+  assert.is(bad.config.sampler.ratio, 1);
+  assert.is(bad.warnings.length, 1);
+});
+
+test('log level: HOPTRACE_LOG_LEVEL over OTEL_LOG_LEVEL; "all" means verbose', () => {
+  assert.is(load({ OTEL_LOG_LEVEL: 'debug' }).config.logLevel, 'debug');
+  assert.is(load({ OTEL_LOG_LEVEL: 'debug', HOPTRACE_LOG_LEVEL: 'error' }).config.logLevel, 'error');
+  assert.is(load({ OTEL_LOG_LEVEL: 'ALL' }).config.logLevel, 'verbose');
+});
+
+test('a batch larger than the queue is capped with a warning', () => {
+  const { config, warnings } = load({ OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' });
+  assert.is(config.batch.maxExportBatchSize, 10);
+  assert.is(warnings.length, 1);
+});
+
+test('exporter: console and none; several names keep the first with a warning', () => {
+  assert.is(load({ OTEL_TRACES_EXPORTER: 'console' }).config.exporter, 'console');
+  assert.is(load({ OTEL_TRACES_EXPORTER: 'none' }).config.exporter, 'none');
+  const two = load({ OTEL_TRACES_EXPORTER: 'console,otlp' });
+  assert.is(two.config.exporter, 'console');
+  assert.is(two.warnings.length, 1);
+});
+
+test.run();
