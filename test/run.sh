@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Everything CI runs: build, then every test file under test/ (unit first, then the fixture tiers,
-# which start real processes). Prints one closing line "N passed, N failed".
+# Everything CI runs: build, then every test file under test/: unit, then the fixture tier (real
+# processes), then e2e (against the real Jaeger started by `npm run jaeger:start` or .ci/run). Prints one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +9,7 @@ npx tsc -p . || { echo "tests: 0 passed, 1 failed (the TypeScript build failed)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-for tier in unit integration; do
+for tier in unit integration e2e; do
   npx uvu "test/$tier" '\.test\.js$' 2>&1 | tee -a "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done

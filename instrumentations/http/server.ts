@@ -37,8 +37,17 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
         reportAgentError('http server', error);
         return originalEmit.apply(this, [event, ...args]);
       }
+      const requestContext = trace.setSpan(context.active(), span);
       try {
-        return context.with(trace.setSpan(context.active(), span), () => originalEmit.apply(this, [event, ...args]));
+        // Stream events ('data', 'end', 'finish') fire from the socket's own async context, not
+        // from this call; binding the emitters makes their listeners run inside the request's.
+        context.bind(requestContext, req);
+        context.bind(requestContext, res);
+      } catch (error) {
+        reportAgentError('http server', error);
+      }
+      try {
+        return context.with(requestContext, () => originalEmit.apply(this, [event, ...args]));
       } catch (error) {
         // The app's handler threw synchronously: record it, then let it go on exactly as before.
         recordError(span, error);

@@ -56,6 +56,23 @@ test('a REST hop is one trace across two services, with the right parents and na
   }
 });
 
+test('a call made once the request body has been read is still a child of the SERVER span', async () => {
+  const receiver = await startReceiver();
+  const b = await startHttpService('svc-b', receiver);
+  const a = await startHttpService('svc-a', receiver);
+  try {
+    assert.is((await get(a.port, `/call-after-body?port=${b.port}`)).status, 200);
+    const spans = await receiver.waitFor((s) => s.length >= 3);
+    const aServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'svc-a');
+    const aClient = spans.find((s) => s.kind === 'CLIENT');
+    assert.is(aClient.parentSpanId, aServer.spanId);
+    assert.is(aClient.traceId, aServer.traceId);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await receiver.close();
+  }
+});
+
 test('5xx is an error on both sides, 4xx only on the client side', async () => {
   const receiver = await startReceiver();
   const b = await startHttpService('svc-b', receiver);

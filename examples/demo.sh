@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's first command. Installs and builds what a fresh clone lacks, then runs the demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm install --no-audit --no-fund
+[ -f dist/agent/index.js ] || npm run build
+exec node examples/demo.js "$@"
