@@ -14,11 +14,23 @@ const factories: Record<InstrumentationName, Factory> = {
     const { HttpInstrumentation } = require('../instrumentations/http') as typeof import('../instrumentations/http');
     return new HttpInstrumentation(tracers, config.http);
   },
+  express: (tracers, config) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ExpressInstrumentation } = require('../instrumentations/express') as typeof import('../instrumentations/express');
+    return new ExpressInstrumentation(tracers, config.express);
+  },
+  fetch: (tracers) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { FetchInstrumentation } = require('../instrumentations/fetch') as typeof import('../instrumentations/fetch');
+    return new FetchInstrumentation(tracers);
+  },
 };
 
 /** Third-party modules hoptrace patches; loaded before the agent, they stay untraced. */
 export const PATCHED_PACKAGES: Record<InstrumentationName, readonly string[]> = {
   http: [],
+  express: ['express'],
+  fetch: [],
 };
 
 export function createInstrumentations(tracers: TracerResolver, config: Config): Instrumentation[] {

@@ -3,7 +3,11 @@
  * nothing the app enumerates or serializes ever sees them.
  */
 export const AGENT_STARTED = Symbol.for('hoptrace.agent.started');
-/** The SERVER span of an incoming request, kept on the request so a framework can name it by route. */
-export const SERVER_SPAN = Symbol('hoptrace.http.serverSpan');
+/** The SERVER span's state on an incoming request (instrumentations/http/server-request.ts). */
+export const SERVER_REQUEST = Symbol('hoptrace.http.serverRequest');
 /** The CLIENT span of an outgoing request and whether it has ended. */
 export const CLIENT_CALL = Symbol('hoptrace.http.clientCall');
+/** On an express layer: the path it was registered with (`use('/api')`, `route('/users/:id')`). */
+export const EXPRESS_LAYER_PATH = Symbol('hoptrace.express.layerPath');
+/** On a request: the paths of the express layers it is inside right now, outermost first. */
+export const EXPRESS_MATCHED_PATHS = Symbol('hoptrace.express.matchedPaths');

@@ -38,9 +38,11 @@ function startService(name, script, env) {
   const child = spawn(process.execPath, ['--require', 'hoptrace/register', path.join(__dirname, script)], {
     cwd: REPO,
     env: { ...process.env, OTEL_SERVICE_NAME: name, OTEL_BSP_SCHEDULE_DELAY: '200', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
+  // The services' own logs (express prints the errors it answers 500 for), marked with who wrote them.
+  child.stderr.on('data', (d) => process.stderr.write(String(d).replace(/^(?=.)/gm, `  [${name}] `)));
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => /listening/.test(String(d)) && resolve(child));
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));

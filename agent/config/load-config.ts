@@ -14,7 +14,7 @@ import type {
   SamplerName,
 } from './types';
 
-export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http'];
+export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fetch'];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none'];
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi'];
 const SAMPLERS: readonly SamplerName[] = [
@@ -53,6 +53,7 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     batch: readBatch(read, warn),
     instrumentations: readInstrumentations(read),
     http: { ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [] },
+    express: { middlewareSpans: read.oneOf('HOPTRACE_EXPRESS_SPANS', ['route', 'middleware'] as const, 'route') === 'middleware' },
   };
   return deepFreeze(config);
 }

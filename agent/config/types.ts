@@ -13,7 +13,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Every instrumentation hoptrace ships, by the name users write in the OTEL_NODE_*_INSTRUMENTATIONS lists. */
-export type InstrumentationName = 'http';
+export type InstrumentationName = 'http' | 'express' | 'fetch';
 
 export interface OtlpConfig {
   /** The full URL spans are posted to, `/v1/traces` included. */
@@ -39,6 +39,11 @@ export interface HttpConfig {
  * One service as the tracing backend will show it. A process hosts one today; the shape lets a
  * later configuration file map Kafka topics, client ids or ports to several.
  */
+export interface ExpressConfig {
+  /** HOPTRACE_EXPRESS_SPANS=middleware: an INTERNAL span per middleware and route handler. */
+  readonly middlewareSpans: boolean;
+}
+
 export interface ServiceConfig {
   readonly name: string;
   readonly version?: string;
@@ -59,4 +64,5 @@ export interface Config {
   readonly batch: BatchConfig;
   readonly instrumentations: ReadonlySet<InstrumentationName>;
   readonly http: HttpConfig;
+  readonly express: ExpressConfig;
 }

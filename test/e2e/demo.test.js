@@ -23,8 +23,8 @@ test('npm run demo: every order is one gateway → inventory trace in Jaeger, fa
   const traceIds = [...stdout.matchAll(/^trace ([0-9a-f]{32})$/gm)].map((m) => m[1]);
   assert.is(traceIds.length, 4);
   // The waterfall rows: server → client → server, indented by depth.
-  assert.match(stdout, /^ {2}gateway: POST +server .*\|\n {4}gateway: GET +client .*\|\n {6}inventory: GET +server .*\|$/m);
-  assert.match(stdout, /^✗ gateway: POST +server/m, 'the failed order is marked');
+  assert.match(stdout, /^ {2}gateway: POST \/orders +server .*\|\n {4}gateway: GET +client .*\|\n {6}inventory: GET \/stock\/:sku +server .*\|$/m);
+  assert.match(stdout, /^✗ gateway: POST \/orders +server .*\n✗ +gateway: GET +client .*\n✗ +inventory: GET \/stock\/:sku +server/m, 'the failed order is marked on every hop');
 
   // Check one trace in Jaeger itself: three spans, each the child of the one before, two services.
   const { data } = await getJson(`${JAEGER_QUERY_URL}/api/traces/${traceIds[0]}`);

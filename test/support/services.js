@@ -15,3 +15,25 @@ async function startHttpService(serviceName, receiver, env = {}) {
 }
 
 module.exports = { startHttpService };
+
+const path = require('node:path');
+const { FIXTURES } = require('./run-fixture');
+
+/** The express fixture app on express 4 or 5 (`version`: 'express4' | 'express5'). */
+async function startExpressApp(version, serviceName, receiver, env = {}) {
+  const app = runFixture('express-app.js', {
+    agent: env.NO_AGENT !== '1',
+    env: {
+      NODE_PATH: path.join(FIXTURES, version, 'node_modules'),
+      NODE_ENV: 'production',
+      OTEL_SERVICE_NAME: serviceName,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver ? receiver.url : 'http://127.0.0.1:9',
+      ...env,
+    },
+  });
+  const [, port, major] = await app.waitForOutput(/listening (\d+) (express\d)/);
+  if (major !== version) throw new Error(`the fixture loaded ${major}, not ${version}`);
+  return { ...app, port: Number(port), stop: () => (app.child.kill('SIGTERM'), app.exited) };
+}
+
+module.exports.startExpressApp = startExpressApp;

@@ -19,7 +19,8 @@ test('defaults: otlp/protobuf to localhost:4318, W3C+baggage+Jaeger written, par
   assert.equal(config.injectPropagators, ['tracecontext', 'baggage', 'jaeger']);
   assert.is(config.sampler.name, 'parentbased_always_on');
   assert.equal(config.batch, { scheduleDelayMs: 5000, exportTimeoutMs: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 });
-  assert.equal([...config.instrumentations], ['http']);
+  assert.equal([...config.instrumentations], ['http', 'express', 'fetch']);
+  assert.is(config.express.middlewareSpans, false);
   assert.is(config.service.name, 'unknown_service:node');
   assert.is(config.logLevel, 'warn');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.otlp));
@@ -78,7 +79,7 @@ test('OTEL_PROPAGATORS: the listed ones, in order, duplicates once; none disable
 });
 
 test('instrumentation lists: enabled narrows, disabled removes, unknown names warn', () => {
-  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' }).config.instrumentations], []);
+  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch' }).config.instrumentations], ['express']);
   assert.equal([...load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' }).config.instrumentations], ['http']);
   const unknown = load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' });
   assert.equal([...unknown.config.instrumentations], ['http']);
@@ -99,6 +100,13 @@ test('log level: HOPTRACE_LOG_LEVEL over OTEL_LOG_LEVEL; "all" means verbose', (
   assert.is(load({ OTEL_LOG_LEVEL: 'debug' }).config.logLevel, 'debug');
   assert.is(load({ OTEL_LOG_LEVEL: 'debug', HOPTRACE_LOG_LEVEL: 'error' }).config.logLevel, 'error');
   assert.is(load({ OTEL_LOG_LEVEL: 'ALL' }).config.logLevel, 'verbose');
+});
+
+test('HOPTRACE_EXPRESS_SPANS: route (default) or middleware', () => {
+  assert.is(load({ HOPTRACE_EXPRESS_SPANS: 'middleware' }).config.express.middlewareSpans, true);
+  const bad = load({ HOPTRACE_EXPRESS_SPANS: 'all' });
+  assert.is(bad.config.express.middlewareSpans, false);
+  assert.match(bad.warnings[0], /HOPTRACE_EXPRESS_SPANS="all"/);
 });
 
 test('a batch larger than the queue is capped with a warning', () => {

@@ -1,0 +1,100 @@
+/**
+ * What happens each time express hands a request to a layer: keep track of the mount paths the
+ * request is inside, so that when a route layer takes it the full route template is known; record
+ * errors the app passes on; optionally, a span per middleware and route handler.
+ */
+import { type Span, type Tracer, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { reportAgentError } from '../../agent/log';
+import { EXPRESS_LAYER_PATH, EXPRESS_MATCHED_PATHS } from '../../agent/symbols';
+import { type ServerRequestState, serverRequestOf } from '../http/server-request';
+import type { Layer, LayerHandle, Next } from './internal-types';
+import { joinRoute } from './route-template';
+import type { ExpressInstrumentationOptions } from './types';
+
+type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string };
+type RequestWithPaths = { [EXPRESS_MATCHED_PATHS]?: string[] };
+
+const recordedErrors = new WeakSet<object>();
+
+export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumentationOptions) {
+  return (original: LayerHandle): LayerHandle =>
+    function handleRequest(this: Layer, req: object, res: object, next: Next): unknown {
+      const state = req && typeof next === 'function' ? serverRequestOf(req) : undefined;
+      if (!state) return original.call(this, req, res, next);
+      let entered: { next: Next; span?: Span };
+      try {
+        entered = enterLayer(this, state, req as RequestWithPaths, next, options.middlewareSpans ? tracer() : undefined);
+      } catch (error) {
+        reportAgentError('express', error);
+        return original.call(this, req, res, next);
+      }
+      const { span } = entered;
+      if (!span) return original.call(this, req, res, entered.next);
+      return context.with(trace.setSpan(state.context, span), () => original.call(this, req, res, entered.next));
+    };
+}
+
+function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, req: RequestWithPaths, originalNext: Next, tracer: Tracer | undefined) {
+  const paths = (req[EXPRESS_MATCHED_PATHS] ??= []);
+  const depth = paths.length;
+  const routeBefore = state.route;
+  const path = layer[EXPRESS_LAYER_PATH];
+  const isRouteLayer = layer.route !== undefined && layer.route !== null;
+  if (path !== undefined) {
+    paths.push(path);
+    if (isRouteLayer) state.route = joinRoute(paths);
+  }
+  const span = tracer && wantsSpan(layer, isRouteLayer) ? startLayerSpan(tracer, layer, state, path === undefined) : undefined;
+
+  let left = false;
+  const wrappedNext: Next = function next(this: unknown, error?: unknown): unknown {
+    if (!left) {
+      left = true;
+      try {
+        paths.length = depth;
+        const isAppError = error !== undefined && error !== null && error !== 'route' && error !== 'router';
+        if (isAppError) recordAppError(state, error, span);
+        // Falling through (next() or next('route')) means this route did not handle the request.
+        else if (isRouteLayer) state.route = routeBefore;
+        span?.end();
+      } catch (agentError) {
+        reportAgentError('express', agentError);
+      }
+    }
+    // eslint-disable-next-line prefer-rest-params
+    return originalNext.apply(this, arguments as unknown as [unknown?]);
+  };
+  return { next: wrappedNext, span };
+}
+
+/** Routers, mounted apps and route dispatchers are plumbing; error handlers (4 arguments) are skipped on this path by express itself. */
+function wantsSpan(layer: Layer, isRouteLayer: boolean): boolean {
+  const handle = layer.handle;
+  if (isRouteLayer || typeof handle !== 'function' || handle.length > 3) return false;
+  return !Array.isArray(handle.stack) && handle.name !== 'mounted_app';
+}
+
+function startLayerSpan(tracer: Tracer, layer: Layer, state: ServerRequestState, isRouteHandler: boolean): Span {
+  const name = layer.name || layer.handle.name || '<anonymous>';
+  const attributes = isRouteHandler
+    ? { 'express.type': 'request_handler', 'express.name': name, ...(state.route ? { 'http.route': state.route } : {}) }
+    : { 'express.type': 'middleware', 'express.name': name };
+  const spanName = isRouteHandler ? `request handler - ${state.route ?? name}` : `middleware - ${name}`;
+  // Parent: the SERVER span, so consecutive middleware are siblings rather than a nested chain.
+  const span = tracer.startSpan(spanName, { kind: SpanKind.INTERNAL, attributes }, state.context);
+  (state.childSpans ??= []).push(span);
+  return span;
+}
+
+function recordAppError(state: ServerRequestState, error: unknown, layerSpan: Span | undefined): void {
+  const isObject = typeof error === 'object' || typeof error === 'function';
+  if (isObject && recordedErrors.has(error as object)) return;
+  if (isObject) recordedErrors.add(error as object);
+  const exception = error instanceof Error ? error : String(error);
+  state.span.recordException(exception);
+  state.errorType = error instanceof Error ? error.constructor?.name || 'Error' : '_OTHER';
+  if (layerSpan) {
+    layerSpan.recordException(exception);
+    layerSpan.setStatus({ code: SpanStatusCode.ERROR });
+  }
+}

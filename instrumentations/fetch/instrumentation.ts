@@ -1,0 +1,110 @@
+/**
+ * The global fetch() (and the undici package): one CLIENT span per request, with the same
+ * attributes, propagation headers and error handling as http client spans.
+ *
+ * fetch runs on undici, not on node:http, so patching http never sees it. undici publishes
+ * diagnostics channels for every request it makes; subscribing needs no module to be required
+ * first, so this works whether or not the app ever loads http, and it changes nothing in the
+ * app's own Request or Headers objects: trace headers go onto undici's internal request.
+ *
+ * The span ends when the response headers arrive (or on error): waiting for the body would leave
+ * a span open forever whenever an app never reads one.
+ */
+import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { log, reportAgentError } from '../../agent/log';
+import { recordSetter } from '../../agent/propagation/carriers';
+import type { TracerResolver } from '../../agent/tracing/tracers';
+import { AGENT_VERSION } from '../../agent/version';
+import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
+import { recordError } from '../http/errors';
+import type { UndiciRequest, UndiciResponse } from './internal-types';
+import { removeHeaders, targetOfUndiciRequest } from './request-target';
+
+export const FETCH_SCOPE = '@hoptrace/fetch';
+
+type Handler = (message: unknown) => void;
+
+export class FetchInstrumentation extends InstrumentationBase {
+  private readonly spans = new WeakMap<UndiciRequest, Span>();
+  private readonly subscriptions: Array<[string, Handler]> = [
+    ['undici:request:create', this.guard((m) => this.onCreate(m as { request: UndiciRequest }))],
+    ['undici:request:headers', this.guard((m) => this.onHeaders(m as { request: UndiciRequest; response: UndiciResponse }))],
+    ['undici:request:error', this.guard((m) => this.onError(m as { request: UndiciRequest; error: unknown }))],
+  ];
+  private subscribed = false;
+
+  constructor(private readonly tracers: TracerResolver) {
+    super(FETCH_SCOPE, AGENT_VERSION, { enabled: false });
+  }
+
+  protected init() {
+    return [];
+  }
+
+  override enable(): void {
+    super.enable();
+    if (this.subscribed) return;
+    this.subscribed = true;
+    for (const [name, handler] of this.subscriptions) diagnosticsChannel.subscribe(name, handler);
+    log.debug('fetch: subscribed to undici diagnostics channels');
+  }
+
+  override disable(): void {
+    super.disable();
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    for (const [name, handler] of this.subscriptions) diagnosticsChannel.unsubscribe(name, handler);
+  }
+
+  private guard(handler: Handler): Handler {
+    return (message) => {
+      try {
+        handler(message);
+      } catch (error) {
+        reportAgentError('fetch', error);
+      }
+    };
+  }
+
+  /** Published synchronously inside the app's call chain, so the active context is the caller's. */
+  private onCreate({ request }: { request: UndiciRequest }): void {
+    const active = context.active();
+    if (isTracingSuppressed(active)) return;
+    const target = targetOfUndiciRequest(request);
+    if (!target) return;
+    const method = normalizeMethod(target.method);
+    const span = this.tracers
+      .tracerFor(FETCH_SCOPE)
+      .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method) }, active);
+    this.spans.set(request, span);
+    const headers: Record<string, string> = {};
+    propagation.inject(trace.setSpan(active, span), headers, recordSetter);
+    if (Array.isArray(request.headers)) removeHeaders(request.headers, new Set(Object.keys(headers)));
+    for (const name in headers) request.addHeader(name, headers[name]);
+  }
+
+  private onHeaders({ request, response }: { request: UndiciRequest; response: UndiciResponse }): void {
+    const span = this.spans.get(request);
+    if (!span) return;
+    this.spans.delete(request);
+    const status = response.statusCode;
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 400) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  }
+
+  private onError({ request, error }: { request: UndiciRequest; error: unknown }): void {
+    const span = this.spans.get(request);
+    if (!span) return;
+    this.spans.delete(request);
+    recordError(span, error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+    span.end();
+  }
+}

@@ -1,0 +1,151 @@
+'use strict';
+// express 4 and 5: SERVER spans named by the full route template, errors recorded, responses as
+// without the agent, optional middleware spans, and a gateway → fetch → service trace.
+const { suite } = require('uvu');
+const assert = require('uvu/assert');
+const { startReceiver } = require('../support/otlp-receiver');
+const { startExpressApp } = require('../support/services');
+const { get } = require('../support/http');
+
+const ROUTES = [
+  ['/users/42', 'GET /users/:id'],
+  ['/api/v1/orders/9', 'GET /api/v1/orders/:orderId'],
+  ['/api/v1', 'GET /api/v1'],
+  ['/tenants/acme/items/3', 'GET /tenants/:tenant/items/:item'],
+  ['/beta', 'GET /alpha,/beta'],
+  ['/regex', 'GET /^\\/re(g|x)ex$/'],
+  ['/books', 'GET /books'],
+  ['/skip', 'GET /skip'],
+];
+
+const ERRORS = [
+  ['/throw', 500, 'TypeError', 'thrown in a handler'],
+  ['/next-error', 500, 'RangeError', 'passed to next'],
+];
+
+for (const version of ['express4', 'express5']) {
+  const t = suite(version);
+  let receiver;
+  let app;
+  let plain;
+  t.before(async () => {
+    receiver = await startReceiver();
+    app = await startExpressApp(version, `svc-${version}`, receiver);
+    plain = await startExpressApp(version, 'untraced', undefined, { NO_AGENT: '1' });
+  });
+  t.after(async () => {
+    await Promise.all([app.stop(), plain.stop()]);
+    await receiver.close();
+  });
+
+  async function serverSpanFor(path) {
+    const marker = `m=${Math.random().toString(36).slice(2)}`;
+    const response = await get(app.port, `${path}?${marker}`);
+    const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER' && x.attributes['url.query'] === marker));
+    return { response, span: spans.find((x) => x.kind === 'SERVER' && x.attributes['url.query'] === marker) };
+  }
+
+  for (const [path, name] of ROUTES) {
+    t(`${path} → "${name}"`, async () => {
+      const { response, span } = await serverSpanFor(path);
+      assert.ok(response.status < 300, `status ${response.status}`);
+      assert.is(span.name, name);
+      assert.is(span.attributes['http.route'], name.slice(4));
+    });
+  }
+
+  t('an unmatched request (404) keeps the method-only name', async () => {
+    const { response, span } = await serverSpanFor('/no/such/thing');
+    assert.is(response.status, 404);
+    assert.is(span.name, 'GET');
+    assert.is(span.attributes['http.route'], undefined);
+  });
+
+  t('no second root span and no middleware spans by default', async () => {
+    const before = receiver.spans.length;
+    await serverSpanFor('/users/1');
+    await new Promise((r) => setTimeout(r, 200));
+    const added = receiver.spans.slice(before);
+    assert.equal(added.map((s) => s.kind), ['SERVER']);
+  });
+
+  const errors = version === 'express5' ? [...ERRORS, ['/async-reject', 500, 'SyntaxError', 'rejected in an async handler']] : ERRORS;
+  for (const [path, status, type, message] of errors) {
+    t(`${path}: recorded as ${type}, response identical to one without the agent`, async () => {
+      const { response, span } = await serverSpanFor(path);
+      const without = await get(plain.port, path);
+      assert.is(response.status, status);
+      assert.is(response.status, without.status);
+      assert.is(response.body, without.body);
+      assert.is(response.headers['content-type'], without.headers['content-type']);
+      assert.is(span.status.code, 'ERROR');
+      assert.is(span.attributes['error.type'], type);
+      const exception = span.events.find((e) => e.name === 'exception');
+      assert.ok(exception, 'an exception event');
+      assert.is(exception.attributes['exception.type'], type);
+      assert.is(exception.attributes['exception.message'], message);
+      assert.is(span.name, `GET ${path}`, 'the route is kept when it failed');
+    });
+  }
+
+  t('a 4xx error passed to next is recorded but is not a server error', async () => {
+    const { response, span } = await serverSpanFor('/bad-request');
+    assert.is(response.status, 400);
+    assert.is(span.status.code, 'UNSET');
+    assert.ok(span.events.some((e) => e.name === 'exception'));
+  });
+
+  t.run();
+}
+
+const chain = suite('gateway (express 5) → fetch → service (express 4)');
+chain('one trace, right parents, route-named spans, fetch headers in place', async () => {
+  const receiver = await startReceiver();
+  const service = await startExpressApp('express4', 'users-service', receiver);
+  const gateway = await startExpressApp('express5', 'gateway', receiver);
+  try {
+    const response = await get(gateway.port, `/downstream?port=${service.port}`);
+    assert.is(response.status, 200);
+    assert.equal(JSON.parse(response.body), { id: '7' });
+    const spans = await receiver.waitFor((s) => s.length >= 3);
+    const gatewayServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'gateway');
+    const fetchClient = spans.find((s) => s.kind === 'CLIENT');
+    const serviceServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'users-service');
+    assert.is(gatewayServer.name, 'GET /downstream');
+    assert.is(fetchClient.scope, '@hoptrace/fetch');
+    assert.is(fetchClient.name, 'GET');
+    assert.is(fetchClient.parentSpanId, gatewayServer.spanId);
+    assert.is(serviceServer.parentSpanId, fetchClient.spanId);
+    assert.is(serviceServer.traceId, gatewayServer.traceId);
+    assert.is(serviceServer.name, 'GET /users/:id');
+    assert.is(fetchClient.attributes['url.full'], `http://127.0.0.1:${service.port}/users/7?token=REDACTED`);
+    assert.is(fetchClient.attributes['http.response.status_code'], 200);
+    assert.is(fetchClient.attributes['server.port'], service.port);
+  } finally {
+    await Promise.all([gateway.stop(), service.stop()]);
+    await receiver.close();
+  }
+});
+chain.run();
+
+const middleware = suite('HOPTRACE_EXPRESS_SPANS=middleware');
+middleware('INTERNAL spans per middleware and handler, children of the SERVER span, covering async work', async () => {
+  const receiver = await startReceiver();
+  const app = await startExpressApp('express5', 'mw', receiver, { HOPTRACE_EXPRESS_SPANS: 'middleware' });
+  try {
+    await get(app.port, '/slow-async');
+    const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER'));
+    await new Promise((r) => setTimeout(r, 200));
+    const server = spans.find((s) => s.kind === 'SERVER');
+    const internal = spans.filter((s) => s.kind === 'INTERNAL');
+    assert.equal(internal.map((s) => s.name).sort(), ['middleware - logger', 'request handler - /slow-async']);
+    assert.ok(internal.every((s) => s.parentSpanId === server.spanId && s.traceId === server.traceId));
+    const handler = internal.find((s) => s.name.startsWith('request handler'));
+    const durationMs = Number(handler.endTimeUnixNano - handler.startTimeUnixNano) / 1e6;
+    assert.ok(durationMs >= 25, `the handler span covers the awaited work (${durationMs} ms)`);
+  } finally {
+    await app.stop();
+    await receiver.close();
+  }
+});
+middleware.run();
