@@ -19,6 +19,11 @@ const factories: Record<InstrumentationName, Factory> = {
     const { ExpressInstrumentation } = require('../instrumentations/express') as typeof import('../instrumentations/express');
     return new ExpressInstrumentation(tracers, config.express);
   },
+  kafkajs: (tracers, config) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KafkajsInstrumentation } = require('../instrumentations/kafkajs') as typeof import('../instrumentations/kafkajs');
+    return new KafkajsInstrumentation(tracers, config.kafka);
+  },
   fetch: (tracers) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { FetchInstrumentation } = require('../instrumentations/fetch') as typeof import('../instrumentations/fetch');
@@ -31,6 +36,7 @@ export const PATCHED_PACKAGES: Record<InstrumentationName, readonly string[]> = 
   http: [],
   express: ['express'],
   fetch: [],
+  kafkajs: ['kafkajs'],
 };
 
 export function createInstrumentations(tracers: TracerResolver, config: Config): Instrumentation[] {

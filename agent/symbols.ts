@@ -11,3 +11,5 @@ export const CLIENT_CALL = Symbol('hoptrace.http.clientCall');
 export const EXPRESS_LAYER_PATH = Symbol('hoptrace.express.layerPath');
 /** On a request: the paths of the express layers it is inside right now, outermost first. */
 export const EXPRESS_MATCHED_PATHS = Symbol('hoptrace.express.matchedPaths');
+/** On a kafkajs Kafka object: the client id and first broker it was built with. */
+export const KAFKA_CLIENT = Symbol('hoptrace.kafkajs.client');

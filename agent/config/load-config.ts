@@ -14,7 +14,7 @@ import type {
   SamplerName,
 } from './types';
 
-export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fetch'];
+export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fetch', 'kafkajs'];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none'];
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi'];
 const SAMPLERS: readonly SamplerName[] = [
@@ -53,6 +53,10 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     batch: readBatch(read, warn),
     instrumentations: readInstrumentations(read),
     http: { ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [] },
+    kafka: {
+      producerSpans: read.oneOf('HOPTRACE_KAFKA_PRODUCER_SPANS', ['per-message', 'per-call'] as const, 'per-message'),
+      consumerParent: read.oneOf('HOPTRACE_KAFKA_CONSUMER_PARENT', ['child', 'link'] as const, 'child'),
+    },
     express: { middlewareSpans: read.oneOf('HOPTRACE_EXPRESS_SPANS', ['route', 'middleware'] as const, 'route') === 'middleware' },
   };
   return deepFreeze(config);

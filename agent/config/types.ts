@@ -13,7 +13,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Every instrumentation hoptrace ships, by the name users write in the OTEL_NODE_*_INSTRUMENTATIONS lists. */
-export type InstrumentationName = 'http' | 'express' | 'fetch';
+export type InstrumentationName = 'http' | 'express' | 'fetch' | 'kafkajs';
 
 export interface OtlpConfig {
   /** The full URL spans are posted to, `/v1/traces` included. */
@@ -44,6 +44,13 @@ export interface ExpressConfig {
   readonly middlewareSpans: boolean;
 }
 
+export interface KafkaConfig {
+  /** HOPTRACE_KAFKA_PRODUCER_SPANS: one PRODUCER span per message (default) or per send call. */
+  readonly producerSpans: 'per-message' | 'per-call';
+  /** HOPTRACE_KAFKA_CONSUMER_PARENT: consumer spans continue the producer's trace, or link to it. */
+  readonly consumerParent: 'child' | 'link';
+}
+
 export interface ServiceConfig {
   readonly name: string;
   readonly version?: string;
@@ -65,4 +72,5 @@ export interface Config {
   readonly instrumentations: ReadonlySet<InstrumentationName>;
   readonly http: HttpConfig;
   readonly express: ExpressConfig;
+  readonly kafka: KafkaConfig;
 }

@@ -9,6 +9,7 @@ import { log } from '../log';
 import { HoptracePropagator, noPropagation } from '../propagation/propagator';
 import { AGENT_VERSION } from '../version';
 import { BoundedBatchProcessor } from './batch-processor';
+import { contextManager } from './context-manager';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
 import { type TracerResolver, singleServiceResolver } from './tracers';
@@ -30,6 +31,7 @@ export function setUpTracing(config: Config): Tracing {
     spanProcessors: processor ? [processor] : [],
   });
   provider.register({
+    contextManager,
     propagator: config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators),
   });
   log.debug(

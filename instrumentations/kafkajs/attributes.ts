@@ -1,0 +1,92 @@
+/**
+ * Span names and attributes for Kafka, after the OpenTelemetry messaging semantic conventions
+ * (https://opentelemetry.io/docs/specs/semconv/messaging/kafka/). Pure functions of messages and
+ * client settings. No message value or header value is ever recorded.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { ClientInfo } from './types';
+
+/** How long the message waited between its timestamp (producer or broker time) and processing. */
+export const QUEUE_TIME_ATTRIBUTE = 'hoptrace.kafka.queue_time_ms';
+const MAX_KEY_LENGTH = 256;
+
+export function clientAttributes(client: ClientInfo): Attributes {
+  const attributes: Attributes = { 'messaging.system': 'kafka' };
+  if (client.clientId) attributes['messaging.client.id'] = client.clientId;
+  if (client.serverAddress) attributes['server.address'] = client.serverAddress;
+  if (client.serverPort !== undefined) attributes['server.port'] = client.serverPort;
+  if (client.groupId) attributes['messaging.consumer.group.name'] = client.groupId;
+  return attributes;
+}
+
+/** `host:port` of the first broker, when the brokers are given as a list. */
+export function firstBroker(brokers: unknown): { serverAddress?: string; serverPort?: number } {
+  const first = Array.isArray(brokers) ? brokers[0] : undefined;
+  if (typeof first !== 'string') return {};
+  const colon = first.lastIndexOf(':');
+  if (colon < 0) return { serverAddress: first };
+  const port = Number(first.slice(colon + 1));
+  return { serverAddress: first.slice(0, colon).replace(/^\[|\]$/g, ''), serverPort: Number.isInteger(port) ? port : undefined };
+}
+
+/** The key, when it is short printable text; binary keys are not recorded. */
+export function keyAsText(key: unknown): string | undefined {
+  let text: string | undefined;
+  if (typeof key === 'string') text = key;
+  else if (Buffer.isBuffer(key) && key.length <= MAX_KEY_LENGTH * 4) {
+    const decoded = key.toString('utf8');
+    text = Buffer.byteLength(decoded) === key.length ? decoded : undefined;
+  }
+  if (text === undefined || text.length > MAX_KEY_LENGTH) return undefined;
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? undefined : text;
+}
+
+export function bodySize(value: unknown): number | undefined {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return value.length;
+  return undefined;
+}
+
+export function messageAttributes(message: { key?: unknown; value?: unknown }): Attributes {
+  const attributes: Attributes = {};
+  const key = keyAsText(message.key);
+  if (key !== undefined) attributes['messaging.kafka.message.key'] = key;
+  if (message.value === null) attributes['messaging.kafka.message.tombstone'] = true;
+  const size = bodySize(message.value);
+  if (size !== undefined) attributes['messaging.message.body.size'] = size;
+  return attributes;
+}
+
+export function sendSpanName(topic: string | undefined): string {
+  return topic ? `send ${topic}` : 'send';
+}
+
+export function processSpanName(topic: string): string {
+  return `process ${topic}`;
+}
+
+export function sendAttributes(topic: string | undefined): Attributes {
+  const attributes: Attributes = { 'messaging.operation.type': 'send', 'messaging.operation.name': 'send' };
+  if (topic) attributes['messaging.destination.name'] = topic;
+  return attributes;
+}
+
+export function processAttributes(topic: string, partition: number): Attributes {
+  return {
+    'messaging.operation.type': 'process',
+    'messaging.operation.name': 'process',
+    'messaging.destination.name': topic,
+    'messaging.destination.partition.id': String(partition),
+  };
+}
+
+export function consumedMessageAttributes(message: { key?: unknown; value?: unknown; offset?: string; timestamp?: string }, now: number): Attributes {
+  const attributes = messageAttributes(message);
+  const offset = Number(message.offset);
+  if (Number.isSafeInteger(offset)) attributes['messaging.kafka.offset'] = offset;
+  const timestamp = Number(message.timestamp);
+  if (Number.isFinite(timestamp) && timestamp > 0) attributes[QUEUE_TIME_ATTRIBUTE] = Math.max(0, now - timestamp);
+  return attributes;
+}

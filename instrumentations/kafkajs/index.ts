@@ -1,0 +1,2 @@
+export { KafkajsInstrumentation, KAFKAJS_SUPPORTED_VERSIONS } from './instrumentation';
+export type { KafkajsInstrumentationOptions } from './types';

@@ -1,0 +1,181 @@
+/**
+ * Producer side: a PRODUCER span per message (or per call), its context written into a copy of
+ * each message's headers. Parent: the active span; else a context the message already carries
+ * (relays and outbox processes forward messages with no request around them); else a new trace.
+ */
+import { type Context, type Span, type Tracer, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { reportAgentError } from '../../agent/log';
+import { clientAttributes, messageAttributes, sendAttributes, sendSpanName } from './attributes';
+import { extractMessageContext, headersWithContext } from './headers';
+import type { ProducerBatch, ProducerMessage, ProducerRecord, RecordMetadata, Send, SendBatch, Sender } from './internal-types';
+import type { ClientInfo, KafkajsInstrumentationOptions } from './types';
+
+interface TopicMessages {
+  topic: string;
+  messages: ProducerMessage[];
+}
+
+/** One span and the messages (by index in the call) it covers. */
+interface SentSpan {
+  span: Span;
+  topic: string;
+  messages: ProducerMessage[];
+}
+
+export interface ProducerTracing {
+  tracer: () => Tracer;
+  client: ClientInfo;
+  options: KafkajsInstrumentationOptions;
+}
+
+export function wrapSend(tracing: ProducerTracing) {
+  return (original: Send): Send =>
+    function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
+      if (!record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
+      return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], (groups) => original.call(this, { ...record, messages: groups[0].messages }), () => original.call(this, record));
+    };
+}
+
+export function wrapSendBatch(tracing: ProducerTracing) {
+  return (original: SendBatch): SendBatch =>
+    function sendBatch(this: unknown, batch: ProducerBatch): Promise<RecordMetadata[]> {
+      const topicMessages = batch?.topicMessages;
+      if (!Array.isArray(topicMessages) || topicMessages.some((t) => !t || !Array.isArray(t.messages))) return original.call(this, batch);
+      return traceSend(
+        tracing,
+        topicMessages,
+        (groups) => original.call(this, { ...batch, topicMessages: topicMessages.map((t, i) => ({ ...t, messages: groups[i].messages })) }),
+        () => original.call(this, batch),
+      );
+    };
+}
+
+/** Wraps send and sendBatch of the object a transaction() promise resolves to. */
+export function traceTransactionSender(sender: Sender, wrap: (sender: Sender) => void): Sender {
+  try {
+    wrap(sender);
+  } catch (error) {
+    reportAgentError('kafkajs transaction', error);
+  }
+  return sender;
+}
+
+function traceSend(
+  tracing: ProducerTracing,
+  groups: readonly TopicMessages[],
+  sendCopies: (groups: TopicMessages[]) => Promise<RecordMetadata[]>,
+  sendUntraced: () => Promise<RecordMetadata[]>,
+): Promise<RecordMetadata[]> {
+  let sent: SentSpan[];
+  let copies: TopicMessages[];
+  try {
+    ({ sent, copies } = startSendSpans(tracing, groups));
+  } catch (error) {
+    reportAgentError('kafkajs producer', error);
+    return sendUntraced();
+  }
+  let result: Promise<RecordMetadata[]>;
+  try {
+    result = sendCopies(copies);
+  } catch (error) {
+    endSendSpans(sent, undefined, error);
+    throw error;
+  }
+  // A side chain: the app gets kafkajs's own promise, settling with the same value or error.
+  Promise.resolve(result).then(
+    (metadata) => endSendSpans(sent, metadata, undefined),
+    (error: unknown) => endSendSpans(sent, undefined, error),
+  );
+  return result;
+}
+
+function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[]): { sent: SentSpan[]; copies: TopicMessages[] } {
+  const tracer = tracing.tracer();
+  const base = clientAttributes(tracing.client);
+  const active = context.active();
+  const hasActiveSpan = trace.getSpan(active) !== undefined;
+  const sent: SentSpan[] = [];
+
+  if (tracing.options.producerSpans === 'per-call') {
+    const count = groups.reduce((n, g) => n + g.messages.length, 0);
+    const topics = [...new Set(groups.map((g) => g.topic))];
+    const topic = topics.length === 1 ? topics[0] : undefined;
+    const firstMessage = groups.find((g) => g.messages.length > 0)?.messages[0];
+    const parent = hasActiveSpan ? active : (extractMessageContext(firstMessage?.headers) ?? active);
+    const span = tracer.startSpan(
+      sendSpanName(topic),
+      { kind: SpanKind.PRODUCER, attributes: { ...base, ...sendAttributes(topic), 'messaging.batch.message_count': count } },
+      parent,
+    );
+    const spanContext = trace.setSpan(parent, span);
+    const copies = groups.map((g) => ({ topic: g.topic, messages: g.messages.map((m) => copyWithContext(m, spanContext)) }));
+    sent.push({ span, topic: topic ?? '', messages: [] });
+    return { sent, copies };
+  }
+
+  const copies = groups.map((group) => ({
+    topic: group.topic,
+    messages: group.messages.map((message) => {
+      const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
+      const span = tracer.startSpan(
+        sendSpanName(group.topic),
+        { kind: SpanKind.PRODUCER, attributes: { ...base, ...sendAttributes(group.topic), ...messageAttributes(message ?? {}) } },
+        parent,
+      );
+      sent.push({ span, topic: group.topic, messages: [message] });
+      return copyWithContext(message, trace.setSpan(parent, span));
+    }),
+  }));
+  return { sent, copies };
+}
+
+/** A new message object with new headers; the caller's message and headers are left untouched. */
+function copyWithContext(message: ProducerMessage, ctx: Context): ProducerMessage {
+  if (!message || typeof message !== 'object') return message;
+  return { ...message, headers: headersWithContext(message.headers, ctx) };
+}
+
+function endSendSpans(sent: SentSpan[], metadata: RecordMetadata[] | undefined, error: unknown): void {
+  try {
+    const offsets = metadata ? assignOffsets(sent, metadata) : undefined;
+    sent.forEach((entry, i) => {
+      const { span } = entry;
+      const placed = offsets?.[i];
+      if (placed) {
+        span.setAttribute('messaging.destination.partition.id', String(placed.partition));
+        if (placed.offset !== undefined) span.setAttribute('messaging.kafka.offset', placed.offset);
+      }
+      if (error !== undefined) {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setAttribute('error.type', error instanceof Error ? error.constructor?.name || 'Error' : '_OTHER');
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+      }
+      span.end();
+    });
+  } catch (agentError) {
+    reportAgentError('kafkajs producer', agentError);
+  }
+}
+
+/**
+ * Where each single-message span's message landed, when the broker's answer makes it certain: the
+ * topic went to one partition in this call (the broker gives the base offset of the messages it
+ * appended, in order). With several partitions the partitioner's choice is not visible, so
+ * nothing is guessed.
+ */
+function assignOffsets(sent: SentSpan[], metadata: RecordMetadata[]): Array<{ partition: number; offset?: number } | undefined> {
+  const byTopic = new Map<string, RecordMetadata[]>();
+  for (const entry of metadata) {
+    if (!byTopic.has(entry.topicName)) byTopic.set(entry.topicName, []);
+    byTopic.get(entry.topicName)!.push(entry);
+  }
+  const nextIndex = new Map<string, number>();
+  return sent.map((entry) => {
+    const partitions = byTopic.get(entry.topic);
+    if (!partitions || partitions.length !== 1 || entry.messages.length !== 1) return undefined;
+    const index = nextIndex.get(entry.topic) ?? 0;
+    nextIndex.set(entry.topic, index + 1);
+    const base = Number(partitions[0].baseOffset);
+    return { partition: partitions[0].partition, offset: Number.isSafeInteger(base) ? base + index : undefined };
+  });
+}
