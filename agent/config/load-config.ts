@@ -8,6 +8,7 @@ import { EnvReader, type Env, type Warn, using } from './env-reader';
 import type {
   Config,
   ExporterName,
+  JaegerExporterConfig,
   InstrumentationName,
   OtlpConfig,
   PropagatorName,
@@ -15,7 +16,9 @@ import type {
 } from './types';
 
 export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fetch', 'kafkajs'];
-const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none'];
+const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none'];
+/** jaeger-client's UDP sender speaks Thrift binary, which Jaeger receives on 6832 (6831 is compact). */
+const DEFAULT_JAEGER_AGENT_PORT = 6832;
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi'];
 const SAMPLERS: readonly SamplerName[] = [
   'always_on',
@@ -33,9 +36,11 @@ const UNKNOWN_SERVICE = 'unknown_service:node';
 export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
   const read = new EnvReader(env, warn);
   const logLevel = readLogLevel(read);
-  const resourceAttributes = read.keyValues('OTEL_RESOURCE_ATTRIBUTES');
+  // JAEGER_* are what jaeger-client users already set; the OTEL_* equivalents win where both are.
+  const resourceAttributes = { ...read.keyValues('JAEGER_TAGS'), ...read.keyValues('OTEL_RESOURCE_ATTRIBUTES') };
   const serviceName =
-    read.raw('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? app.name ?? UNKNOWN_SERVICE;
+    read.raw('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? read.raw('JAEGER_SERVICE_NAME') ?? app.name ?? UNKNOWN_SERVICE;
+  const exporter = readExporter(read);
   const propagators = readPropagators(read);
   const config: Config = {
     disabled: read.boolean('OTEL_SDK_DISABLED', false),
@@ -45,8 +50,9 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
       version: resourceAttributes['service.version'] ?? app.version,
       resourceAttributes,
     },
-    exporter: readExporter(read),
+    exporter,
     otlp: readOtlp(read),
+    jaeger: exporter === 'jaeger' ? readJaeger(read) : { agentHost: 'localhost', agentPort: DEFAULT_JAEGER_AGENT_PORT, timeoutMs: 10000 },
     injectPropagators: propagators ?? DEFAULT_INJECT_PROPAGATORS,
     propagationDisabled: propagators?.length === 0,
     sampler: readSampler(read),
@@ -96,6 +102,28 @@ function readExporter(read: EnvReader): ExporterName {
   if ((EXPORTERS as readonly string[]).includes(first)) return first as ExporterName;
   read.reject('OTEL_TRACES_EXPORTER', first, `expected one of ${EXPORTERS.join(', ')}`, using('otlp'));
   return 'otlp';
+}
+
+function readJaeger(read: EnvReader): JaegerExporterConfig {
+  const value = (...names: string[]) => {
+    const name = read.firstSet(...names);
+    return name ? read.raw(name) : undefined;
+  };
+  const portVar = read.firstSet('OTEL_EXPORTER_JAEGER_AGENT_PORT', 'JAEGER_AGENT_PORT');
+  const endpointVar = read.firstSet('OTEL_EXPORTER_JAEGER_ENDPOINT', 'JAEGER_ENDPOINT');
+  let endpoint = endpointVar ? read.raw(endpointVar) : undefined;
+  if (endpointVar && endpoint && !isHttpUrl(endpoint)) {
+    read.reject(endpointVar, endpoint, 'expected an http:// or https:// URL', 'sending over UDP instead');
+    endpoint = undefined;
+  }
+  return {
+    agentHost: value('OTEL_EXPORTER_JAEGER_AGENT_HOST', 'JAEGER_AGENT_HOST') ?? 'localhost',
+    agentPort: portVar ? read.integer(portVar, DEFAULT_JAEGER_AGENT_PORT, 1, 65535) : DEFAULT_JAEGER_AGENT_PORT,
+    endpoint,
+    user: value('OTEL_EXPORTER_JAEGER_USER', 'JAEGER_USER'),
+    password: value('OTEL_EXPORTER_JAEGER_PASSWORD', 'JAEGER_PASSWORD'),
+    timeoutMs: read.integer('OTEL_EXPORTER_JAEGER_TIMEOUT', 10000, 1),
+  };
 }
 
 function readOtlp(read: EnvReader): OtlpConfig {
@@ -160,10 +188,23 @@ function readPropagators(read: EnvReader): PropagatorName[] | undefined {
 }
 
 function readSampler(read: EnvReader): Config['sampler'] {
+  if (read.raw('OTEL_TRACES_SAMPLER') === undefined && read.raw('JAEGER_SAMPLER_TYPE') !== undefined) return readJaegerSampler(read);
   const name = read.oneOf<SamplerName>('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
   const usesRatio = name === 'traceidratio' || name === 'parentbased_traceidratio';
   const ratio = usesRatio ? read.number('OTEL_TRACES_SAMPLER_ARG', 1, 0, 1) : 1;
   return { name, ratio };
+}
+
+/** jaeger-client's sampler settings, as the nearest OpenTelemetry sampler (parent-based, as jaeger-client was). */
+function readJaegerSampler(read: EnvReader): Config['sampler'] {
+  const type = read.oneOf('JAEGER_SAMPLER_TYPE', ['const', 'probabilistic', 'ratelimiting', 'remote'] as const, 'const');
+  if (type === 'const') {
+    const on = read.number('JAEGER_SAMPLER_PARAM', 1, 0, 1) >= 1;
+    return { name: on ? 'parentbased_always_on' : 'parentbased_always_off', ratio: 1 };
+  }
+  if (type === 'probabilistic') return { name: 'parentbased_traceidratio', ratio: read.number('JAEGER_SAMPLER_PARAM', 1, 0, 1) };
+  read.reject('JAEGER_SAMPLER_TYPE', type, 'hoptrace supports const and probabilistic', 'using "parentbased_always_on"');
+  return { name: 'parentbased_always_on', ratio: 1 };
 }
 
 function readInstrumentations(read: EnvReader): Set<InstrumentationName> {

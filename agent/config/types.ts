@@ -1,6 +1,6 @@
 import type { LogLevel } from '../log';
 
-export type ExporterName = 'otlp' | 'console' | 'none';
+export type ExporterName = 'otlp' | 'jaeger' | 'console' | 'none';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 /** Names as the OTEL_PROPAGATORS specification spells them. */
 export type PropagatorName = 'tracecontext' | 'baggage' | 'jaeger' | 'b3' | 'b3multi';
@@ -20,6 +20,17 @@ export interface OtlpConfig {
   readonly endpoint: string;
   readonly protocol: OtlpProtocol;
   readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+/** Jaeger's native protocol: UDP to an agent unless a collector endpoint is set. */
+export interface JaegerExporterConfig {
+  readonly agentHost: string;
+  readonly agentPort: number;
+  /** Collector URL for Thrift over HTTP (`http://host:14268/api/traces`). */
+  readonly endpoint?: string;
+  readonly user?: string;
+  readonly password?: string;
   readonly timeoutMs: number;
 }
 
@@ -63,6 +74,7 @@ export interface Config {
   readonly service: ServiceConfig;
   readonly exporter: ExporterName;
   readonly otlp: OtlpConfig;
+  readonly jaeger: JaegerExporterConfig;
   /** What we write into outgoing requests and messages; every known format is always read. */
   readonly injectPropagators: readonly PropagatorName[];
   /** `OTEL_PROPAGATORS=none`: neither read nor write trace context. */

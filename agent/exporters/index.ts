@@ -11,6 +11,11 @@ export function createExporter(config: Config): HoptraceExporter | undefined {
       const { ConsoleExporter } = require('./console') as typeof import('./console');
       return new ConsoleExporter();
     }
+    case 'jaeger': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { JaegerExporter } = require('./jaeger/exporter') as typeof import('./jaeger/exporter');
+      return new JaegerExporter(config.jaeger);
+    }
     case 'otlp': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { OtlpHttpExporter } = require('./otlp-http') as typeof import('./otlp-http');

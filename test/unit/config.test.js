@@ -19,7 +19,7 @@ test('defaults: otlp/protobuf to localhost:4318, W3C+baggage+Jaeger written, par
   assert.equal(config.injectPropagators, ['tracecontext', 'baggage', 'jaeger']);
   assert.is(config.sampler.name, 'parentbased_always_on');
   assert.equal(config.batch, { scheduleDelayMs: 5000, exportTimeoutMs: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 });
-  assert.equal([...config.instrumentations], ['http', 'express', 'fetch']);
+  assert.equal([...config.instrumentations], ['http', 'express', 'fetch', 'kafkajs']);
   assert.is(config.express.middlewareSpans, false);
   assert.is(config.service.name, 'unknown_service:node');
   assert.is(config.logLevel, 'warn');
@@ -79,7 +79,7 @@ test('OTEL_PROPAGATORS: the listed ones, in order, duplicates once; none disable
 });
 
 test('instrumentation lists: enabled narrows, disabled removes, unknown names warn', () => {
-  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch' }).config.instrumentations], ['express']);
+  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch' }).config.instrumentations], ['express', 'kafkajs']);
   assert.equal([...load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' }).config.instrumentations], ['http']);
   const unknown = load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' });
   assert.equal([...unknown.config.instrumentations], ['http']);
@@ -107,6 +107,31 @@ test('HOPTRACE_EXPRESS_SPANS: route (default) or middleware', () => {
   const bad = load({ HOPTRACE_EXPRESS_SPANS: 'all' });
   assert.is(bad.config.express.middlewareSpans, false);
   assert.match(bad.warnings[0], /HOPTRACE_EXPRESS_SPANS="all"/);
+});
+
+test('jaeger exporter: OTEL_EXPORTER_JAEGER_* first, then the JAEGER_* names jaeger-client users set', () => {
+  const udp = load({ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_AGENT_HOST: 'agent', OTEL_EXPORTER_JAEGER_AGENT_PORT: '7000', JAEGER_AGENT_PORT: '1' }).config;
+  assert.is(udp.exporter, 'jaeger');
+  assert.equal(udp.jaeger, { agentHost: 'agent', agentPort: 7000, endpoint: undefined, user: undefined, password: undefined, timeoutMs: 10000 });
+  const http = load({ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_ENDPOINT: 'http://c:14268/api/traces', JAEGER_USER: 'u', JAEGER_PASSWORD: 'p' }).config;
+  assert.equal([http.jaeger.endpoint, http.jaeger.user, http.jaeger.password], ['http://c:14268/api/traces', 'u', 'p']);
+  assert.is(load({ OTEL_TRACES_EXPORTER: 'jaeger' }).config.jaeger.agentPort, 6832);
+  const bad = load({ OTEL_TRACES_EXPORTER: 'jaeger', OTEL_EXPORTER_JAEGER_ENDPOINT: 'collector:14268' });
+  assert.is(bad.config.jaeger.endpoint, undefined);
+  assert.is(bad.warnings.length, 1);
+});
+
+test('JAEGER_SERVICE_NAME, JAEGER_TAGS and JAEGER_SAMPLER_* apply where no OTEL_* equivalent is set', () => {
+  const { config } = load({ JAEGER_SERVICE_NAME: 'legacy', JAEGER_TAGS: 'team=a,region=eu', OTEL_RESOURCE_ATTRIBUTES: 'team=b', JAEGER_SAMPLER_TYPE: 'probabilistic', JAEGER_SAMPLER_PARAM: '0.1' });
+  assert.is(config.service.name, 'legacy');
+  assert.equal(config.service.resourceAttributes, { team: 'b', region: 'eu' });
+  assert.equal(config.sampler, { name: 'parentbased_traceidratio', ratio: 0.1 });
+  assert.is(load({ JAEGER_SERVICE_NAME: 'legacy', OTEL_SERVICE_NAME: 'new' }).config.service.name, 'new');
+  assert.is(load({ JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '0' }).config.sampler.name, 'parentbased_always_off');
+  assert.is(load({ JAEGER_SAMPLER_TYPE: 'const', OTEL_TRACES_SAMPLER: 'always_on' }).config.sampler.name, 'always_on');
+  const remote = load({ JAEGER_SAMPLER_TYPE: 'remote' });
+  assert.is(remote.config.sampler.name, 'parentbased_always_on');
+  assert.is(remote.warnings.length, 1);
 });
 
 test('a batch larger than the queue is capped with a warning', () => {

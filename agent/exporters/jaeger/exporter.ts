@@ -1,0 +1,111 @@
+/**
+ * Jaeger's native protocol, through jaeger-client's senders: Thrift over UDP to an agent (or any
+ * Jaeger that runs the agent receivers), or over HTTP to a collector. Loaded only when
+ * OTEL_TRACES_EXPORTER=jaeger.
+ *
+ * UDP packets have a size limit: the UDP sender starts a new packet whenever the next span would
+ * not fit. A span too large for a packet on its own is sent again trimmed (long string tags
+ * shortened, logs capped, tagged `hoptrace.trimmed=true`); if even that does not fit it is dropped
+ * and counted in a warning, never sent broken.
+ */
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import type { JaegerExporterConfig } from '../../config/types';
+import { logRateLimited } from '../../log';
+import type { HoptraceExporter } from '../types';
+import { type ThriftProcess, type ThriftSpan, toThriftProcess, toThriftSpan, trimThriftSpan } from './to-thrift';
+
+interface Sender {
+  setProcess(process: ThriftProcess): void;
+  append(span: ThriftSpan, callback: (count: number, error?: string) => void): void;
+  flush(callback: (count: number, error?: string) => void): void;
+  close(): void;
+}
+
+const TRIMMED_STRING_LENGTH = 256;
+/**
+ * Pause after each full UDP packet. A receiving socket holds ~200 KB by default on Linux
+ * (net.core.rmem_default), about three full packets: a burst of more is dropped by the kernel
+ * before Jaeger reads it. Two milliseconds per 65 KB packet still allow ~30 MB/s.
+ */
+const PAUSE_BETWEEN_PACKETS_MS = 2;
+const TRIMMED_LOGS = 8;
+
+function createSender(config: JaegerExporterConfig): Sender {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (config.endpoint) {
+    const HTTPSender = require('jaeger-client/dist/src/reporters/http_sender').default;
+    return new HTTPSender({ endpoint: config.endpoint, username: config.user, password: config.password, timeoutMs: config.timeoutMs, logger: quietLogger });
+  }
+  const UDPSender = require('jaeger-client/dist/src/reporters/udp_sender').default;
+  const sender = new UDPSender({ host: config.agentHost, port: config.agentPort, logger: quietLogger });
+  // The sender's socket would otherwise keep an app alive that has nothing else left to do.
+  (sender as { _client?: { unref?: () => void } })._client?.unref?.();
+  return sender;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+const quietLogger = {
+  info: () => {},
+  error: (message: string) => logRateLimited('warn', 'jaeger-sender', `jaeger sender: ${message}`),
+};
+
+export class JaegerExporter implements HoptraceExporter {
+  readonly destination: string;
+  private sender: Sender | undefined;
+  private droppedTooLarge = 0;
+
+  constructor(private readonly config: JaegerExporterConfig) {
+    this.destination = config.endpoint ?? `udp://${config.agentHost}:${config.agentPort}`;
+  }
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.send(spans).then(
+      () => done({ code: ExportResultCode.SUCCESS }),
+      (error: Error) => done({ code: ExportResultCode.FAILED, error }),
+    );
+  }
+
+  private async send(spans: ReadableSpan[]): Promise<void> {
+    if (spans.length === 0) return;
+    if (!this.sender) {
+      this.sender = createSender(this.config);
+      this.sender.setProcess(toThriftProcess(spans[0].resource.attributes));
+    }
+    const sender = this.sender;
+    const errors: string[] = [];
+    const udp = !this.config.endpoint;
+    for (const span of spans) {
+      const thrift = toThriftSpan(span);
+      let { error, flushed } = await append(sender, thrift);
+      if (udp && flushed) await pause(PAUSE_BETWEEN_PACKETS_MS);
+      if (error && /larger than maxSpanSize/.test(error)) {
+        ({ error } = await append(sender, trimThriftSpan(thrift, TRIMMED_STRING_LENGTH, TRIMMED_LOGS)));
+        if (error && /larger than maxSpanSize/.test(error)) {
+          this.droppedTooLarge++;
+          logRateLimited('warn', 'jaeger-too-large', `span "${span.name}" is too large for one UDP packet even trimmed; dropped (${this.droppedTooLarge} so far)`);
+          continue;
+        }
+      }
+      if (error) errors.push(error);
+    }
+    const flushError = await new Promise<string | undefined>((resolve) => sender.flush((_count, error) => resolve(error)));
+    if (flushError) errors.push(flushError);
+    if (errors.length > 0) throw new Error(errors[0]);
+  }
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {
+    this.sender?.close();
+  }
+}
+
+/** `flushed`: the append sent a packet (the sender reports how many spans went out with it). */
+function append(sender: Sender, span: ThriftSpan): Promise<{ error?: string; flushed: boolean }> {
+  return new Promise((resolve) => sender.append(span, (count, error) => resolve({ error, flushed: count > 0 })));
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
