@@ -1,8 +1,9 @@
 'use strict';
-// `npm run demo`: starts Jaeger (unless you point at your own), runs the example services with
-// `node -r hoptrace/register` and no tracing code in them, sends a few orders, then reads the
-// traces back from Jaeger's HTTP API and prints each as a waterfall. Stops everything it started,
-// on Ctrl-C too.
+// `npm run demo`: starts Kafka and Jaeger (unless you point at your own), runs the example
+// services with `node -r hoptrace/register` and no tracing code in them — gateway (express) →
+// Kafka → worker (kafkajs) → fetch → inventory (express) → Kafka — sends a few orders, then reads
+// the traces back from Jaeger's HTTP API and prints each as a waterfall. Stops everything it
+// started, on Ctrl-C too. `--short`: three orders (CI).
 const { spawn, execFileSync } = require('node:child_process');
 const http = require('node:http');
 const net = require('node:net');
@@ -10,9 +11,16 @@ const path = require('node:path');
 const { renderWaterfall } = require('./waterfall');
 
 const REPO = path.resolve(__dirname, '..');
-const ORDERS = ['sku-42', 'sku-slow', 'sku-broken', 'sku-7'];
+const { Kafka, logLevel } = require('kafkajs');
+
+const SHORT = process.argv.includes('--short');
+const ORDERS = SHORT ? ['sku-42', 'sku-slow', 'sku-broken'] : ['sku-42', 'sku-slow', 'sku-broken', 'sku-7', 'sku-9'];
+// A group of its own per run, started at the topic's end: a worker of an earlier run that has not
+// left the group yet cannot hold this one up.
+const WORKER_GROUP = `order-workers-${Date.now()}`;
 const children = [];
 let startedJaeger = false;
+let startedKafka = false;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,6 +33,26 @@ function freePort() {
   });
 }
 
+function startKafka() {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS;
+  const out = execFileSync('bash', [path.join(REPO, 'test/infra/kafka/start.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  startedKafka = true;
+  return out.trim().split('\n').pop();
+}
+
+/** Topics exist, and the worker group starts at their end: this run's orders, none from earlier runs. */
+async function prepareTopics(brokers) {
+  const admin = new Kafka({ clientId: 'demo', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'orders' }, { topic: 'order-results' }], waitForLeaders: true });
+    const offsets = await admin.fetchTopicOffsets('orders');
+    await admin.setOffsets({ groupId: WORKER_GROUP, topic: 'orders', partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function startJaeger() {
   if (process.env.JAEGER_QUERY_URL && process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     return { queryUrl: process.env.JAEGER_QUERY_URL, otlp: process.env.OTEL_EXPORTER_OTLP_ENDPOINT };
@@ -34,7 +62,7 @@ function startJaeger() {
   return { queryUrl: out.trim().split('\n').pop(), otlp: 'http://127.0.0.1:4318' };
 }
 
-function startService(name, script, env) {
+function startService(name, script, env, readyPattern = /listening/) {
   const child = spawn(process.execPath, ['--require', 'hoptrace/register', path.join(__dirname, script)], {
     cwd: REPO,
     env: { ...process.env, OTEL_SERVICE_NAME: name, OTEL_BSP_SCHEDULE_DELAY: '200', ...env },
@@ -44,7 +72,7 @@ function startService(name, script, env) {
   // The services' own logs (express prints the errors it answers 500 for), marked with who wrote them.
   child.stderr.on('data', (d) => process.stderr.write(String(d).replace(/^(?=.)/gm, `  [${name}] `)));
   return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => /listening/.test(String(d)) && resolve(child));
+    child.stdout.on('data', (d) => readyPattern.test(String(d)) && resolve(child));
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
   });
 }
@@ -71,10 +99,10 @@ async function stopServices() {
   );
 }
 
-function stopJaeger() {
-  if (!startedJaeger) return;
-  startedJaeger = false;
-  execFileSync('bash', [path.join(REPO, 'test/infra/jaeger/stop.sh')], { stdio: 'inherit' });
+function stopInfra() {
+  if (startedJaeger) execFileSync('bash', [path.join(REPO, 'test/infra/jaeger/stop.sh')], { stdio: 'inherit' });
+  if (startedKafka) execFileSync('bash', [path.join(REPO, 'test/infra/kafka/stop.sh')], { stdio: 'inherit' });
+  startedJaeger = startedKafka = false;
 }
 
 async function fetchTraces(queryUrl, since, expected) {
@@ -82,29 +110,42 @@ async function fetchTraces(queryUrl, since, expected) {
   for (;;) {
     const { text } = await request('GET', `${queryUrl}/api/traces?service=gateway&limit=50&lookback=1h&start=${since * 1000}`);
     const traces = JSON.parse(text).data || [];
-    const complete = traces.filter((t) => new Set(t.spans.map((s) => t.processes[s.processID].serviceName)).size >= 2);
+    const complete = traces.filter((t) => new Set(t.spans.map((s) => t.processes[s.processID].serviceName)).size >= 3);
     if (complete.length >= expected || Date.now() > deadline) return complete;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
 async function main() {
+  const brokers = startKafka();
   const { queryUrl, otlp } = startJaeger();
+  await prepareTopics(brokers);
   const [inventoryPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
-  const exportTo = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp };
-  await startService('inventory', 'inventory.js', { ...exportTo, PORT: String(inventoryPort) });
-  await startService('gateway', 'gateway.js', {
-    ...exportTo,
-    PORT: String(gatewayPort),
-    INVENTORY_URL: `http://127.0.0.1:${inventoryPort}`,
-  });
+  const common = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, KAFKA_BROKERS: brokers, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  await startService('inventory', 'inventory.js', { ...common, PORT: String(inventoryPort) });
+  const worker = await startService(
+    'worker',
+    'worker.js',
+    { ...common, GROUP_ID: WORKER_GROUP, INVENTORY_URL: `http://127.0.0.1:${inventoryPort}` },
+    /worker consuming/,
+  );
+  await startService('gateway', 'gateway.js', { ...common, PORT: String(gatewayPort) });
 
   const since = Date.now();
-  console.log('\nSending orders to the gateway:');
-  for (const sku of ORDERS) {
-    const { status, text } = await request('POST', `http://127.0.0.1:${gatewayPort}/orders`, JSON.stringify({ sku }));
-    console.log(`  POST /orders {"sku":"${sku}"} → ${status} ${text}`);
+  let handled = 0;
+  const allHandled = new Promise((resolve) => {
+    worker.stdout.on('data', (d) => {
+      handled += (String(d).match(/^order /gm) || []).length;
+      if (handled >= ORDERS.length) resolve();
+    });
+  });
+  console.log('\nSending orders to the gateway (gateway → Kafka → worker → inventory → Kafka):');
+  for (const [i, sku] of ORDERS.entries()) {
+    const id = `order-${i + 1}`;
+    const { status, text } = await request('POST', `http://127.0.0.1:${gatewayPort}/orders`, JSON.stringify({ id, sku }));
+    console.log(`  POST /orders {"id":"${id}","sku":"${sku}"} → ${status} ${text}`);
   }
+  await Promise.race([allHandled, new Promise((r) => setTimeout(r, 30000))]);
   await stopServices();
 
   const traces = await fetchTraces(queryUrl, since, ORDERS.length);
@@ -114,12 +155,13 @@ async function main() {
     for (const row of renderWaterfall(trace)) console.log(row);
   }
   console.log(`\nJaeger query API: ${queryUrl}/api/traces/<trace id>` + (startedJaeger ? ' (stopped again now; `npm run jaeger:start` keeps one running)' : ''));
+  console.log('✗ marks failed spans; bars are scaled to each trace.');
   if (traces.length < ORDERS.length) throw new Error(`expected ${ORDERS.length} traces in Jaeger, found ${traces.length}`);
 }
 
 process.on('SIGINT', async () => {
   await stopServices();
-  stopJaeger();
+  stopInfra();
   process.exit(130);
 });
 
@@ -130,5 +172,5 @@ main()
   })
   .finally(async () => {
     await stopServices();
-    stopJaeger();
+    stopInfra();
   });

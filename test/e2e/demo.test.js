@@ -1,44 +1,61 @@
 'use strict';
-// The README's main job against the real Jaeger: the example services, started only with
-// `-r hoptrace/register`, produce traces that Jaeger's query API returns whole.
+// The README's main job against the real Kafka and Jaeger: the example services, started only
+// with `-r hoptrace/register`, produce traces that Jaeger's query API returns whole.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { execFile } = require('node:child_process');
 const path = require('node:path');
 const { JAEGER_OTLP_URL, JAEGER_QUERY_URL, getJson, requireJaeger } = require('../support/jaeger');
+const { KAFKA_BROKERS, requireKafka } = require('../support/kafka');
 const { REPO } = require('../support/run-fixture');
 
-test('npm run demo: every order is one gateway → inventory trace in Jaeger, failures marked', async () => {
+test('npm run demo --short: every order is one gateway → Kafka → worker → inventory → Kafka trace in Jaeger', async () => {
   await requireJaeger();
+  await requireKafka();
   const { stdout, stderr, code } = await new Promise((resolve) => {
     execFile(
       process.execPath,
-      [path.join(REPO, 'examples/demo.js')],
-      { cwd: REPO, timeout: 60000, env: { ...process.env, JAEGER_QUERY_URL, OTEL_EXPORTER_OTLP_ENDPOINT: JAEGER_OTLP_URL } },
+      [path.join(REPO, 'examples/demo.js'), '--short'],
+      { cwd: REPO, timeout: 120000, env: { ...process.env, KAFKA_BROKERS, JAEGER_QUERY_URL, OTEL_EXPORTER_OTLP_ENDPOINT: JAEGER_OTLP_URL } },
       (error, out, err) => resolve({ stdout: out, stderr: err, code: error ? error.code : 0 }),
     );
   });
   assert.is(code, 0, stderr + stdout);
-  assert.match(stdout, /4 traces in Jaeger/);
+  assert.match(stdout, /3 traces in Jaeger/);
   const traceIds = [...stdout.matchAll(/^trace ([0-9a-f]{32})$/gm)].map((m) => m[1]);
-  assert.is(traceIds.length, 4);
-  // The waterfall rows: server → client → server, indented by depth.
-  assert.match(stdout, /^ {2}gateway: POST \/orders +server .*\|\n {4}gateway: GET +client .*\|\n {6}inventory: GET \/stock\/:sku +server .*\|$/m);
-  assert.match(stdout, /^✗ gateway: POST \/orders +server .*\n✗ +gateway: GET +client .*\n✗ +inventory: GET \/stock\/:sku +server/m, 'the failed order is marked on every hop');
+  assert.is(traceIds.length, 3);
+  // The waterfall: one row per span, indented by depth, three services.
+  const row = (indent, service, operation, kind) => `${indent}${service}: ${operation} +${kind} .*\\|`;
+  assert.match(
+    stdout,
+    new RegExp(
+      [
+        row('^ {2}', 'gateway', 'POST /orders', 'server'),
+        row(' {4}', 'gateway', 'send orders', 'producer'),
+        row(' {6}', 'worker', 'process orders', 'consumer'),
+        row(' {8}', 'worker', 'GET', 'client'),
+        row(' {10}', 'inventory', 'GET /stock/:sku', 'server'),
+        row(' {8}', 'worker', 'send order-results', 'producer'),
+      ].join('\n'),
+      'm',
+    ),
+  );
+  assert.match(stdout, /^✗ {7}worker: GET +client .*\n✗ {9}inventory: GET \/stock\/:sku +server/m, 'the failed stock check is marked on both sides');
 
-  // Check one trace in Jaeger itself: three spans, each the child of the one before, two services.
+  // One trace as Jaeger holds it: six spans, each the child of the one the waterfall nests it under.
   const { data } = await getJson(`${JAEGER_QUERY_URL}/api/traces/${traceIds[0]}`);
   const trace = data[0];
-  const services = new Set(Object.values(trace.processes).map((p) => p.serviceName));
-  assert.equal([...services].sort(), ['gateway', 'inventory']);
-  const byKind = (kind, service) =>
-    trace.spans.find((s) => s.tags.some((t) => t.key === 'span.kind' && t.value === kind) && trace.processes[s.processID].serviceName === service);
-  const gatewayServer = byKind('server', 'gateway');
-  const gatewayClient = byKind('client', 'gateway');
-  const inventoryServer = byKind('server', 'inventory');
-  assert.is(gatewayServer.references.length, 0);
-  assert.equal(gatewayClient.references.map((r) => [r.refType, r.spanID]), [['CHILD_OF', gatewayServer.spanID]]);
-  assert.equal(inventoryServer.references.map((r) => [r.refType, r.spanID]), [['CHILD_OF', gatewayClient.spanID]]);
+  assert.equal(new Set(Object.values(trace.processes).map((p) => p.serviceName)), new Set(['gateway', 'worker', 'inventory']));
+  assert.is(trace.spans.length, 6);
+  const byName = (service, name) => trace.spans.find((s) => s.operationName === name && trace.processes[s.processID].serviceName === service);
+  const parentOf = (span) => span.references.find((r) => r.refType === 'CHILD_OF')?.spanID;
+  const send = byName('gateway', 'send orders');
+  const processSpan = byName('worker', 'process orders');
+  assert.is(parentOf(send), byName('gateway', 'POST /orders').spanID);
+  assert.is(parentOf(processSpan), send.spanID);
+  assert.is(parentOf(byName('worker', 'GET')), processSpan.spanID);
+  assert.is(parentOf(byName('inventory', 'GET /stock/:sku')), byName('worker', 'GET').spanID);
+  assert.is(parentOf(byName('worker', 'send order-results')), processSpan.spanID);
 });
 
 test.run();
