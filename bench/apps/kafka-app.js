@@ -1,0 +1,49 @@
+'use strict';
+// The Kafka benchmark app: produces MESSAGES messages to TOPIC in sends of BATCH messages and
+// consumes them in the same process with MODE (eachMessage | eachBatch). Prints one JSON line with
+// the end-to-end rate. No tracing code.
+const { Kafka, logLevel } = require('kafkajs');
+
+const { KAFKA_BROKERS, TOPIC, MODE } = process.env;
+const MESSAGES = Number(process.env.MESSAGES);
+const BATCH = Number(process.env.BATCH);
+const kafka = new Kafka({ clientId: 'bench', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const producer = kafka.producer();
+const consumer = kafka.consumer({ groupId: `bench-${TOPIC}`, maxWaitTimeInMs: 50 });
+
+let consumed = 0;
+let handlerCalls = 0;
+let done;
+const allConsumed = new Promise((resolve) => (done = resolve));
+const count = (n) => {
+  handlerCalls++;
+  consumed += n;
+  if (consumed >= MESSAGES) done();
+};
+const handlers = {
+  eachMessage: { eachMessage: async () => count(1) },
+  eachBatch: {
+    eachBatch: async ({ batch, resolveOffset }) => {
+      for (const message of batch.messages) resolveOffset(message.offset);
+      count(batch.messages.length);
+    },
+  },
+};
+
+(async () => {
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await consumer.run(handlers[MODE]);
+  const value = JSON.stringify({ order: 1, sku: 'sku-42', qty: 2, note: 'x'.repeat(100) });
+  const started = process.hrtime.bigint();
+  let sends = 0;
+  for (let sent = 0; sent < MESSAGES; sent += BATCH) {
+    const n = Math.min(BATCH, MESSAGES - sent);
+    await producer.send({ topic: TOPIC, messages: Array.from({ length: n }, (_, i) => ({ key: `k${sent + i}`, value })) });
+    sends++;
+  }
+  await allConsumed;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(JSON.stringify({ messages: consumed, seconds, rate: consumed / seconds, operations: sends + handlerCalls }));
+  await Promise.all([producer.disconnect(), consumer.disconnect()]);
+})();

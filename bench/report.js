@@ -1,0 +1,110 @@
+'use strict';
+// Turns the benchmark's measurements into bench/RESULTS.md: medians with min–max, and ratios
+// against no agent and against OpenTelemetry, next to the targets hoptrace holds itself to.
+const fs = require('node:fs');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const range = (xs, digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
+const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : '—');
+
+function throughputTable(results, pick, unit) {
+  const names = Object.keys(results);
+  const base = median(pick(results['no agent']));
+  const otel = median(pick(results.OpenTelemetry));
+  const rows = names.map((name) => {
+    const xs = pick(results[name]);
+    const m = median(xs);
+    return `| ${name} | ${fmt(m)} | ${range(xs)} | ${ratio(m, base)} | ${name === 'OpenTelemetry' ? '1.00×' : ratio(m, otel)} |`;
+  });
+  return [`| agent | median ${unit} | min–max | vs no agent | vs OpenTelemetry |`, '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function writeReport(file, { results, plan, quick, versions, machine, failures }) {
+  const users = (r) => r.users.map((x) => x.rps);
+  const chain = (r) => r.chain.map((x) => x.rps);
+  const base = results['no agent'];
+  const lines = [];
+  lines.push(`# hoptrace overhead${quick ? ' (quick run: a smoke test of the harness, not numbers to quote)' : ''}`);
+  lines.push('');
+  lines.push(`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.js).`);
+  lines.push('');
+  lines.push(`- Machine: ${machine}. The app runs pinned to core 0, the load generator (autocannon, ${plan.connections} connections) and the span receiver on core 1.`);
+  lines.push(`- Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  lines.push(`- ${plan.rounds} round(s), configurations interleaved within each round; every run starts a fresh app, warms up ${plan.warmup} s (discarded), then measures ${plan.duration} s.`);
+  lines.push('- Every agent samples 100 % and exports to a live receiver on loopback that decodes and counts the spans (OTLP/HTTP protobuf for hoptrace and OpenTelemetry, the Datadog agent API for dd-trace). A run counts only if its agent delivered at least one span per traced operation (per request; 3 per `/chain` request; per Kafka send call and handler call). hoptrace and OpenTelemetry both run with `OTEL_BSP_MAX_QUEUE_SIZE=8192`.');
+  lines.push('- Numbers from a shared 2-core VM vary by ±15 % from run to run; compare configurations within one file, not across files.');
+  lines.push('');
+  lines.push('## express `GET /users/:id` (requests/s)');
+  lines.push('');
+  lines.push(throughputTable(results, users, 'req/s'));
+  lines.push('');
+  lines.push('## REST chain: server → client → server (`GET /chain`, requests/s)');
+  lines.push('');
+  lines.push(throughputTable(results, chain, 'req/s'));
+  lines.push('');
+  lines.push('p99 latency (ms, median of rounds): ' + Object.entries(results).map(([n, r]) => `${n} ${fmt(median(r.users.map((x) => x.p99)))} / ${fmt(median(r.chain.map((x) => x.p99)))}`).join('; ') + ' (users / chain).');
+  lines.push('');
+  lines.push('## kafkajs produce + consume through the real broker (messages/s)');
+  lines.push('');
+  lines.push(`${plan.kafka[1].toLocaleString('en-US')} messages for batches of 1, ${plan.kafka[100].toLocaleString('en-US')} for batches of 100, produced and consumed in one process against Apache Kafka 4.4.0 on the same machine.`);
+  for (const key of Object.keys(base.kafka)) {
+    lines.push('');
+    lines.push(`### ${key}`);
+    lines.push('');
+    lines.push(throughputTable(results, (r) => r.kafka[key].map((x) => x.rate), 'msg/s'));
+  }
+  lines.push('');
+  lines.push('## Start-up and memory');
+  lines.push('');
+  lines.push(`Start-up: wall time of \`node -r <agent> -e 0\` and of the express app until it listens, ${plan.startupRuns} runs each after 3 warm-up runs. Memory: RSS of the express app after warm-up and after ${plan.memoryRequests.toLocaleString('en-US')} more requests.`);
+  lines.push('');
+  lines.push('| agent | `-e 0` median ms | added | app listening median ms | added | RSS after warm-up MB | added | RSS after load MB | added |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  const b0 = median(base.startup);
+  const bl = median(base.listening);
+  const bw = base.memory[0].afterWarmup;
+  const ba = base.memory[0].afterLoad;
+  for (const [name, r] of Object.entries(results)) {
+    const s = median(r.startup);
+    const l = median(r.listening);
+    const { afterWarmup, afterLoad } = r.memory[0];
+    lines.push(`| ${name} | ${fmt(s, 1)} | +${fmt(s - b0, 1)} | ${fmt(l, 1)} | +${fmt(l - bl, 1)} | ${fmt(afterWarmup, 1)} | +${fmt(afterWarmup - bw, 1)} | ${fmt(afterLoad, 1)} | +${fmt(afterLoad - ba, 1)} |`);
+  }
+  lines.push('');
+  lines.push('## Against the targets');
+  lines.push('');
+  const h = results.hoptrace;
+  const o = results.OpenTelemetry;
+  const target = (label, value, goal, pass) => `| ${label} | ${value} | ${goal} | ${pass ? 'met' : '**missed**'} |`;
+  lines.push('| target | measured | goal | |');
+  lines.push('|---|---|---|---|');
+  const u = median(users(h)) / median(users(base));
+  const uo = median(users(h)) / median(users(o));
+  const c = median(chain(h)) / median(chain(base));
+  lines.push(target('GET /users/:id vs no agent', `${u.toFixed(2)}×`, '≥ 0.85×', u >= 0.85));
+  lines.push(target('GET /users/:id vs OpenTelemetry', `${uo.toFixed(2)}×`, '≥ 2×', uo >= 2));
+  lines.push(target('REST chain vs no agent', `${c.toFixed(2)}×`, '≥ 0.75×', c >= 0.75));
+  for (const key of Object.keys(base.kafka)) {
+    const k = median(h.kafka[key].map((x) => x.rate)) / median(base.kafka[key].map((x) => x.rate));
+    lines.push(target(`kafkajs ${key} vs no agent`, `${k.toFixed(2)}×`, '≥ 0.90×', k >= 0.9));
+  }
+  const added = median(h.startup) - b0;
+  lines.push(target('start-up added to `node -e 0`', `+${fmt(added, 1)} ms`, '≤ 25 ms', added <= 25));
+  const rss = h.memory[0].afterLoad - ba;
+  lines.push(target('RSS added', `+${fmt(rss, 1)} MB`, '≤ 12 MB', rss <= 12));
+  lines.push('');
+  if (failures.length > 0) {
+    lines.push('## Runs that did not count');
+    lines.push('');
+    for (const f of failures) lines.push(`- ${f}`);
+    lines.push('');
+  }
+  lines.push('Reproduce: `npm run kafka:start && npm run bench` (full, about 15 minutes) or `npm run bench -- --quick`.');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+module.exports = { writeReport, median };

@@ -1,0 +1,215 @@
+'use strict';
+// `npm run bench [-- --quick]`: hoptrace against no agent, OpenTelemetry's
+// auto-instrumentations-node and dd-trace, side by side, configurations interleaved round by round
+// (A B C D A B C D …). Writes bench/RESULTS.md (--quick writes bench/RESULTS-quick.md). Fails if a
+// configuration delivered fewer spans than the work it traced: nobody wins by not tracing.
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Kafka, logLevel } = require('kafkajs');
+const { configs, REPO } = require('./configs');
+const { startReceiver } = require('./receiver');
+const { writeReport } = require('./report');
+
+const QUICK = process.argv.includes('--quick');
+const PLAN = QUICK
+  ? { rounds: 1, warmup: 1, duration: 3, connections: 50, startupRuns: 5, memoryRequests: 5000, kafka: { 1: 300, 100: 2000 } }
+  : { rounds: 3, warmup: 3, duration: 10, connections: 50, startupRuns: 30, memoryRequests: 100000, kafka: { 1: 3000, 100: 30000 } };
+const KAFKA_BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:19092';
+// Server on core 0, load generator and receiver on core 1 (a 2-core machine).
+const APP_CPU = '0';
+const LOAD_CPU = '1';
+
+function pinned(cpu, args) {
+  return ['taskset', ['-c', cpu, process.execPath, ...args]];
+}
+
+function startApp(config, script, env) {
+  const [command, args] = pinned(APP_CPU, [...config.preload, path.join(__dirname, 'apps', script)]);
+  const child = spawn(command, args, { cwd: __dirname, env: { PATH: process.env.PATH, ...config.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
+  return { child, exited, output: () => out, errors: () => err };
+}
+
+function waitFor(app, pattern, timeoutMs = 30000) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const match = app.output().match(pattern);
+      if (match) {
+        clearInterval(timer);
+        resolve(match);
+      } else if (Date.now() - started > timeoutMs || app.child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`no ${pattern} from the app: ${app.output()} ${app.errors()}`));
+      }
+    }, 5);
+  });
+}
+
+/** Asynchronous on purpose: the span receiver lives in this process and must keep answering meanwhile. */
+function runLoad(url, env) {
+  const [command, args] = pinned(LOAD_CPU, [path.join(__dirname, 'load.js')]);
+  const child = spawn(command, args, { cwd: __dirname, env: { PATH: process.env.PATH, URL: url, CONNECTIONS: String(PLAN.connections), ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`load generator failed: ${err}`))));
+  });
+}
+
+function rssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
+}
+
+async function stopApp(app) {
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 15000);
+  const result = await app.exited;
+  clearTimeout(timer);
+  await new Promise((r) => setTimeout(r, 300)); // exports still on the wire
+  return result;
+}
+
+/** One HTTP run: fresh app, warm-up (discarded), measured load; spans counted over both. */
+async function httpRun(config, receiver, pathname, spansPerRequest) {
+  receiver.take();
+  const app = startApp(config, 'http-app.js', {});
+  const [, port] = await waitFor(app, /listening (\d+)/);
+  const url = `http://127.0.0.1:${port}${pathname}`;
+  const warm = await runLoad(url, { DURATION: String(PLAN.warmup) });
+  const measured = await runLoad(url, { DURATION: String(PLAN.duration) });
+  await stopApp(app);
+  const ok = warm.requests + measured.requests - warm.non2xx - measured.non2xx - warm.errors - measured.errors;
+  return { rps: measured.rps, p99: measured.p99, spans: receiver.take(), expected: config.preload.length ? ok * spansPerRequest : 0 };
+}
+
+async function memoryRun(config, receiver) {
+  receiver.take();
+  const app = startApp(config, 'http-app.js', {});
+  const [, port] = await waitFor(app, /listening (\d+)/);
+  const url = `http://127.0.0.1:${port}/users/42`;
+  await runLoad(url, { DURATION: String(PLAN.warmup) });
+  const afterWarmup = rssMb(app.child.pid);
+  await runLoad(url, { AMOUNT: String(PLAN.memoryRequests) });
+  const afterLoad = rssMb(app.child.pid);
+  await stopApp(app);
+  receiver.take();
+  return { afterWarmup, afterLoad };
+}
+
+function startupRun(config) {
+  const times = [];
+  for (let i = 0; i < PLAN.startupRuns + 3; i++) {
+    const [command, args] = pinned(APP_CPU, [...config.preload, '-e', '0']);
+    const started = process.hrtime.bigint();
+    spawnSync(command, args, { env: { PATH: process.env.PATH, ...config.env } });
+    if (i >= 3) times.push(Number(process.hrtime.bigint() - started) / 1e6); // three warm-up runs
+  }
+  return times;
+}
+
+async function listeningRun(config) {
+  const times = [];
+  for (let i = 0; i < PLAN.startupRuns + 3; i++) {
+    const started = process.hrtime.bigint();
+    const app = startApp(config, 'http-app.js', {});
+    await waitFor(app, /listening/);
+    if (i >= 3) times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    app.child.kill('SIGKILL');
+    await app.exited;
+  }
+  return times;
+}
+
+async function kafkaRun(config, receiver, batch, mode) {
+  const topic = `bench-${batch}-${mode}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+  const admin = new Kafka({ clientId: 'bench-admin', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  receiver.take();
+  const app = startApp(config, 'kafka-app.js', { KAFKA_BROKERS, TOPIC: topic, MODE: mode, BATCH: String(batch), MESSAGES: String(PLAN.kafka[batch]), KAFKAJS_NO_PARTITIONER_WARNING: '1' });
+  const [line] = await waitFor(app, /^\{.*\}$/m, 300000);
+  const result = JSON.parse(line);
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 20000);
+  await app.exited;
+  clearTimeout(timer);
+  await new Promise((r) => setTimeout(r, 300));
+  return { rate: result.rate, spans: receiver.take(), expected: config.preload.length ? result.operations : 0 };
+}
+
+function checkSpans(config, scenario, run, failures) {
+  if (run.spans < run.expected) failures.push(`${config.name}, ${scenario}: ${run.spans} spans for ${run.expected} expected`);
+}
+
+async function main() {
+  const receiver = await startReceiver();
+  const all = configs(receiver.url);
+  const results = Object.fromEntries(all.map((c) => [c.name, { users: [], chain: [], memory: [], startup: [], listening: [], kafka: {} }]));
+  const failures = [];
+  const kafkaVariants = [[1, 'eachMessage'], [1, 'eachBatch'], [100, 'eachMessage'], [100, 'eachBatch']];
+  const log = (text) => process.stderr.write(`${text}\n`);
+
+  for (let round = 1; round <= PLAN.rounds; round++) {
+    for (const config of all) {
+      log(`round ${round}/${PLAN.rounds}: ${config.name}`);
+      const r = results[config.name];
+      const users = await httpRun(config, receiver, '/users/42', 1);
+      checkSpans(config, 'GET /users/:id', users, failures);
+      r.users.push(users);
+      const chain = await httpRun(config, receiver, '/chain', 3);
+      checkSpans(config, '/chain', chain, failures);
+      r.chain.push(chain);
+      for (const [batch, mode] of kafkaVariants) {
+        const key = `${mode}, batches of ${batch}`;
+        const run = await kafkaRun(config, receiver, batch, mode);
+        checkSpans(config, `kafka ${key}`, run, failures);
+        (r.kafka[key] ??= []).push(run);
+      }
+    }
+  }
+  for (const config of all) {
+    log(`start-up and memory: ${config.name}`);
+    results[config.name].startup = startupRun(config);
+    results[config.name].listening = await listeningRun(config);
+    results[config.name].memory.push(await memoryRun(config, receiver));
+  }
+  await receiver.close();
+
+  // Read from disk: some of these packages do not export their package.json.
+  const versionOf = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  const installed = (name) => versionOf(path.join(__dirname, 'node_modules', name));
+  const versions = {
+    node: process.versions.node,
+    hoptrace: versionOf(REPO),
+    'OpenTelemetry auto-instrumentations-node': installed('@opentelemetry/auto-instrumentations-node'),
+    'dd-trace': installed('dd-trace'),
+    express: installed('express'),
+    kafkajs: installed('kafkajs'),
+    autocannon: installed('autocannon'),
+  };
+  const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
+  const file = path.join(__dirname, QUICK ? 'RESULTS-quick.md' : 'RESULTS.md');
+  // The raw measurements too, so the report can be re-read or re-rendered without another run.
+  fs.writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ results, plan: PLAN, versions, machine, failures }, null, 1));
+  writeReport(file, { results, plan: PLAN, quick: QUICK, versions, machine, failures });
+  log(`wrote ${path.relative(REPO, file)}`);
+  if (failures.length > 0) {
+    log(`FAILED: configurations delivered fewer spans than they traced:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
