@@ -56,19 +56,21 @@ export class JaegerPropagator implements TextMapPropagator {
     }
   }
 
+  /** The span context only; `uberctx-*` baggage is read by extractBaggage. */
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    let result = context;
     const header = getter.get(carrier, TRACE_HEADER);
     const parsed = typeof header === 'string' ? parseUberTraceId(header) : undefined;
-    if (parsed) {
-      result = trace.setSpanContext(result, {
-        traceId: parsed.traceId,
-        spanId: parsed.spanId,
-        traceFlags: parsed.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-        isRemote: true,
-      });
-    }
-    return extractBaggage(result, carrier, getter);
+    if (!parsed) return context;
+    return trace.setSpanContext(context, {
+      traceId: parsed.traceId,
+      spanId: parsed.spanId,
+      traceFlags: parsed.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      isRemote: true,
+    });
+  }
+
+  extractBaggage(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    return extractBaggage(context, carrier, getter);
   }
 
   fields(): string[] {

@@ -11,6 +11,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
+import { isWrapped } from '../../agent/patching';
 import { EXPRESS_LAYER_PATH } from '../../agent/symbols';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { AGENT_VERSION } from '../../agent/version';
@@ -122,8 +123,4 @@ function patchRoute(original: RouterPrototype['route'], tag: TagNewLayers): Rout
     if (before >= 0) tag(this, before, formatPath(path));
     return result;
   };
-}
-
-function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 }

@@ -7,6 +7,7 @@ import type * as http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
+import { isWrapped } from '../../agent/patching';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { AGENT_VERSION } from '../../agent/version';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
@@ -66,8 +67,4 @@ export class HttpInstrumentation extends InstrumentationBase {
     if (moduleExports.Server?.prototype) shimmer.unwrap(moduleExports.Server.prototype, 'emit');
     syncBuiltinESMExports();
   }
-}
-
-function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 }

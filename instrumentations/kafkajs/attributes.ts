@@ -49,8 +49,8 @@ export function bodySize(value: unknown): number | undefined {
   return undefined;
 }
 
-export function messageAttributes(message: { key?: unknown; value?: unknown }): Attributes {
-  const attributes: Attributes = {};
+/** Adds the message's own attributes to `attributes` (built per message, so written in place). */
+export function messageAttributes(message: { key?: unknown; value?: unknown }, attributes: Attributes = {}): Attributes {
   const key = keyAsText(message.key);
   if (key !== undefined) attributes['messaging.kafka.message.key'] = key;
   if (message.value === null) attributes['messaging.kafka.message.tombstone'] = true;
@@ -82,8 +82,12 @@ export function processAttributes(topic: string, partition: number): Attributes 
   };
 }
 
-export function consumedMessageAttributes(message: { key?: unknown; value?: unknown; offset?: string; timestamp?: string }, now: number): Attributes {
-  const attributes = messageAttributes(message);
+export function consumedMessageAttributes(
+  message: { key?: unknown; value?: unknown; offset?: string; timestamp?: string },
+  now: number,
+  attributes: Attributes = {},
+): Attributes {
+  messageAttributes(message, attributes);
   const offset = Number(message.offset);
   if (Number.isSafeInteger(offset)) attributes['messaging.kafka.offset'] = offset;
   const timestamp = Number(message.timestamp);

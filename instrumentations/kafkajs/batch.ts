@@ -55,6 +55,8 @@ class MessageCursor {
   readonly batchContext: Context;
   private readonly messages: ConsumedMessage[];
   private readonly spans = new Map<number, { span: Span; context: Context }>();
+  /** Each message's producer context, read from its headers once (undefined: none valid; null: not read yet). */
+  private readonly producerContexts: Array<Context | undefined | null>;
   private current = -1;
   /** Index access stops following once it saw anything but an in-order loop. */
   private indexAccessTrusted = true;
@@ -65,10 +67,10 @@ class MessageCursor {
     private readonly batch: Batch,
   ) {
     this.messages = Array.isArray(batch.messages) ? batch.messages : [];
+    this.producerContexts = new Array(this.messages.length).fill(null);
     const links: Link[] = [];
-    for (const message of this.messages) {
-      if (links.length >= MAX_BATCH_LINKS) break;
-      const producer = extractMessageContext(message?.headers);
+    for (let i = 0; i < this.messages.length && links.length < MAX_BATCH_LINKS; i++) {
+      const producer = this.producerContextOf(i);
       if (producer) links.push({ context: trace.getSpanContext(producer)! });
     }
     const parent = context.active();
@@ -194,13 +196,19 @@ class MessageCursor {
     this.leave();
   }
 
+  private producerContextOf(index: number): Context | undefined {
+    let producer = this.producerContexts[index];
+    if (producer === null) producer = this.producerContexts[index] = extractMessageContext(this.messages[index]?.headers);
+    return producer;
+  }
+
   private spanFor(index: number): { span: Span; context: Context } {
     let entry = this.spans.get(index);
     if (!entry) {
       const message = this.messages[index];
-      entry = startProcessSpan(this.tracing, this.tracing.tracer(), this.batch.topic, this.batch.partition, message, [
-        { context: this.batchSpan.spanContext() },
-      ]);
+      entry = startProcessSpan(this.tracing, this.tracing.tracer(), this.batch.topic, this.batch.partition, message, this.producerContextOf(index), {
+        context: this.batchSpan.spanContext(),
+      });
       this.spans.set(index, entry);
     }
     return entry;

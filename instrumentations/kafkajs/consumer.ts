@@ -37,22 +37,28 @@ export function wrapRun(tracing: ConsumerTracing) {
     };
 }
 
-/** The span for processing one message: a child of its producer's span, or (link mode) a new trace linking to it. */
-export function startProcessSpan(tracing: ConsumerTracing, tracer: Tracer, topic: string, partition: number, message: ConsumedMessage, extraLinks: Link[] = []): { span: Span; context: Context } {
-  const producerContext = extractMessageContext(message?.headers);
+/**
+ * The span for processing one message: a child of its producer's span, or (link mode) a new trace
+ * linking to it. `producerContext` when the caller has already read it from the headers.
+ */
+export function startProcessSpan(
+  tracing: ConsumerTracing,
+  tracer: Tracer,
+  topic: string,
+  partition: number,
+  message: ConsumedMessage,
+  producerContext: Context | undefined = extractMessageContext(message?.headers),
+  batchLink?: Link,
+): { span: Span; context: Context } {
   const linkMode = tracing.options.consumerParent === 'link';
   const parent = producerContext && !linkMode ? producerContext : ROOT_CONTEXT;
-  const links: Link[] = [...extraLinks];
+  const links: Link[] = batchLink ? [batchLink] : [];
   if (producerContext && linkMode) links.push({ context: trace.getSpanContext(producerContext)! });
-  const span = tracer.startSpan(
-    processSpanName(topic),
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: { ...clientAttributes(tracing.client), ...processAttributes(topic, partition), ...consumedMessageAttributes(message ?? {}, Date.now()) },
-      links,
-    },
-    parent,
-  );
+  // One object per message, filled in place: this runs for every message consumed.
+  const attributes = clientAttributes(tracing.client);
+  Object.assign(attributes, processAttributes(topic, partition));
+  consumedMessageAttributes(message ?? {}, Date.now(), attributes);
+  const span = tracer.startSpan(processSpanName(topic), { kind: SpanKind.CONSUMER, attributes, links }, parent);
   return { span, context: trace.setSpan(parent, span) };
 }
 

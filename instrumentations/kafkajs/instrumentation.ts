@@ -11,6 +11,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
+import { isWrapped } from '../../agent/patching';
 import { KAFKA_CLIENT } from '../../agent/symbols';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { AGENT_VERSION } from '../../agent/version';
@@ -126,8 +127,4 @@ function recordClientSettings(Original: KafkaClass): KafkaClass {
       }
     }
   };
-}
-
-function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 }

@@ -117,11 +117,9 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     topic: group.topic,
     messages: group.messages.map((message) => {
       const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
-      const span = tracer.startSpan(
-        sendSpanName(group.topic),
-        { kind: SpanKind.PRODUCER, attributes: { ...base, ...sendAttributes(group.topic), ...messageAttributes(message ?? {}) } },
-        parent,
-      );
+      const attributes = Object.assign(sendAttributes(group.topic), base);
+      messageAttributes(message ?? {}, attributes);
+      const span = tracer.startSpan(sendSpanName(group.topic), { kind: SpanKind.PRODUCER, attributes }, parent);
       sent.push({ span, topic: group.topic, messages: [message] });
       return copyWithContext(message, trace.setSpan(parent, span));
     }),
