@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI runs: build, then every test file under test/: unit, then the fixture tier (real
-# processes), then e2e (against the real Jaeger started by `npm run jaeger:start` or .ci/run). Prints one closing line "N passed, N failed".
+# processes, the real Kafka broker), then e2e (the real Kafka and Jaeger). Prints one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +13,26 @@ for fixture in test/fixtures/express4 test/fixtures/express5 examples; do
     { echo "tests: 0 passed, 1 failed (npm ci in $fixture failed)"; exit 1; }
 done
 
+# The real services the Kafka and e2e tiers use: started here unless already running (CI's .ci/run
+# starts them itself), and stopped again at the end if this script started them. If one cannot
+# start, the run fails here, with its log.
+stop_after=()
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "${KAFKA_BROKERS:-}" ] && ! port_open 19092; then
+  bash test/infra/kafka/start.sh >/dev/null || { echo "tests: 0 passed, 1 failed (Kafka did not start)"; exit 1; }
+  stop_after+=(test/infra/kafka/stop.sh)
+fi
+if [ -z "${JAEGER_QUERY_URL:-}" ] && ! port_open 16686; then
+  bash test/infra/jaeger/start.sh >/dev/null || { echo "tests: 0 passed, 1 failed (Jaeger did not start)"; exit 1; }
+  stop_after+=(test/infra/jaeger/stop.sh)
+fi
+
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup() {
+  rm -f "$log"
+  for stop in "${stop_after[@]}"; do bash "$stop" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
 status=0
 for tier in unit integration e2e; do
   npx uvu "test/$tier" '\.test\.js$' 2>&1 | tee -a "$log"

@@ -5,6 +5,7 @@ const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { startHttpService } = require('../support/services');
+const { runFixture } = require('../support/run-fixture');
 const { get } = require('../support/http');
 
 const BAD = {
@@ -101,6 +102,18 @@ test('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: no span for those paths, nor for what
     await Promise.all([app.stop(), b.stop()]);
     await receiver.close();
   }
+});
+
+test('started after express was loaded: one warning naming it; started twice: once', async () => {
+  const path = require('node:path');
+  const { FIXTURES } = require('../support/run-fixture');
+  const result = await runFixture('late-start.js', {
+    agent: false,
+    env: { NODE_PATH: path.join(FIXTURES, 'express5', 'node_modules'), OTEL_TRACES_EXPORTER: 'none' },
+  }).exited;
+  assert.is(result.code, 0);
+  assert.is(result.stdout, 'started\n');
+  assert.is(result.stderr, 'hoptrace: warn: express loaded before hoptrace started and will not be traced; start the app with `node -r hoptrace/register`\n');
 });
 
 test.run();
