@@ -45,6 +45,12 @@ export function installLifecycle(tracing: Tracing): void {
         return;
       }
       const dieBySignal = () => {
+        // Death by signal emits no 'exit' event: deliver and report what is left here.
+        try {
+          tracing.flushSync(EXIT_FLUSH_MS);
+        } catch (error) {
+          reportAgentError('signal flush', error);
+        }
         process.removeListener(signal, onSignal);
         process.kill(process.pid, signal);
       };

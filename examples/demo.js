@@ -33,10 +33,20 @@ function freePort() {
   });
 }
 
-function startKafka() {
+/** True when something already listens on 127.0.0.1:port: a service the user runs, which the demo must leave running. */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function startKafka() {
   if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS;
+  const wasRunning = await listening(19092);
   const out = execFileSync('bash', [path.join(REPO, 'test/infra/kafka/start.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  startedKafka = true;
+  startedKafka = !wasRunning;
   return out.trim().split('\n').pop();
 }
 
@@ -53,12 +63,13 @@ async function prepareTopics(brokers) {
   }
 }
 
-function startJaeger() {
+async function startJaeger() {
   if (process.env.JAEGER_QUERY_URL && process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     return { queryUrl: process.env.JAEGER_QUERY_URL, otlp: process.env.OTEL_EXPORTER_OTLP_ENDPOINT };
   }
+  const wasRunning = await listening(16686);
   const out = execFileSync('bash', [path.join(REPO, 'test/infra/jaeger/start.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  startedJaeger = !out.includes('already running');
+  startedJaeger = !wasRunning;
   return { queryUrl: out.trim().split('\n').pop(), otlp: 'http://127.0.0.1:4318' };
 }
 
@@ -117,8 +128,8 @@ async function fetchTraces(queryUrl, since, expected) {
 }
 
 async function main() {
-  const brokers = startKafka();
-  const { queryUrl, otlp } = startJaeger();
+  const brokers = await startKafka();
+  const { queryUrl, otlp } = await startJaeger();
   await prepareTopics(brokers);
   const [inventoryPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
   const common = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, KAFKA_BROKERS: brokers, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
@@ -145,7 +156,9 @@ async function main() {
     const { status, text } = await request('POST', `http://127.0.0.1:${gatewayPort}/orders`, JSON.stringify({ id, sku }));
     console.log(`  POST /orders {"id":"${id}","sku":"${sku}"} → ${status} ${text}`);
   }
-  await Promise.race([allHandled, new Promise((r) => setTimeout(r, 30000))]);
+  let giveUp;
+  await Promise.race([allHandled, new Promise((r) => (giveUp = setTimeout(r, 30000)))]);
+  clearTimeout(giveUp);
   await stopServices();
 
   const traces = await fetchTraces(queryUrl, since, ORDERS.length);
@@ -154,7 +167,8 @@ async function main() {
     console.log(`\ntrace ${trace.traceID}`);
     for (const row of renderWaterfall(trace)) console.log(row);
   }
-  console.log(`\nJaeger query API: ${queryUrl}/api/traces/<trace id>` + (startedJaeger ? ' (stopped again now; `npm run jaeger:start` keeps one running)' : ''));
+  console.log(`\nTrace ids: ${traces.map((t) => t.traceID).join(' ')}`);
+  console.log(`Jaeger query API: ${queryUrl}/api/traces/<trace id>` + (startedJaeger ? ' (stopped again now; `npm run jaeger:start` keeps one running)' : ''));
   console.log('✗ marks failed spans; bars are scaled to each trace.');
   if (traces.length < ORDERS.length) throw new Error(`expected ${ORDERS.length} traces in Jaeger, found ${traces.length}`);
 }

@@ -86,10 +86,10 @@ function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
 }
 
 function readLogLevel(read: EnvReader): LogLevel {
-  // OTEL_LOG_LEVEL also accepts `all`, which means the most detail.
   const name = read.firstSet('HOPTRACE_LOG_LEVEL', 'OTEL_LOG_LEVEL') ?? 'OTEL_LOG_LEVEL';
-  if (read.raw(name)?.toLowerCase() === 'all') return 'verbose';
-  return read.oneOf<LogLevel>(name, LOG_LEVELS, 'warn');
+  // OTEL_LOG_LEVEL also accepts `all`, which means the most detail.
+  const level = read.oneOf<LogLevel | 'all'>(name, [...LOG_LEVELS, 'all'], 'warn');
+  return level === 'all' ? 'verbose' : level;
 }
 
 function readExporter(read: EnvReader): ExporterName {

@@ -18,7 +18,9 @@ export class BoundedBatchProcessor implements SpanProcessor {
   private readonly inFlight = new Set<ReadableSpan[]>();
   private timer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
-  private droppedSinceReport = 0;
+  private droppedQueueFull = 0;
+  private droppedExportFailed = 0;
+  private lastFailure = '';
   private stopped = false;
 
   constructor(
@@ -31,11 +33,11 @@ export class BoundedBatchProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.queue.length >= this.config.maxQueueSize) {
-      this.droppedSinceReport++;
+      this.droppedQueueFull++;
       logRateLimited(
         'warn',
         'queue-full',
-        `span queue full (${this.config.maxQueueSize}): the exporter to ${this.exporter.destination} is not keeping up; ${this.droppedSinceReport} spans dropped so far`,
+        `span queue full (${this.config.maxQueueSize}): the exporter to ${this.exporter.destination} is not keeping up; spans dropped so far: ${this.droppedQueueFull}`,
       );
       return;
     }
@@ -73,9 +75,25 @@ export class BoundedBatchProcessor implements SpanProcessor {
     const spans = [...[...this.inFlight].flat(), ...this.queue];
     this.queue = [];
     this.inFlight.clear();
-    if (spans.length === 0 || !this.exporter.exportSync) return;
-    const delivered = this.exporter.exportSync(spans, timeoutMs);
-    if (!delivered) log.warn(`could not deliver ${spans.length} spans to ${this.exporter.destination} before exit`);
+    if (spans.length > 0) {
+      const delivered = this.exporter.exportSync?.(spans, timeoutMs) ?? false;
+      if (!delivered) log.warn(`could not deliver spans to ${this.exporter.destination} before exit: ${spans.length} lost`);
+    }
+    this.reportLosses();
+  }
+
+  /**
+   * The last word on what never arrived, once, as the process ends: warnings while it ran are
+   * rate-limited, so they may not have told the whole count.
+   */
+  private reportLosses(): void {
+    const lost = this.droppedQueueFull + this.droppedExportFailed;
+    if (lost === 0) return;
+    const parts = [];
+    if (this.droppedExportFailed > 0) parts.push(`${this.droppedExportFailed} could not be exported (last error: ${this.lastFailure})`);
+    if (this.droppedQueueFull > 0) parts.push(`${this.droppedQueueFull} were dropped because the queue was full`);
+    log.warn(`spans lost while running, to ${this.exporter.destination}: ${parts.join('; ')}`);
+    this.droppedQueueFull = this.droppedExportFailed = 0;
   }
 
   private scheduleExport(delayMs: number): void {
@@ -118,10 +136,12 @@ export class BoundedBatchProcessor implements SpanProcessor {
         settled = true;
         clearTimeout(timeout);
         if (error) {
+          this.droppedExportFailed += batch.length;
+          this.lastFailure = error.message;
           logRateLimited(
             'warn',
             'export-failed',
-            `could not export ${batch.length} spans to ${this.exporter.destination}, dropped: ${error.message}`,
+            `could not export spans to ${this.exporter.destination}: ${error.message}; spans dropped so far: ${this.droppedExportFailed}`,
           );
         }
         resolve();

@@ -107,7 +107,7 @@ test('exporter unreachable: the app answers, exits promptly on SIGTERM, and says
   const result = await app.exited;
   assert.ok(Date.now() - started < 3000, `exited in ${Date.now() - started} ms`);
   assert.is(result.signal, 'SIGTERM');
-  assert.match(result.stderr, /hoptrace: warn: could not export 1 spans to http:\/\/127\.0\.0\.1:9\/v1\/traces, dropped: .*ECONNREFUSED/);
+  assert.match(result.stderr, /hoptrace: warn: could not export spans to http:\/\/127\.0\.0\.1:9\/v1\/traces: .*ECONNREFUSED.*; spans dropped so far: 1\n/);
 });
 
 test('exporter unreachable with process.exit(): the exit is not held up for long', async () => {
@@ -117,7 +117,20 @@ test('exporter unreachable with process.exit(): the exit is not held up for long
   }).exited;
   assert.is(result.code, 3);
   assert.ok(Date.now() - started < 4000, `exited in ${Date.now() - started} ms`);
-  assert.match(result.stderr, /could not deliver 2 spans/);
+  assert.match(result.stderr, /could not deliver spans to http:\/\/127\.0\.0\.1:9\/v1\/traces before exit: 2 lost/);
+});
+
+test('exporter unreachable, several failed exports: one last warning at exit tells the whole count', async () => {
+  const app = await startHttpService('losses', undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+  for (let i = 0; i < 3; i++) {
+    await get(app.port, '/headers');
+    await new Promise((r) => setTimeout(r, 300)); // each span goes out (and fails) on its own
+  }
+  app.child.kill('SIGTERM');
+  const result = await app.exited;
+  const warnings = result.stderr.split('\n').filter((l) => l.startsWith('hoptrace: warn'));
+  assert.is(warnings.length, 2, result.stderr); // the first failure (later ones are rate-limited), then the total
+  assert.match(warnings[1], /spans lost while running, to http:\/\/127\.0\.0\.1:9\/v1\/traces: 3 could not be exported \(last error: .*ECONNREFUSED.*\)/);
 });
 
 test.run();
