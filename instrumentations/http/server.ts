@@ -22,15 +22,18 @@ type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolea
 export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions) {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
   return (originalEmit: Emit): Emit =>
-    function emit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'request') return originalEmit.apply(this, [event, ...args]);
-      const req = args[0] as IncomingMessage;
-      const res = args[1] as ServerResponse;
+    function emit(this: Server, event: string | symbol): boolean {
+      // `arguments` as it came: every event of every server passes through here, so no copies.
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as Parameters<Emit>;
+      if (event !== 'request') return originalEmit.apply(this, args);
+      const req = args[1] as IncomingMessage;
+      const res = args[2] as ServerResponse;
       let state: ServerRequestState;
       try {
         if (isIgnored?.(req.url)) {
           // Health checks and the like: no span, and nothing they call downstream is traced either.
-          return context.with(suppressTracing(ROOT_CONTEXT), () => originalEmit.apply(this, [event, ...args]));
+          return context.with(suppressTracing(ROOT_CONTEXT), () => originalEmit.apply(this, args));
         }
         state = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res);
         // Stream events ('data', 'end', 'finish') fire from the socket's own async context, not
@@ -39,10 +42,10 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
         context.bind(state.context, res);
       } catch (error) {
         reportAgentError('http server', error);
-        return originalEmit.apply(this, [event, ...args]);
+        return originalEmit.apply(this, args);
       }
       try {
-        return context.with(state.context, () => originalEmit.apply(this, [event, ...args]));
+        return context.with(state.context, () => originalEmit.apply(this, args));
       } catch (error) {
         // The app's handler threw synchronously: record it, then let it go on exactly as before.
         recordError(state.span, error);
