@@ -6,7 +6,7 @@ const { isMainThread } = require('node:worker_threads');
 
 if (isMainThread) {
   try {
-    require('./dist/agent').start();
+    require('./dist/agent/bundle-loader').loadAgent().start();
   } catch (error) {
     process.stderr.write(`hoptrace: not instrumented: ${error && error.message ? error.message : error}\n`);
   }

@@ -2,13 +2,13 @@
  * Starts hoptrace: configuration, tracing, instrumentations, lifecycle hooks. Safe to call more
  * than once (only the first call does anything); never throws into the app.
  */
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { findAppPackage } from './config/app-package';
 import { loadConfig } from './config/load-config';
 import type { Config } from './config/types';
 import { createInstrumentations } from './instrumentations';
 import { installLifecycle } from './lifecycle';
 import { log, routeOpenTelemetryDiagnostics, setLogLevel } from './log';
+import { installModuleHooks } from './module-hooks';
 import { warnAboutPreloadedPackages } from './preloaded';
 import { AGENT_STARTED } from './symbols';
 import { setUpTracing } from './tracing/setup';
@@ -35,7 +35,7 @@ export function start(): StartResult {
   // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a
   // second time about values the config loader has already reported.
   routeOpenTelemetryDiagnostics(config.logLevel);
-  registerInstrumentations({ instrumentations: createInstrumentations(tracing.tracers, config) });
+  installModuleHooks(createInstrumentations(tracing.tracers, config));
   installLifecycle(tracing);
   log.debug(`started; instrumentations: ${[...config.instrumentations].join(', ') || 'none'}`);
   return (globals[AGENT_STARTED] = { started: true, config });

@@ -2,11 +2,11 @@
  * The instrumentations hoptrace ships, by name. Each is constructed with what it needs from the
  * agent (tracers, its slice of the configuration) and loaded only when enabled.
  */
-import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Config, InstrumentationName } from './config/types';
+import type { HoptraceInstrumentation } from './module-hooks';
 import type { TracerResolver } from './tracing/tracers';
 
-type Factory = (tracers: TracerResolver, config: Config) => Instrumentation;
+type Factory = (tracers: TracerResolver, config: Config) => HoptraceInstrumentation;
 
 const factories: Record<InstrumentationName, Factory> = {
   http: (tracers, config) => {
@@ -39,6 +39,6 @@ export const PATCHED_PACKAGES: Record<InstrumentationName, readonly string[]> = 
   kafkajs: ['kafkajs'],
 };
 
-export function createInstrumentations(tracers: TracerResolver, config: Config): Instrumentation[] {
+export function createInstrumentations(tracers: TracerResolver, config: Config): HoptraceInstrumentation[] {
   return [...config.instrumentations].map((name) => factories[name](tracers, config));
 }

@@ -3,25 +3,26 @@
  *
  * The transport is ours, on Node's http module as it was before any patch, so the agent's own
  * requests can never show up as spans, and so that the same payload can be delivered
- * synchronously at exit (see post-sync.ts). Encoding is the OpenTelemetry transformer's, loaded
- * on the first export rather than at start.
+ * synchronously at exit (see post-sync.ts). Protobuf, the default, is encoded by our own
+ * single-pass encoder (otlp/encode-traces.ts); JSON, a debugging aid, by the OpenTelemetry
+ * transformer, loaded only when chosen.
  */
-import { spawnSync } from 'node:child_process';
-import { request as httpRequest, Agent as HttpAgent } from 'node:http';
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type * as childProcess from 'node:child_process';
+import type * as http from 'node:http';
 import { join } from 'node:path';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { OtlpConfig } from '../config/types';
+import { encodeTraces } from './otlp/encode-traces';
 import type { HoptraceExporter } from './types';
 
 type Serialize = (spans: ReadableSpan[]) => Uint8Array | undefined;
 
 function loadSerializer(protocol: OtlpConfig['protocol']): Serialize {
+  if (protocol !== 'http/json') return encodeTraces;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const transformer = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
-  const serializer = protocol === 'http/json' ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer;
-  return (spans) => serializer.serializeRequest(spans);
+  return (spans) => transformer.JsonTraceSerializer.serializeRequest(spans);
 }
 
 export class OtlpHttpExporter implements HoptraceExporter {
@@ -29,8 +30,8 @@ export class OtlpHttpExporter implements HoptraceExporter {
   private serialize: Serialize | undefined;
   private readonly url: URL;
   private readonly headers: Record<string, string>;
-  private readonly agent: HttpAgent;
-  private readonly send: typeof httpRequest;
+  private readonly agent: http.Agent;
+  private readonly send: typeof http.request;
 
   constructor(private readonly config: OtlpConfig) {
     this.url = new URL(config.endpoint);
@@ -39,10 +40,13 @@ export class OtlpHttpExporter implements HoptraceExporter {
       ...config.headers,
       'content-type': config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
     };
-    const secure = this.url.protocol === 'https:';
+    // Only the module the endpoint needs (https would load TLS for nothing), and now, at start,
+    // before the http instrumentation patches it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const transport = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof http;
     // keepAlive: one connection carries every batch; Node unrefs idle sockets, so it holds no app open.
-    this.agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
-    this.send = secure ? httpsRequest : httpRequest;
+    this.agent = new transport.Agent({ keepAlive: true, maxSockets: 2 });
+    this.send = transport.request;
   }
 
   private encode(spans: ReadableSpan[]): Uint8Array | undefined {
@@ -88,6 +92,8 @@ export class OtlpHttpExporter implements HoptraceExporter {
   exportSync(spans: ReadableSpan[], timeoutMs: number): boolean {
     const body = this.encode(spans);
     if (!body) return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process') as typeof childProcess;
     const result = spawnSync(process.execPath, [join(__dirname, 'post-sync.js')], {
       input: Buffer.from(body.buffer, body.byteOffset, body.length),
       timeout: timeoutMs,

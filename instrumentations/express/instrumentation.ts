@@ -8,13 +8,12 @@
  * created, so express 4's own Layer and express 5's `router` package need no file paths).
  */
 import type { Tracer } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
+import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';
 import { EXPRESS_LAYER_PATH } from '../../agent/symbols';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { AGENT_VERSION } from '../../agent/version';
 import type { ExpressModule, Layer, LayerPrototype, RouterInstance, RouterPrototype } from './internal-types';
 import { patchLayerHandle } from './layer-handler';
 import { formatPath, mountPathOf } from './route-template';
@@ -24,23 +23,23 @@ import type { ExpressInstrumentationOptions } from './types';
 export const EXPRESS_SUPPORTED_VERSIONS = ['>=4.0.0 <6'];
 export const EXPRESS_SCOPE = '@hoptrace/express';
 
-export class ExpressInstrumentation extends InstrumentationBase {
+export class ExpressInstrumentation implements HoptraceInstrumentation {
+  readonly instrumentationName = EXPRESS_SCOPE;
   private readonly patchedLayerPrototypes = new Set<LayerPrototype>();
 
   constructor(
     private readonly tracers: TracerResolver,
     private readonly options: ExpressInstrumentationOptions,
-  ) {
-    super(EXPRESS_SCOPE, AGENT_VERSION, { enabled: false });
-  }
+  ) {}
 
-  protected init() {
-    return new InstrumentationNodeModuleDefinition(
-      'express',
-      EXPRESS_SUPPORTED_VERSIONS,
-      (moduleExports: ExpressModule, version?: string) => this.patch(moduleExports, version),
-      (moduleExports: ExpressModule) => this.unpatch(moduleExports),
-    );
+  modules(): ModuleDefinition[] {
+    return [
+      {
+        name: 'express',
+        versions: EXPRESS_SUPPORTED_VERSIONS,
+        patch: (moduleExports, version) => this.patch(moduleExports as ExpressModule, version),
+      },
+    ];
   }
 
   /** express 5's Router (the `router` package) is a constructor; express 4's is the prototype object itself. */
@@ -66,19 +65,6 @@ export class ExpressInstrumentation extends InstrumentationBase {
       reportAgentError('patching express', error);
     }
     return moduleExports;
-  }
-
-  private unpatch(moduleExports: ExpressModule): void {
-    const proto = this.routerPrototype(moduleExports);
-    if (proto) {
-      shimmer.unwrap(proto, 'use');
-      shimmer.unwrap(proto, 'route');
-    }
-    for (const layerProto of this.patchedLayerPrototypes) {
-      shimmer.unwrap(layerProto, 'handleRequest');
-      shimmer.unwrap(layerProto, 'handle_request');
-    }
-    this.patchedLayerPrototypes.clear();
   }
 
   private tagNewLayers(router: RouterInstance, from: number, path: string): void {

@@ -12,12 +12,11 @@
  */
 import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { log, reportAgentError } from '../../agent/log';
+import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { recordSetter } from '../../agent/propagation/carriers';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { AGENT_VERSION } from '../../agent/version';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
 import { recordError } from '../http/errors';
 import type { UndiciRequest, UndiciResponse } from './internal-types';
@@ -27,7 +26,8 @@ export const FETCH_SCOPE = '@hoptrace/fetch';
 
 type Handler = (message: unknown) => void;
 
-export class FetchInstrumentation extends InstrumentationBase {
+export class FetchInstrumentation implements HoptraceInstrumentation {
+  readonly instrumentationName = FETCH_SCOPE;
   private readonly spans = new WeakMap<UndiciRequest, Span>();
   private readonly subscriptions: Array<[string, Handler]> = [
     ['undici:request:create', this.guard((m) => this.onCreate(m as { request: UndiciRequest }))],
@@ -36,27 +36,18 @@ export class FetchInstrumentation extends InstrumentationBase {
   ];
   private subscribed = false;
 
-  constructor(private readonly tracers: TracerResolver) {
-    super(FETCH_SCOPE, AGENT_VERSION, { enabled: false });
-  }
+  constructor(private readonly tracers: TracerResolver) {}
 
-  protected init() {
+  /** fetch is Node's own undici, observed through its diagnostics channels: no module to patch. */
+  modules(): ModuleDefinition[] {
     return [];
   }
 
-  override enable(): void {
-    super.enable();
+  enable(): void {
     if (this.subscribed) return;
     this.subscribed = true;
     for (const [name, handler] of this.subscriptions) diagnosticsChannel.subscribe(name, handler);
     log.debug('fetch: subscribed to undici diagnostics channels');
-  }
-
-  override disable(): void {
-    super.disable();
-    if (!this.subscribed) return;
-    this.subscribed = false;
-    for (const [name, handler] of this.subscriptions) diagnosticsChannel.unsubscribe(name, handler);
   }
 
   private guard(handler: Handler): Handler {

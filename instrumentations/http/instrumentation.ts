@@ -2,14 +2,13 @@
  * Patches node:http and node:https: `request` and `get` for outgoing calls, `Server.prototype.emit`
  * for incoming requests (every server, however it was created, emits 'request' through it).
  */
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type * as http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
+import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { AGENT_VERSION } from '../../agent/version';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
 import { HTTP_SCOPE, patchServerEmit } from './server';
 import type { HttpInstrumentationOptions } from './types';
@@ -21,25 +20,20 @@ type HttpModule = typeof http;
 
 shimmer({ logger: (message: string) => log.debug(`shimmer: ${message}`) });
 
-export class HttpInstrumentation extends InstrumentationBase {
+export class HttpInstrumentation implements HoptraceInstrumentation {
+  readonly instrumentationName = HTTP_SCOPE;
+
   constructor(
     private readonly tracers: TracerResolver,
     private readonly options: HttpInstrumentationOptions,
-  ) {
-    // Enabled by registerInstrumentations once the agent is ready, not by this constructor.
-    super(HTTP_SCOPE, AGENT_VERSION, { enabled: false });
-  }
+  ) {}
 
-  protected init() {
-    return (['http', 'https'] as const).map(
-      (scheme) =>
-        new InstrumentationNodeModuleDefinition(
-          scheme,
-          HTTP_SUPPORTED_VERSIONS,
-          (moduleExports: HttpModule) => this.patch(moduleExports, scheme),
-          (moduleExports: HttpModule) => this.unpatch(moduleExports),
-        ),
-    );
+  modules(): ModuleDefinition[] {
+    return (['http', 'https'] as const).map((scheme) => ({
+      name: scheme,
+      versions: HTTP_SUPPORTED_VERSIONS,
+      patch: (moduleExports) => this.patch(moduleExports as HttpModule, scheme),
+    }));
   }
 
   private patch(moduleExports: HttpModule, scheme: 'http' | 'https'): HttpModule {
@@ -59,12 +53,5 @@ export class HttpInstrumentation extends InstrumentationBase {
       reportAgentError(`patching ${scheme}`, error);
     }
     return moduleExports;
-  }
-
-  private unpatch(moduleExports: HttpModule): void {
-    shimmer.unwrap(moduleExports, 'request');
-    shimmer.unwrap(moduleExports, 'get');
-    if (moduleExports.Server?.prototype) shimmer.unwrap(moduleExports.Server.prototype, 'emit');
-    syncBuiltinESMExports();
   }
 }

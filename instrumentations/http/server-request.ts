@@ -17,6 +17,8 @@ export interface ServerRequestState {
   route?: string;
   /** The class of the last error the app raised for this request, for `error.type` on a 5xx. */
   errorType?: string;
+  /** Set once the SERVER span has ended (by the response, or by a handler's synchronous throw). */
+  ended?: boolean;
   /** Spans a framework opened for this request that must end with it at the latest. */
   childSpans?: Span[];
 }

@@ -4,9 +4,11 @@
  */
 import { type Tracer, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { executionAsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
 import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
+import { enterContext } from '../../agent/tracing/context-manager';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
 import { recordError } from './errors';
@@ -29,31 +31,53 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
       if (event !== 'request') return originalEmit.apply(this, args);
       const req = args[1] as IncomingMessage;
       const res = args[2] as ServerResponse;
-      let state: ServerRequestState;
+      let state: ServerRequestState | undefined;
+      let requestContext = ROOT_CONTEXT;
       try {
         if (isIgnored?.(req.url)) {
           // Health checks and the like: no span, and nothing they call downstream is traced either.
-          return context.with(suppressTracing(ROOT_CONTEXT), () => originalEmit.apply(this, args));
+          requestContext = suppressTracing(ROOT_CONTEXT);
+        } else {
+          state = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res);
+          requestContext = state.context;
         }
-        state = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res);
-        // Stream events ('data', 'end', 'finish') fire from the socket's own async context, not
-        // from this call; binding the emitters makes their listeners run inside the request's.
-        context.bind(state.context, req);
-        context.bind(state.context, res);
       } catch (error) {
         reportAgentError('http server', error);
-        return originalEmit.apply(this, args);
       }
-      try {
-        return context.with(state.context, () => originalEmit.apply(this, args));
-      } catch (error) {
-        // The app's handler threw synchronously: record it, then let it go on exactly as before.
-        recordError(state.span, error);
-        state.span.setStatus({ code: SpanStatusCode.ERROR });
-        endServerSpan(state, undefined);
-        throw error;
+      if (!isEmittedByParser(req)) {
+        return context.with(requestContext, () => callHandlers(this, originalEmit, args, state));
       }
+      // The request's body events ('data', 'end') are emitted later by the same connection
+      // parser that emits this one, in its async context rather than in any call of ours. Making
+      // the request's context the parser's current one covers the handler and those listeners
+      // alike, at the cost of one property write; the next request on the connection replaces it.
+      enterContext(requestContext);
+      return callHandlers(this, originalEmit, args, state);
     };
+}
+
+function callHandlers(server: Server, originalEmit: Emit, args: Parameters<Emit>, state: ServerRequestState | undefined): boolean {
+  try {
+    return originalEmit.apply(server, args);
+  } catch (error) {
+    // The app's handler threw synchronously: record it, then let it go on exactly as before.
+    if (state) {
+      recordError(state.span, error);
+      state.span.setStatus({ code: SpanStatusCode.ERROR });
+      endServerSpan(state, undefined);
+    }
+    throw error;
+  }
+}
+
+/**
+ * True when Node's HTTP parser is emitting the request, inside the per-connection async resource
+ * it runs under; false when someone calls `server.emit('request', …)` themselves, whose async
+ * context hoptrace must not change beyond the call.
+ */
+function isEmittedByParser(req: IncomingMessage): boolean {
+  const resource = executionAsyncResource() as { socket?: unknown };
+  return req.socket !== undefined && req.socket !== null && resource?.socket === req.socket;
 }
 
 function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse): ServerRequestState {
@@ -66,23 +90,22 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerRespon
   );
   const state: ServerRequestState = { span, context: trace.setSpan(parent, span), method: method.method };
   attachServerRequest(req, state);
-  // 'finish' and 'close' listeners change nothing for the app (unlike an 'error' listener would).
-  res.once('finish', () => endServerSpan(state, res.statusCode));
-  res.once('close', () => {
-    if (ended.has(state)) return;
-    // 'close' before 'finish': the client went away before the response was complete.
-    span.setAttribute('error.type', 'aborted');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
-    endServerSpan(state, res.headersSent ? res.statusCode : undefined);
+  // One passive 'close' listener (it changes nothing for the app, unlike an 'error' one would).
+  // 'close' follows 'finish' within the same turn; without 'finish' before it, the client went
+  // away before the response was complete.
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      span.setAttribute('error.type', 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
+      endServerSpan(state, res.headersSent ? res.statusCode : undefined);
+    } else endServerSpan(state, res.statusCode);
   });
   return state;
 }
 
-const ended = new WeakSet<ServerRequestState>();
-
 function endServerSpan(state: ServerRequestState, statusCode: number | undefined): void {
-  if (ended.has(state)) return;
-  ended.add(state);
+  if (state.ended) return;
+  state.ended = true;
   const { span } = state;
   if (state.route !== undefined) {
     span.updateName(spanName(state.method, state.route));

@@ -8,13 +8,12 @@
  * them; `new Kafka()` still returns an instance of kafkajs's class.
  */
 import type { Tracer } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import * as shimmer from 'shimmer';
 import { log, reportAgentError } from '../../agent/log';
+import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';
 import { KAFKA_CLIENT } from '../../agent/symbols';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { AGENT_VERSION } from '../../agent/version';
 import { firstBroker } from './attributes';
 import { wrapRun } from './consumer';
 import type { Consumer, KafkaClass, KafkaConfig, KafkaInstance, KafkajsModule, Producer, Sender } from './internal-types';
@@ -27,21 +26,22 @@ export const KAFKAJS_SCOPE = '@hoptrace/kafkajs';
 
 type WithClient = { [KAFKA_CLIENT]?: ClientInfo };
 
-export class KafkajsInstrumentation extends InstrumentationBase {
+export class KafkajsInstrumentation implements HoptraceInstrumentation {
+  readonly instrumentationName = KAFKAJS_SCOPE;
+
   constructor(
     private readonly tracers: TracerResolver,
     private readonly options: KafkajsInstrumentationOptions,
-  ) {
-    super(KAFKAJS_SCOPE, AGENT_VERSION, { enabled: false });
-  }
+  ) {}
 
-  protected init() {
-    return new InstrumentationNodeModuleDefinition(
-      'kafkajs',
-      KAFKAJS_SUPPORTED_VERSIONS,
-      (moduleExports: KafkajsModule, version?: string) => this.patch(moduleExports, version),
-      (moduleExports: KafkajsModule) => this.unpatch(moduleExports),
-    );
+  modules(): ModuleDefinition[] {
+    return [
+      {
+        name: 'kafkajs',
+        versions: KAFKAJS_SUPPORTED_VERSIONS,
+        patch: (moduleExports, version) => this.patch(moduleExports as KafkajsModule, version),
+      },
+    ];
   }
 
   private tracerFor(client: ClientInfo, topic?: string): () => Tracer {
@@ -63,12 +63,6 @@ export class KafkajsInstrumentation extends InstrumentationBase {
       reportAgentError('patching kafkajs', error);
     }
     return moduleExports;
-  }
-
-  private unpatch(moduleExports: KafkajsModule): void {
-    shimmer.unwrap(moduleExports, 'Kafka');
-    shimmer.unwrap(moduleExports.Kafka.prototype, 'producer');
-    shimmer.unwrap(moduleExports.Kafka.prototype, 'consumer');
   }
 
   private patchProducerFactory(original: KafkaInstance['producer']): KafkaInstance['producer'] {

@@ -52,6 +52,9 @@ test('the packed tarball holds what it needs and nothing from the repo around it
   const names = JSON.parse(files)[0].files.map((f) => f.path);
   assert.ok(names.includes('register.js'));
   assert.ok(names.includes('dist/agent/index.js'));
+  assert.ok(names.includes('dist/hoptrace.js'));
+  assert.ok(names.includes('dist/hoptrace.cache'));
+  assert.ok(names.includes('dist/post-sync.js'));
   assert.ok(names.includes('dist/instrumentations/http/index.js'));
   assert.ok(names.includes('LICENSE'));
   assert.not.ok(names.some((n) => n.startsWith('test/') || n.startsWith('agent/') || n.endsWith('.ts') && !n.endsWith('.d.ts')), names.join(', '));
@@ -89,15 +92,68 @@ test('NODE_OPTIONS="--require hoptrace/register" works the same', async () => {
 });
 
 test('a broken install says "not instrumented" once and the app still runs', async () => {
-  const dist = path.join(appDir, 'node_modules/hoptrace/dist/agent/index.js');
-  const saved = fs.readFileSync(dist);
-  fs.writeFileSync(dist, 'throw new Error("simulated broken install")');
+  const bundle = path.join(appDir, 'node_modules/hoptrace/dist/hoptrace.js');
+  const saved = fs.readFileSync(bundle);
+  fs.writeFileSync(bundle, 'throw new Error("simulated broken install")');
   try {
     const result = await runApp(['-r', 'hoptrace/register'], {});
     assert.is(result.code, 0);
     assert.is(result.stderr, 'hoptrace: not instrumented: simulated broken install\n');
   } finally {
-    fs.writeFileSync(dist, saved);
+    fs.writeFileSync(bundle, saved);
+  }
+});
+
+test('a code cache that does not fit is ignored: the agent compiles and traces as usual', async () => {
+  const cacheFile = path.join(appDir, 'node_modules/hoptrace/dist/hoptrace.cache');
+  const saved = fs.readFileSync(cacheFile);
+  const buildLine = saved.toString('latin1', 0, saved.indexOf(10) + 1);
+  assert.match(buildLine, /^\/\* hoptrace build [0-9a-f]+ \*\/\n$/);
+  const cases = [
+    Buffer.concat([Buffer.from(buildLine, 'latin1'), Buffer.alloc(4096, 7)]), // this build's id, bytes V8 must reject
+    Buffer.concat([Buffer.from('/* hoptrace build 0000 */\n'), saved.subarray(buildLine.length)]), // another build's cache
+    Buffer.alloc(0),
+  ];
+  try {
+    for (const cache of cases) {
+      fs.writeFileSync(cacheFile, cache);
+      const receiver = await startReceiver();
+      try {
+        const result = await runApp(['-r', 'hoptrace/register'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+        assert.is(result.code, 0, result.stderr);
+        assert.is(result.stderr, '');
+        const spans = await receiver.waitFor((s) => s.length >= 2);
+        assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
+      } finally {
+        await receiver.close();
+      }
+    }
+  } finally {
+    fs.writeFileSync(cacheFile, saved);
+  }
+});
+
+test("require('hoptrace') in a preloaded app is the running agent, not a second copy", async () => {
+  const probe = path.join(appDir, 'probe.js');
+  fs.writeFileSync(
+    probe,
+    `const file = require.resolve('hoptrace');
+const preloaded = require.cache[file];
+if (!preloaded || require('hoptrace') !== preloaded.exports || !require('hoptrace').start().started) process.exit(3);
+`,
+  );
+  try {
+    const result = await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['-r', 'hoptrace/register', 'probe.js'], {
+        cwd: appDir,
+        env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      child.on('close', (code) => resolve(code));
+    });
+    assert.is(result, 0);
+  } finally {
+    fs.rmSync(probe);
   }
 });
 

@@ -1,0 +1,158 @@
+/**
+ * Just enough of a protobuf writer for OTLP: varints, fixed 32/64-bit numbers, doubles, strings,
+ * bytes and nested messages, written straight into one growing buffer.
+ *
+ * Nested messages are written in place: `begin()` reserves one byte for the length, `end()` fills
+ * it in and, only when the message turned out to need a longer length prefix, moves the message
+ * along. Most attributes fit in one byte; a span needs two; the rare move is one memmove. This is
+ * what keeps encoding a batch to a single pass with no intermediate objects.
+ */
+
+export class ProtobufWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialSize: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(256, initialSize));
+  }
+
+  /** The bytes written so far (a view, not a copy). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const bigger = Buffer.allocUnsafe(size);
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** Field key: number and wire type (0 varint, 1 fixed64, 2 length-delimited, 5 fixed32). */
+  tag(field: number, wire: 0 | 1 | 2 | 5): void {
+    this.varint((field << 3) | wire);
+  }
+
+  /** A non-negative integer below 2^53. */
+  varint(value: number): void {
+    this.ensure(10);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (value > 0x7f) {
+      buf[pos++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    buf[pos++] = value;
+    this.pos = pos;
+  }
+
+  /** An int64 given as a safe integer, negative numbers as ten-byte two's complement. */
+  int64(value: number): void {
+    if (value >= 0) {
+      this.varint(value);
+      return;
+    }
+    this.ensure(10);
+    let twos = BigInt.asUintN(64, BigInt(value));
+    for (let i = 0; i < 9; i++) {
+      this.buf[this.pos++] = Number(twos & 0x7fn) | 0x80;
+      twos >>= 7n;
+    }
+    this.buf[this.pos++] = Number(twos);
+  }
+
+  fixed32(value: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  /** A 64-bit unsigned number given as its two 32-bit halves. */
+  fixed64(low: number, high: number): void {
+    this.ensure(8);
+    this.buf.writeUInt32LE(low >>> 0, this.pos);
+    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  double(value: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(value, this.pos);
+    this.pos += 8;
+  }
+
+  /** A length-delimited UTF-8 string (tag written by the caller). */
+  string(value: string): void {
+    const length = value.length;
+    this.ensure(5 + length * 3);
+    const buf = this.buf;
+    // Short ASCII (attribute keys, methods, routes) is copied by hand: cheaper than a call into
+    // the UTF-8 encoder. Anything else goes through Buffer#write.
+    if (length < 128) {
+      let pos = this.pos + 1;
+      let ascii = true;
+      for (let i = 0; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 0x7f) {
+          ascii = false;
+          break;
+        }
+        buf[pos++] = code;
+      }
+      if (ascii) {
+        buf[this.pos] = length;
+        this.pos = pos;
+        return;
+      }
+    }
+    const start = this.begin();
+    this.pos += buf.write(value, this.pos, 'utf8');
+    this.end(start);
+  }
+
+  /** Length-delimited bytes given as lowercase hex (trace and span ids). */
+  hexBytes(hex: string): void {
+    const length = Math.min(hex.length >>> 1, 0x7f);
+    this.ensure(1 + length);
+    const mark = this.pos++;
+    const written = this.buf.write(hex, this.pos, length, 'hex');
+    this.buf[mark] = written;
+    this.pos += written;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.varint(value.length);
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** Starts a nested message; returns the mark to pass to `end`. */
+  begin(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /** Ends the nested message started at `mark`, writing its length. */
+  end(mark: number): void {
+    const length = this.pos - mark - 1;
+    if (length < 0x80) {
+      this.buf[mark] = length;
+      return;
+    }
+    let prefix = 1;
+    for (let rest = length >>> 7; rest > 0; rest >>>= 7) prefix++;
+    this.ensure(prefix - 1);
+    this.buf.copyWithin(mark + prefix, mark + 1, this.pos);
+    let value = length;
+    let pos = mark;
+    while (value > 0x7f) {
+      this.buf[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.buf[pos] = value;
+    this.pos += prefix - 1;
+  }
+}

@@ -1,0 +1,54 @@
+'use strict';
+// Bundles the agent into one file, dist/hoptrace.js, which is what `register.js` loads, and saves
+// V8's code cache for it (dist/hoptrace.cache; see agent/bundle-loader.ts).
+//
+// Why: start-up time is module loading. Loaded from dist/agent/ and node_modules, the agent
+// resolves, reads and compiles ~150 files before an app's first line runs; bundled from the
+// packages' ES module builds (so unused exports are dropped) it is one file, and with the code
+// cache it is hardly compiled at all. Code only some users need stays outside and is required
+// when used: jaeger-client (OTEL_TRACES_EXPORTER=jaeger) and the OpenTelemetry transformer
+// (OTLP/JSON).
+const { randomBytes } = require('node:crypto');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const ROOT = path.resolve(__dirname, '..');
+const LOADED_WHEN_USED = ['jaeger-client', 'jaeger-client/*', '@opentelemetry/otlp-transformer', 'kafkajs'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: LOADED_WHEN_USED,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'linked',
+};
+
+async function main() {
+  await Promise.all([
+    esbuild.build({
+      ...common,
+      entryPoints: [path.join(ROOT, 'dist/agent/index.js')],
+      outfile: path.join(ROOT, 'dist/hoptrace.js'),
+      // Ties the code cache to this very build (see agent/bundle-loader.ts).
+      banner: { js: `/* hoptrace build ${randomBytes(8).toString('hex')} */` },
+    }),
+    // Run as its own process by the synchronous exporter at exit; it must sit beside the bundle.
+    esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'dist/agent/exporters/post-sync.js')], outfile: path.join(ROOT, 'dist/post-sync.js') }),
+  ]);
+  const made = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./dist/agent/bundle-loader').writeCodeCache()))"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'hoptrace-build' },
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) throw new Error(`code cache: ${made.stderr || made.stdout}`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bundle failed: ${error.message}\n`);
+  process.exit(1);
+});

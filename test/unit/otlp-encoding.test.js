@@ -1,0 +1,115 @@
+'use strict';
+// hoptrace encodes OTLP protobuf itself. These tests hold it to the OpenTelemetry transformer's
+// output: both encodings of the same spans must decode to the same request.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { SpanKind, SpanStatusCode, TraceFlags } = require('@opentelemetry/api');
+const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+const { encodeTraces } = require('../../dist/agent/exporters/otlp/encode-traces');
+const { decodeProtobuf } = require('../support/otlp-decode');
+const { readFields } = require('../support/protobuf');
+
+const resource = resourceFromAttributes({ 'service.name': 'orders', 'process.pid': 4242, 'host.name': 'büro-1' });
+const httpScope = { name: '@hoptrace/http', version: '0.1.0' };
+const kafkaScope = { name: '@hoptrace/kafkajs', version: '0.1.0', schemaUrl: 'https://opentelemetry.io/schemas/1.27.0' };
+
+function span(overrides) {
+  return {
+    name: 'GET /users/:id',
+    kind: SpanKind.SERVER,
+    spanContext: () => ({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED }),
+    parentSpanContext: undefined,
+    startTime: [1764115200, 123456789],
+    endTime: [1764115200, 987654321],
+    attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200 },
+    status: { code: SpanStatusCode.UNSET },
+    events: [],
+    links: [],
+    resource,
+    instrumentationScope: httpScope,
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    ...overrides,
+  };
+}
+
+const spans = [
+  span({}),
+  span({
+    name: 'send orders',
+    kind: SpanKind.PRODUCER,
+    instrumentationScope: kafkaScope,
+    spanContext: () => ({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: 1, traceState: { serialize: () => 'vendor=a,other=b' } }),
+    parentSpanContext: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', isRemote: true },
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.batch.message_count': 100,
+      'messaging.kafka.offset': -1,
+      'hoptrace.ratio': 0.25,
+      'hoptrace.huge': 2 ** 60,
+      'hoptrace.ok': true,
+      'hoptrace.no': false,
+      'hoptrace.list': ['a', 'ü', 'c'],
+      'hoptrace.numbers': [1, 2.5, -3],
+      'hoptrace.long': 'x'.repeat(300),
+      'hoptrace.unicode': 'naïve — 日本語 🚀',
+      'hoptrace.empty': '',
+    },
+    status: { code: SpanStatusCode.ERROR, message: 'broker said no' },
+    events: [{ name: 'exception', time: [1764115200, 500000000], attributes: { 'exception.type': 'KafkaJSError', 'exception.message': 'é'.repeat(100) } }],
+    links: [
+      { context: { traceId: '11111111111111111111111111111111', spanId: '2222222222222222', traceFlags: 1, isRemote: true }, attributes: { 'messaging.kafka.offset': 7 } },
+      { context: { traceId: '33333333333333333333333333333333', spanId: '4444444444444444', traceFlags: 0 } },
+    ],
+    droppedAttributesCount: 3,
+    droppedEventsCount: 1,
+  }),
+  // A span big enough that its length prefix takes three bytes.
+  span({ name: 'big', attributes: { 'hoptrace.blob': 'y'.repeat(20000) }, startTime: [0, 0], endTime: [4294967295, 999999999] }),
+];
+
+test('decodes to the same request as the OpenTelemetry transformer', () => {
+  const ours = decodeProtobuf(encodeTraces(spans));
+  const theirs = decodeProtobuf(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)));
+  assert.equal(ours.length, 3);
+  assert.equal(ours, theirs);
+});
+
+test('times, ids, counts and flags match field by field', () => {
+  const field = (buf, n) => readFields(buf).filter((f) => f.number === n);
+  const spanMessages = (body) =>
+    field(body, 1).flatMap((rs) => field(rs.value, 2)).flatMap((ss) => field(ss.value, 2)).map((s) => readFields(s.value));
+  const ours = spanMessages(encodeTraces(spans));
+  const theirs = spanMessages(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)));
+  for (let i = 0; i < spans.length; i++) {
+    for (const n of [7, 8, 10, 12, 16]) {
+      const a = ours[i].find((f) => f.number === n);
+      const b = theirs[i].find((f) => f.number === n);
+      // A zero count may be left out (proto3 default) where the transformer writes it.
+      const show = (f) => (f ? (Buffer.isBuffer(f.value) ? f.value.toString('hex') : String(f.value)) : '0');
+      assert.is(show(a), show(b), `span ${i} field ${n}`);
+    }
+  }
+  // Spans come grouped by scope: http (first, big), then kafkajs.
+  const start = ours[1].find((f) => f.number === 8).value.readBigUInt64LE(0);
+  assert.is(start, 4294967295n * 1000000000n + 999999999n);
+});
+
+test('groups spans by resource and by scope', () => {
+  const other = resourceFromAttributes({ 'service.name': 'billing' });
+  const decoded = decodeProtobuf(encodeTraces([...spans, span({ resource: other, name: 'other service' })]));
+  assert.equal(decoded.map((s) => [s.resource['service.name'], s.scope, s.name]), [
+    ['orders', '@hoptrace/http', 'GET /users/:id'],
+    ['orders', '@hoptrace/http', 'big'],
+    ['orders', '@hoptrace/kafkajs', 'send orders'],
+    ['billing', '@hoptrace/http', 'other service'],
+  ]);
+});
+
+test('an empty batch is an empty request', () => {
+  assert.is(encodeTraces([]).length, 0);
+});
+
+test.run();
