@@ -4,7 +4,7 @@
 # `npm run kafka:start` runs (or KAFKA_BROKERS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/agent/index.js ] || npm run build
+[ -f dist/hoptrace.js ] || npm run build
 [ -d bench/node_modules ] || npm ci --prefix bench --no-audit --no-fund --loglevel=error
 command -v taskset >/dev/null || { echo "bench: taskset (util-linux) is needed to pin processes to cores" >&2; exit 1; }
 exec node bench/run.js "$@"

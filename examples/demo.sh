@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-audit --no-fund
-[ -f dist/agent/index.js ] || npm run build
+[ -f dist/hoptrace.js ] || npm run build
 [ -d examples/node_modules ] || npm ci --prefix examples --no-audit --no-fund
 exec node examples/demo.js "$@"

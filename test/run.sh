@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-npx tsc -p . || { echo "tests: 0 passed, 1 failed (the TypeScript build failed)"; exit 1; }
+npm run --silent build || { echo "tests: 0 passed, 1 failed (the build failed)"; exit 1; }
 
 # Real libraries the fixtures and examples run against, each express major in its own folder so that `require('express')`
 # finds the version under test (installed from their lockfiles; skipped when already there).

@@ -108,6 +108,14 @@ test('groups spans by resource and by scope', () => {
   ]);
 });
 
+test('ids are decoded from hex in any case; a malformed id is cut at its first bad character', () => {
+  const withIds = (traceId, spanId) => span({ spanContext: () => ({ traceId, spanId, traceFlags: 1 }) });
+  const [upper, broken] = decodeProtobuf(encodeTraces([withIds('0AF7651916CD43DD8448EB211C80319C', 'B7AD6B7169203331'), withIds('0af7zz', 'b7ad6b7169203331')]));
+  assert.is(upper.traceId, '0af7651916cd43dd8448eb211c80319c');
+  assert.is(upper.spanId, 'b7ad6b7169203331');
+  assert.is(broken.traceId, '0af7');
+});
+
 test('an empty batch is an empty request', () => {
   assert.is(encodeTraces([]).length, 0);
 });

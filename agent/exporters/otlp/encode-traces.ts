@@ -181,14 +181,30 @@ function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void
   out.fixed64(mixed % 0x100000000, Math.floor(high16 / 0x10000) + Math.floor(mixed / 0x100000000));
 }
 
+// Attribute keys repeat on every span: each is encoded once (field tag, length, UTF-8) and copied
+// after that. Bounded, in case an app makes up keys as it goes.
+const KEY_CACHE_LIMIT = 1024;
+const encodedKeys = new Map<string, Buffer>();
+
+function encodedKey(key: string): Buffer {
+  let encoded = encodedKeys.get(key);
+  if (encoded === undefined) {
+    const writer = new ProtobufWriter(16 + key.length * 3);
+    writer.tag(1, 2);
+    writer.string(key);
+    encoded = Buffer.from(writer.finish());
+    if (encodedKeys.size < KEY_CACHE_LIMIT) encodedKeys.set(key, encoded);
+  }
+  return encoded;
+}
+
 function writeAttributes(out: ProtobufWriter, field: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     out.tag(field, 2);
     const mark = out.begin();
-    out.tag(1, 2); // KeyValue.key
-    out.string(key);
+    out.raw(encodedKey(key)); // KeyValue.key
     out.tag(2, 2); // KeyValue.value
     const valueMark = out.begin();
     writeAnyValue(out, value);

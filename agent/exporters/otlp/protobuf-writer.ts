@@ -8,6 +8,15 @@
  * what keeps encoding a batch to a single pass with no intermediate objects.
  */
 
+// Hex digit values by character code; 255 for anything else.
+const HEX_VALUE = new Uint8Array(256).fill(255);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[97 + i] = HEX_VALUE[65 + i] = 10 + i;
+
+function hexValue(code: number): number {
+  return code < 256 ? HEX_VALUE[code] : 255;
+}
+
 export class ProtobufWriter {
   private buf: Buffer;
   private pos = 0;
@@ -112,14 +121,30 @@ export class ProtobufWriter {
     this.end(start);
   }
 
-  /** Length-delimited bytes given as lowercase hex (trace and span ids). */
+  /** Length-delimited bytes given as hex (trace and span ids), stopping at the first non-hex character. */
   hexBytes(hex: string): void {
     const length = Math.min(hex.length >>> 1, 0x7f);
     this.ensure(1 + length);
-    const mark = this.pos++;
-    const written = this.buf.write(hex, this.pos, length, 'hex');
-    this.buf[mark] = written;
-    this.pos += written;
+    const buf = this.buf;
+    const mark = this.pos;
+    let pos = mark + 1;
+    // Decoded here rather than by Buffer#write(hex): ids are short, and a call into the runtime
+    // for each of three ids per span cost more than the loop.
+    for (let i = 0; i < length; i++) {
+      const high = hexValue(hex.charCodeAt(2 * i));
+      const low = hexValue(hex.charCodeAt(2 * i + 1));
+      if (high > 15 || low > 15) break;
+      buf[pos++] = (high << 4) | low;
+    }
+    buf[mark] = pos - mark - 1;
+    this.pos = pos;
+  }
+
+  /** Bytes encoded once beforehand (a field key and its value), copied as they are. */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
   bytes(value: Uint8Array): void {
