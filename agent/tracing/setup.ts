@@ -2,7 +2,7 @@
  * Config → the tracer provider, its span processor and exporter, and the global propagator and
  * context manager every instrumentation relies on.
  */
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/types';
 import { createExporter } from '../exporters';
 import { log } from '../log';
@@ -25,11 +25,11 @@ export interface Tracing {
 export function setUpTracing(config: Config): Tracing {
   const exporter = createExporter(config);
   const processor = exporter ? new BoundedBatchProcessor(exporter, config.batch) : undefined;
-  const provider = new NodeTracerProvider({
-    resource: buildResource(config.service),
-    sampler: buildSampler(config.sampler),
-    spanProcessors: processor ? [processor] : [],
-  });
+  const resource = buildResource(config.service);
+  const sampler = buildSampler(config.sampler);
+  // The SDK provider serves the app's own calls to the OpenTelemetry API; hoptrace's
+  // instrumentations start their spans through tracers.ts, with the same pieces.
+  const provider = new NodeTracerProvider({ resource, sampler, spanProcessors: processor ? [processor] : [] });
   provider.register({
     contextManager,
     propagator: config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators),
@@ -40,12 +40,20 @@ export function setUpTracing(config: Config): Tracing {
       `sampler ${config.sampler.name}${config.sampler.name.endsWith('ratio') ? ` ${config.sampler.ratio}` : ''}`,
   );
   return {
-    tracers: singleServiceResolver(provider, AGENT_VERSION),
+    tracers: singleServiceResolver({ resource, sampler, processor: processor ?? NO_PROCESSOR }, AGENT_VERSION),
     flush: (timeoutMs) => (processor ? withTimeout(processor.forceFlush(), timeoutMs) : Promise.resolve()),
     flushSync: (timeoutMs) => processor?.flushSync(timeoutMs),
     hasPending: () => processor?.hasPending() ?? false,
   };
 }
+
+/** For OTEL_TRACES_EXPORTER=none: spans are still made (and propagated), and go nowhere. */
+const NO_PROCESSOR: SpanProcessor = {
+  onStart() {},
+  onEnd() {},
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
 
 function withTimeout(work: Promise<void>, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {

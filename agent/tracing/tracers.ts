@@ -4,7 +4,8 @@
  * maps Kafka topics, client ids or ports to several services will resolve hints to providers of
  * their own without any instrumentation changing.
  */
-import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { HoptraceTracer, type TracerSetup } from './tracer';
 
 export interface TracerHint {
   /** The local port of an HTTP server. */
@@ -18,13 +19,13 @@ export interface TracerResolver {
   tracerFor(scope: string, hint?: TracerHint): Tracer;
 }
 
-export function singleServiceResolver(provider: TracerProvider, version: string): TracerResolver {
+export function singleServiceResolver(setup: TracerSetup, version: string): TracerResolver {
   const tracers = new Map<string, Tracer>();
   return {
     tracerFor(scope) {
       let tracer = tracers.get(scope);
       if (!tracer) {
-        tracer = provider.getTracer(scope, version);
+        tracer = new HoptraceTracer(setup, scope, version);
         tracers.set(scope, tracer);
       }
       return tracer;

@@ -8,7 +8,7 @@
  * created, so express 4's own Layer and express 5's `router` package need no file paths).
  */
 import type { Tracer } from '@opentelemetry/api';
-import * as shimmer from 'shimmer';
+import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';

@@ -4,7 +4,7 @@
  */
 import type * as http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
-import * as shimmer from 'shimmer';
+import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';

@@ -8,7 +8,7 @@
  * them; `new Kafka()` still returns an instance of kafkajs's class.
  */
 import type { Tracer } from '@opentelemetry/api';
-import * as shimmer from 'shimmer';
+import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';

@@ -1,0 +1,122 @@
+'use strict';
+// hoptrace's own tracer and span (agent/tracing/tracer.ts, span.ts) against the behaviour of the
+// OpenTelemetry SDK's, which the app's own API calls still get.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } = require('@opentelemetry/api');
+const { suppressTracing } = require('@opentelemetry/core');
+const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler } = require('@opentelemetry/sdk-trace-node');
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
+
+function setUp(sampler = new AlwaysOnSampler()) {
+  const started = [];
+  const ended = [];
+  const processor = { onStart: (s) => started.push(s), onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
+  const resource = resourceFromAttributes({ 'service.name': 'orders' });
+  return { tracer: new HoptraceTracer({ resource, sampler, processor }, '@hoptrace/test', '1.2.3'), started, ended, resource };
+}
+
+const remoteParent = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true });
+
+test('a root span gets fresh ids; a child keeps its parent trace and names the parent', () => {
+  const { tracer, started, resource } = setUp();
+  const root = tracer.startSpan('root', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+  assert.match(root.spanContext().traceId, /^[0-9a-f]{32}$/);
+  assert.match(root.spanContext().spanId, /^[0-9a-f]{16}$/);
+  assert.is(root.spanContext().traceFlags, TraceFlags.SAMPLED);
+  assert.is(root.parentSpanContext, undefined);
+  const child = tracer.startSpan('child', {}, remoteParent);
+  assert.is(child.spanContext().traceId, '0af7651916cd43dd8448eb211c80319c');
+  assert.is(child.parentSpanContext.spanId, 'b7ad6b7169203331');
+  assert.is(child.kind, SpanKind.INTERNAL);
+  assert.is(child.resource, resource);
+  assert.equal(child.instrumentationScope, { name: '@hoptrace/test', version: '1.2.3' });
+  assert.is(started.length, 2);
+  const ids = new Set(Array.from({ length: 2000 }, () => tracer.startSpan('x', {}, ROOT_CONTEXT).spanContext().spanId));
+  assert.is(ids.size, 2000);
+});
+
+test('root: true ignores the parent; suppressed tracing and an unsampled decision record nothing', () => {
+  const { tracer, started } = setUp(new ParentBasedSampler({ root: new AlwaysOffSampler() }));
+  assert.is(tracer.startSpan('r', { root: true }, remoteParent).isRecording(), false); // a root now, and roots are off
+  const sampledChild = tracer.startSpan('c', {}, remoteParent);
+  assert.ok(sampledChild.isRecording());
+  const suppressed = tracer.startSpan('s', {}, suppressTracing(remoteParent));
+  assert.not.ok(suppressed.isRecording());
+  assert.is(suppressed.spanContext().traceId, '00000000000000000000000000000000');
+  const unsampled = setUp(new AlwaysOffSampler());
+  const span = unsampled.tracer.startSpan('u', {}, remoteParent);
+  assert.not.ok(span.isRecording());
+  assert.is(span.spanContext().traceId, '0af7651916cd43dd8448eb211c80319c'); // still propagated
+  assert.is(unsampled.started.length, 0);
+  assert.is(started.length, 1);
+});
+
+test('attributes: the ones handed over are kept, bad ones set later are ignored, 128 at most', () => {
+  const { tracer } = setUp();
+  const span = tracer.startSpan('a', { attributes: { 'http.request.method': 'GET' } }, ROOT_CONTEXT);
+  span.setAttribute('ok', 1).setAttribute('', 'empty key').setAttribute('obj', { not: 'valid' }).setAttribute('nil', null);
+  span.setAttributes({ list: ['a', 'b'], toString: 'own key, not the prototype one' });
+  assert.equal(span.attributes, { 'http.request.method': 'GET', ok: 1, list: ['a', 'b'], toString: 'own key, not the prototype one' });
+  for (let i = 0; i < 200; i++) span.setAttribute(`k${i}`, i);
+  assert.is(Object.keys(span.attributes).length, 128);
+  assert.is(span.droppedAttributesCount, 200 - 124);
+  span.setAttribute('ok', 2); // an existing key can still change
+  assert.is(span.attributes.ok, 2);
+});
+
+test('status, name, exceptions, events and links follow the SDK rules; an ended span stays as it was', () => {
+  const { tracer, ended } = setUp();
+  const span = tracer.startSpan('GET', {}, ROOT_CONTEXT);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+  span.setStatus({ code: SpanStatusCode.UNSET });
+  assert.equal(span.status, { code: SpanStatusCode.ERROR, message: 'boom' });
+  span.setStatus({ code: SpanStatusCode.OK });
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  assert.equal(span.status, { code: SpanStatusCode.OK });
+  span.updateName('GET /users/:id');
+  const error = Object.assign(new TypeError('bad'), { code: 'E_BAD' });
+  span.recordException(error);
+  span.recordException('plain text');
+  span.addEvent('cache miss', { key: 'users:7' });
+  span.addLink({ context: { traceId: '11111111111111111111111111111111', spanId: '2222222222222222', traceFlags: 1 } });
+  assert.equal(span.events.map((e) => [e.name, e.attributes['exception.type'] ?? e.attributes.key, e.attributes['exception.message']]), [
+    ['exception', 'E_BAD', 'bad'],
+    ['exception', undefined, 'plain text'],
+    ['cache miss', 'users:7', undefined],
+  ]);
+  assert.ok(span.events[0].attributes['exception.stacktrace'].includes('TypeError: bad'));
+  assert.is(span.links.length, 1);
+  span.end();
+  span.end();
+  span.setAttribute('late', true);
+  span.updateName('changed');
+  span.addEvent('late');
+  assert.is(ended.length, 1);
+  assert.is(span.name, 'GET /users/:id');
+  assert.is(span.attributes.late, undefined);
+  assert.is(span.events.length, 3);
+  assert.not.ok(span.isRecording());
+});
+
+test('times: start is wall clock, duration monotonic, explicit times honoured', () => {
+  const { tracer } = setUp();
+  const before = Date.now();
+  const span = tracer.startSpan('t', {}, ROOT_CONTEXT);
+  const startMs = span.startTime[0] * 1e3 + span.startTime[1] / 1e6;
+  assert.ok(startMs >= before - 1 && startMs <= Date.now() + 1);
+  const spin = performance.now() + 5;
+  while (performance.now() < spin);
+  span.end();
+  const durationMs = span.duration[0] * 1e3 + span.duration[1] / 1e6;
+  assert.ok(durationMs >= 4.9 && durationMs < 1000, String(durationMs));
+  const explicit = tracer.startSpan('e', {}, ROOT_CONTEXT);
+  explicit.end(new Date(startMs + 60000));
+  assert.is(explicit.endTime[0], Math.floor((startMs + 60000) / 1000));
+  const early = tracer.startSpan('early', {}, ROOT_CONTEXT);
+  early.end([1, 0]); // before its start: clamped, as the SDK does
+  assert.equal(early.duration, [0, 0]);
+});
+
+test.run();
