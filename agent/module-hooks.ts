@@ -9,6 +9,7 @@
  * packages through their main export, so it never needs to see their inner files.
  */
 import { readFileSync } from 'node:fs';
+import Module = require('node:module');
 import { join } from 'node:path';
 import { Hook, type OnRequireFn } from 'require-in-the-middle';
 import { log, reportAgentError } from './log';
@@ -42,6 +43,7 @@ export function installModuleHooks(instrumentations: readonly HoptraceInstrument
     }
   }
   if (byName.size === 0) return;
+  const unhooked = Module.prototype.require;
   new Hook([...byName.keys()], { internals: false }, ((exports: unknown, name: string, basedir?: string) => {
     let patched = exports;
     const version = basedir === undefined ? undefined : packageVersion(basedir);
@@ -58,6 +60,35 @@ export function installModuleHooks(instrumentations: readonly HoptraceInstrument
     }
     return patched;
   }) as OnRequireFn);
+  skipUnwatchedRequires(unhooked, new Set(byName.keys()));
+}
+
+/**
+ * The require hook resolves the id of every `require()` it sees, to learn which package it names,
+ * even when the module is long loaded: Node's own cache of resolutions is bypassed. kafkajs
+ * requires its protocol modules on every request it sends, so that cost came per message. Only an
+ * id that names a watched package (or a file in it) can load one, so every other id goes straight
+ * to the require the hook replaced.
+ */
+function skipUnwatchedRequires(unhooked: RequireFunction, watched: ReadonlySet<string>): void {
+  const hooked = Module.prototype.require;
+  if (hooked === unhooked) return;
+  Module.prototype.require = function require(this: Module, id: string) {
+    // eslint-disable-next-line prefer-rest-params
+    return (typeof id === 'string' && watched.has(packageOf(id)) ? hooked : unhooked).apply(this, arguments as unknown as [string]);
+  };
+}
+
+type RequireFunction = (this: Module, id: string) => unknown;
+
+/** `express` of `express/lib/router`, `@scope/name` of `@scope/name/x`, `http` of `node:http`. */
+export function packageOf(id: string): string {
+  const bare = id.startsWith('node:') ? id.slice(5) : id;
+  const slash = bare.indexOf('/');
+  if (slash < 0) return bare;
+  if (bare[0] !== '@') return bare.slice(0, slash);
+  const second = bare.indexOf('/', slash + 1);
+  return second < 0 ? bare : bare.slice(0, second);
 }
 
 function packageVersion(basedir: string): string | undefined {
