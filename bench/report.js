@@ -46,6 +46,8 @@ function writeReport(file, { results, plan, quick, versions, machine, failures }
   lines.push('');
   lines.push(throughputTable(results, chain, 'req/s'));
   lines.push('');
+  lines.push('App CPU per request (µs, median of rounds; CPU time of the app process during the measured load, divided by the requests served): ' + Object.entries(results).map(([n, r]) => `${n} ${fmt(median(r.users.map((x) => x.cpuPerRequestUs)))} / ${fmt(median(r.chain.map((x) => x.cpuPerRequestUs)))}`).join('; ') + ' (users / chain).');
+  lines.push('');
   lines.push('p99 latency (ms, median of rounds): ' + Object.entries(results).map(([n, r]) => `${n} ${fmt(median(r.users.map((x) => x.p99)))} / ${fmt(median(r.chain.map((x) => x.p99)))}`).join('; ') + ' (users / chain).');
   lines.push('');
   lines.push('## kafkajs produce + consume through the real broker (messages/s)');

@@ -65,6 +65,12 @@ function runLoad(url, env) {
   });
 }
 
+/** CPU time (user + system) the process has used so far, in ms; Linux counts it in 10 ms ticks. */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
@@ -86,10 +92,14 @@ async function httpRun(config, receiver, pathname, spansPerRequest) {
   const [, port] = await waitFor(app, /listening (\d+)/);
   const url = `http://127.0.0.1:${port}${pathname}`;
   const warm = await runLoad(url, { DURATION: String(PLAN.warmup) });
+  const cpuBefore = cpuMs(app.child.pid);
   const measured = await runLoad(url, { DURATION: String(PLAN.duration) });
+  // The app's own CPU per request: unlike requests/s, it does not depend on how fast the load
+  // generator (sharing its core with the receiver) keeps up.
+  const cpuPerRequestUs = ((cpuMs(app.child.pid) - cpuBefore) * 1000) / measured.requests;
   await stopApp(app);
   const ok = warm.requests + measured.requests - warm.non2xx - measured.non2xx - warm.errors - measured.errors;
-  return { rps: measured.rps, p99: measured.p99, spans: receiver.take(), expected: config.preload.length ? ok * spansPerRequest : 0 };
+  return { rps: measured.rps, p99: measured.p99, cpuPerRequestUs, spans: receiver.take(), expected: config.preload.length ? ok * spansPerRequest : 0 };
 }
 
 async function memoryRun(config, receiver) {
