@@ -66,9 +66,10 @@ export function installModuleHooks(instrumentations: readonly HoptraceInstrument
 /**
  * The require hook resolves the id of every `require()` it sees, to learn which package it names,
  * even when the module is long loaded: Node's own cache of resolutions is bypassed. kafkajs
- * requires its protocol modules on every request it sends, so that cost came per message. Only an
- * id that names a watched package (or a file in it) can load one, so every other id goes straight
- * to the require the hook replaced.
+ * requires its protocol modules on every request it sends, so that cost came per message. Apps
+ * and libraries reach the packages hoptrace patches by name, so only an id that names a watched
+ * package (or a file in it) goes through the hook; every other id goes straight to the require the
+ * hook replaced. (A relative or absolute path to a watched package's main file is not patched.)
  */
 function skipUnwatchedRequires(unhooked: RequireFunction, watched: ReadonlySet<string>): void {
   const hooked = Module.prototype.require;
