@@ -67,12 +67,17 @@ function readCache(buildLine: string): Buffer | undefined {
   return cache.length > header && cache.toString('latin1', 0, header) === buildLine ? cache.subarray(header) : undefined;
 }
 
+/** How the last `loadAgent()` compiled: with the cache, with one V8 refused, or without one that fit. */
+export let codeCache: 'used' | 'rejected' | 'none' | undefined;
+
 /** The agent's exports, from the bundle, compiled with the code cache when it fits. */
 export function loadAgent(): typeof import('./index') {
   const source = readFileSync(BUNDLE_FILE, 'utf8');
   const buildLine = BUILD_ID_LINE.exec(source)?.[0];
   const cachedData = buildLine ? readCache(buildLine) : undefined;
-  return run(compile(source, cachedData)) as typeof import('./index');
+  const script = compile(source, cachedData);
+  codeCache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  return run(script) as typeof import('./index');
 }
 
 /**

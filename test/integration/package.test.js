@@ -47,6 +47,19 @@ function runApp(args, extraEnv) {
   });
 }
 
+/** Runs the app preloaded with hoptrace against a fresh receiver; the app must exit cleanly and quietly. */
+async function runTraced(args, extraEnv = {}) {
+  const receiver = await startReceiver();
+  try {
+    const result = await runApp(args, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...extraEnv });
+    assert.is(result.code, 0, result.stderr);
+    assert.is(result.stderr, '');
+    return await receiver.waitFor((s) => s.length >= 2);
+  } finally {
+    await receiver.close();
+  }
+}
+
 test('the packed tarball holds what it needs and nothing from the repo around it', () => {
   const files = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' });
   const names = JSON.parse(files)[0].files.map((f) => f.path);
@@ -61,34 +74,15 @@ test('the packed tarball holds what it needs and nothing from the repo around it
 });
 
 test('node -r hoptrace/register app.js: spans arrive, named after the app', async () => {
-  const receiver = await startReceiver();
-  try {
-    const result = await runApp(['-r', 'hoptrace/register'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
-    assert.is(result.code, 0, result.stderr);
-    assert.is(result.stderr, '');
-    const spans = await receiver.waitFor((s) => s.length >= 2);
-    assert.is(spans[0].resource['service.name'], 'orders');
-    assert.is(spans[0].resource['service.version'], '2.0.0');
-    assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
-  } finally {
-    await receiver.close();
-  }
+  const spans = await runTraced(['-r', 'hoptrace/register']);
+  assert.is(spans[0].resource['service.name'], 'orders');
+  assert.is(spans[0].resource['service.version'], '2.0.0');
+  assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
 });
 
 test('NODE_OPTIONS="--require hoptrace/register" works the same', async () => {
-  const receiver = await startReceiver();
-  try {
-    const result = await runApp([], {
-      NODE_OPTIONS: '--require hoptrace/register',
-      OTEL_SERVICE_NAME: 'orders-via-node-options',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    });
-    assert.is(result.code, 0, result.stderr);
-    const spans = await receiver.waitFor((s) => s.length >= 2);
-    assert.is(spans[0].resource['service.name'], 'orders-via-node-options');
-  } finally {
-    await receiver.close();
-  }
+  const spans = await runTraced([], { NODE_OPTIONS: '--require hoptrace/register', OTEL_SERVICE_NAME: 'orders-via-node-options' });
+  assert.is(spans[0].resource['service.name'], 'orders-via-node-options');
 });
 
 test('a broken install says "not instrumented" once and the app still runs', async () => {
@@ -104,29 +98,42 @@ test('a broken install says "not instrumented" once and the app still runs', asy
   }
 });
 
+/** Starts probe.js (written by the caller) preloaded with hoptrace; resolves with its exit code. */
+function runProbe(source) {
+  const probe = path.join(appDir, 'probe.js');
+  fs.writeFileSync(probe, source);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', 'hoptrace/register', 'probe.js'], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.on('close', (code) => (fs.rmSync(probe), resolve(code)));
+  });
+}
+
+const reportCodeCache = `process.exitCode = { used: 10, rejected: 11, none: 12 }[require(require.resolve('hoptrace').replace(/hoptrace\\.js$/, 'agent/bundle-loader.js')).codeCache] ?? 13;`;
+
+test('the code cache made by the build is used', async () => {
+  assert.is(await runProbe(reportCodeCache), 10);
+});
+
 test('a code cache that does not fit is ignored: the agent compiles and traces as usual', async () => {
   const cacheFile = path.join(appDir, 'node_modules/hoptrace/dist/hoptrace.cache');
   const saved = fs.readFileSync(cacheFile);
   const buildLine = saved.toString('latin1', 0, saved.indexOf(10) + 1);
   assert.match(buildLine, /^\/\* hoptrace build [0-9a-f]+ \*\/\n$/);
   const cases = [
-    Buffer.concat([Buffer.from(buildLine, 'latin1'), Buffer.alloc(4096, 7)]), // this build's id, bytes V8 must reject
-    Buffer.concat([Buffer.from('/* hoptrace build 0000 */\n'), saved.subarray(buildLine.length)]), // another build's cache
-    Buffer.alloc(0),
+    [Buffer.concat([Buffer.from(buildLine, 'latin1'), Buffer.alloc(4096, 7)]), 11], // this build's id, bytes V8 refuses
+    [Buffer.concat([Buffer.from('/* hoptrace build 0000 */\n'), saved.subarray(buildLine.length)]), 12], // another build's
+    [Buffer.alloc(0), 12],
   ];
   try {
-    for (const cache of cases) {
+    for (const [cache, expected] of cases) {
       fs.writeFileSync(cacheFile, cache);
-      const receiver = await startReceiver();
-      try {
-        const result = await runApp(['-r', 'hoptrace/register'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
-        assert.is(result.code, 0, result.stderr);
-        assert.is(result.stderr, '');
-        const spans = await receiver.waitFor((s) => s.length >= 2);
-        assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
-      } finally {
-        await receiver.close();
-      }
+      assert.is(await runProbe(reportCodeCache), expected);
+      const spans = await runTraced(['-r', 'hoptrace/register']);
+      assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
     }
   } finally {
     fs.writeFileSync(cacheFile, saved);
@@ -134,27 +141,11 @@ test('a code cache that does not fit is ignored: the agent compiles and traces a
 });
 
 test("require('hoptrace') in a preloaded app is the running agent, not a second copy", async () => {
-  const probe = path.join(appDir, 'probe.js');
-  fs.writeFileSync(
-    probe,
-    `const file = require.resolve('hoptrace');
+  const code = await runProbe(`const file = require.resolve('hoptrace');
 const preloaded = require.cache[file];
 if (!preloaded || require('hoptrace') !== preloaded.exports || !require('hoptrace').start().started) process.exit(3);
-`,
-  );
-  try {
-    const result = await new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-r', 'hoptrace/register', 'probe.js'], {
-        cwd: appDir,
-        env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.on('close', (code) => resolve(code));
-    });
-    assert.is(result, 0);
-  } finally {
-    fs.rmSync(probe);
-  }
+`);
+  assert.is(code, 0);
 });
 
 test.run();
