@@ -1,12 +1,14 @@
 'use strict';
-// The preload entry: `node -r hoptrace/register app.js`. Starts hoptrace on the main thread only
-// (worker threads inherit -r but share nothing with the main thread's exporter), and never keeps
-// the app from running.
+// The preload entry: `node --require hoptrace/register app.js`, or `node --import hoptrace/register
+// app.js` (ES module apps). Starts hoptrace on the main thread only (worker threads inherit the
+// flag but share nothing with the main thread's exporter), and never keeps the app from running.
 const { isMainThread } = require('node:worker_threads');
 
 if (isMainThread) {
   try {
-    require('./dist/agent/bundle-loader').loadAgent().start();
+    // Loaded by `--import` (or an ES module's import), this file has no parent module; by
+    // `--require`, its parent is Node's preloader.
+    require('./dist/agent/bundle-loader').loadAgent().start({ importedAgent: module.parent === undefined });
   } catch (error) {
     process.stderr.write(`hoptrace: not instrumented: ${error && error.message ? error.message : error}\n`);
   }

@@ -8,8 +8,7 @@ import type { Config } from './config/types';
 import { createInstrumentations } from './instrumentations';
 import { installLifecycle } from './lifecycle';
 import { log, routeOpenTelemetryDiagnostics, setLogLevel } from './log';
-import { installModuleHooks } from './module-hooks';
-import { warnAboutPreloadedPackages } from './preloaded';
+import { type AppStart, installModuleHooks } from './module-hooks';
 import { AGENT_STARTED } from './symbols';
 import { setUpTracing } from './tracing/setup';
 
@@ -20,7 +19,13 @@ export interface StartResult {
   readonly config?: Config;
 }
 
-export function start(): StartResult {
+/** How the app was started; by default read from the process (register.js says how it was loaded). */
+export interface StartOptions {
+  /** hoptrace was loaded with `--import` (or imported by an ES module), not with `--require`. */
+  readonly importedAgent?: boolean;
+}
+
+export function start(options: StartOptions = {}): StartResult {
   const globals = globalThis as { [AGENT_STARTED]?: StartResult };
   if (globals[AGENT_STARTED]) return globals[AGENT_STARTED];
 
@@ -30,13 +35,16 @@ export function start(): StartResult {
     log.debug('OTEL_SDK_DISABLED=true: not instrumenting');
     return (globals[AGENT_STARTED] = { started: false, config });
   }
-  warnAboutPreloadedPackages(config);
   const tracing = setUpTracing(config);
   // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a
   // second time about values the config loader has already reported.
   routeOpenTelemetryDiagnostics(config.logLevel);
-  installModuleHooks(createInstrumentations(tracing.tracers, config));
+  installModuleHooks(createInstrumentations(tracing.tracers, config), appStart(options));
   installLifecycle(tracing);
   log.debug(`started; instrumentations: ${[...config.instrumentations].join(', ') || 'none'}`);
   return (globals[AGENT_STARTED] = { started: true, config });
+}
+
+function appStart(options: StartOptions): AppStart {
+  return { entry: process.argv[1], cwd: process.cwd(), importedAgent: options.importedAgent === true };
 }

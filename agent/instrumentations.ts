@@ -31,14 +31,6 @@ const factories: Record<InstrumentationName, Factory> = {
   },
 };
 
-/** Third-party modules hoptrace patches; loaded before the agent, they stay untraced. */
-export const PATCHED_PACKAGES: Record<InstrumentationName, readonly string[]> = {
-  http: [],
-  express: ['express'],
-  fetch: [],
-  kafkajs: ['kafkajs'],
-};
-
 export function createInstrumentations(tracers: TracerResolver, config: Config): HoptraceInstrumentation[] {
   return [...config.instrumentations].map((name) => factories[name](tracers, config));
 }

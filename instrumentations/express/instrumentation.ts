@@ -37,6 +37,7 @@ export class ExpressInstrumentation implements HoptraceInstrumentation {
       {
         name: 'express',
         versions: EXPRESS_SUPPORTED_VERSIONS,
+        lostWhenUntraced: 'route names (`http.route`) and handler errors on server spans',
         patch: (moduleExports, version) => this.patch(moduleExports as ExpressModule, version),
       },
     ];
@@ -50,12 +51,12 @@ export class ExpressInstrumentation implements HoptraceInstrumentation {
     return undefined;
   }
 
-  private patch(moduleExports: ExpressModule, version?: string): ExpressModule {
+  private patch(moduleExports: ExpressModule, version?: string): void {
     try {
       const proto = this.routerPrototype(moduleExports);
       if (!proto) {
         log.warn(`express ${version ?? ''} has an unexpected shape; its routes will not name spans`);
-        return moduleExports;
+        return;
       }
       const tagNewLayers = (router: RouterInstance, from: number, path: string) => this.tagNewLayers(router, from, path);
       if (!isWrapped(proto.use)) shimmer.wrap(proto, 'use', (original) => patchUse(original, tagNewLayers));
@@ -64,7 +65,6 @@ export class ExpressInstrumentation implements HoptraceInstrumentation {
     } catch (error) {
       reportAgentError('patching express', error);
     }
-    return moduleExports;
   }
 
   private tagNewLayers(router: RouterInstance, from: number, path: string): void {

@@ -3,7 +3,6 @@
  * for incoming requests (every server, however it was created, emits 'request' through it).
  */
 import type * as http from 'node:http';
-import { syncBuiltinESMExports } from 'node:module';
 import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
@@ -32,11 +31,12 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
     return (['http', 'https'] as const).map((scheme) => ({
       name: scheme,
       versions: HTTP_SUPPORTED_VERSIONS,
+      lostWhenUntraced: `${scheme} server and client spans and trace context over ${scheme}`,
       patch: (moduleExports) => this.patch(moduleExports as HttpModule, scheme),
     }));
   }
 
-  private patch(moduleExports: HttpModule, scheme: 'http' | 'https'): HttpModule {
+  private patch(moduleExports: HttpModule, scheme: 'http' | 'https'): void {
     try {
       subscribeToClientChannels();
       if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme));
@@ -46,12 +46,9 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
         const emitHolder = serverPrototype as unknown as { emit: Parameters<ReturnType<typeof patchServerEmit>>[0] };
         shimmer.wrap(emitHolder, 'emit', patchServerEmit(this.tracers, this.options));
       }
-      // `import { request } from 'node:http'` binds to the ESM namespace; bring it up to date.
-      syncBuiltinESMExports();
       log.debug(`patched ${scheme} (node ${process.versions.node})`);
     } catch (error) {
       reportAgentError(`patching ${scheme}`, error);
     }
-    return moduleExports;
   }
 }

@@ -39,6 +39,7 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
       {
         name: 'kafkajs',
         versions: KAFKAJS_SUPPORTED_VERSIONS,
+        lostWhenUntraced: 'Kafka producer and consumer spans and trace context across Kafka',
         patch: (moduleExports, version) => this.patch(moduleExports as KafkajsModule, version),
       },
     ];
@@ -48,12 +49,12 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
     return () => this.tracers.tracerFor(KAFKAJS_SCOPE, { kafkaClientId: client.clientId, kafkaGroupId: client.groupId, kafkaTopic: topic });
   }
 
-  private patch(moduleExports: KafkajsModule, version?: string): KafkajsModule {
+  private patch(moduleExports: KafkajsModule, version?: string): void {
     try {
       const Kafka = moduleExports?.Kafka;
       if (typeof Kafka?.prototype?.producer !== 'function' || typeof Kafka.prototype.consumer !== 'function') {
         log.warn(`kafkajs ${version ?? ''} has an unexpected shape; it will not be traced`);
-        return moduleExports;
+        return;
       }
       if (!isWrapped(Kafka.prototype.producer)) shimmer.wrap(Kafka.prototype, 'producer', (original) => this.patchProducerFactory(original));
       if (!isWrapped(Kafka.prototype.consumer)) shimmer.wrap(Kafka.prototype, 'consumer', (original) => this.patchConsumerFactory(original));
@@ -62,7 +63,6 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
     } catch (error) {
       reportAgentError('patching kafkajs', error);
     }
-    return moduleExports;
   }
 
   private patchProducerFactory(original: KafkaInstance['producer']): KafkaInstance['producer'] {

@@ -113,7 +113,11 @@ test('started after express was loaded: one warning naming it; started twice: on
   }).exited;
   assert.is(result.code, 0);
   assert.is(result.stdout, 'started\n');
-  assert.is(result.stderr, 'hoptrace: warn: express loaded before hoptrace started and will not be traced; start the app with `node -r hoptrace/register`\n');
+  assert.is(
+    result.stderr,
+    'hoptrace: warn: express@5.3.0 was loaded before hoptrace started: route names (`http.route`) and handler errors on server spans may be missing; ' +
+      'start the app with `node --import hoptrace/register` (ES modules) or `node --require hoptrace/register`\n',
+  );
 });
 
 test.run();

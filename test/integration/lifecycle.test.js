@@ -5,6 +5,7 @@ const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { startHttpService } = require('../support/services');
 const { runFixture } = require('../support/run-fixture');
+const { comparableOutput } = require('../support/comparable-output');
 const { get } = require('../support/http');
 
 // Long enough that nothing is exported on schedule during a test: only the exit paths deliver.
@@ -89,7 +90,7 @@ test('an uncaught exception: spans delivered; output and exit code exactly as wi
     const plain = await runFixture('exit-paths.js', { env, agent: false }).exited;
     assert.is(traced.code, plain.code);
     assert.is(traced.code, 1);
-    assert.is(traced.stderr, plain.stderr);
+    assert.is(comparableOutput(traced.stderr), comparableOutput(plain.stderr));
     assert.match(traced.stderr, /TypeError: the app failed on purpose/);
     assert.is(receiver.spans.length, 2);
   } finally {

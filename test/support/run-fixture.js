@@ -1,5 +1,6 @@
 'use strict';
-// Starts a fixture app as users start theirs: `node --require <hoptrace>/register.js app.js`.
+// Starts a fixture app as users start theirs: `node --require <hoptrace>/register.js app.js`, or
+// `node --import <hoptrace>/register.js app.mjs` (`preload: 'import'`).
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
@@ -11,8 +12,8 @@ const FIXTURES = path.join(REPO, 'test/fixtures');
  * Returns { child, exited, output(), waitForOutput(re) }. `exited` resolves with
  * { code, signal, stdout, stderr }. Bounded: the child is killed after `timeoutMs`.
  */
-function runFixture(script, { env = {}, args = [], agent = true, timeoutMs = 20000, cwd } = {}) {
-  const nodeArgs = agent ? ['--require', REGISTER] : [];
+function runFixture(script, { env = {}, args = [], agent = true, preload = 'require', timeoutMs = 20000, cwd } = {}) {
+  const nodeArgs = agent ? [`--${preload}`, REGISTER] : [];
   const child = spawn(process.execPath, [...nodeArgs, path.resolve(FIXTURES, script), ...args], {
     cwd: cwd || FIXTURES,
     env: { PATH: process.env.PATH, OTEL_BSP_SCHEDULE_DELAY: '50', ...env },

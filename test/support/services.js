@@ -1,9 +1,13 @@
 'use strict';
 const { runFixture } = require('./run-fixture');
 
-/** Starts test/fixtures/http-service.js as `serviceName`, exporting to `receiver`; resolves once it listens. */
-async function startHttpService(serviceName, receiver, env = {}) {
-  const app = runFixture('http-service.js', {
+/**
+ * Starts the HTTP service fixture as `serviceName`, exporting to `receiver`; resolves once it
+ * listens. `esm`: the ES module app (esm/http-service.js); `preload`: 'require' or 'import'.
+ */
+async function startHttpService(serviceName, receiver, env = {}, { esm = false, preload } = {}) {
+  const app = runFixture(esm ? 'esm/http-service.js' : 'http-service.js', {
+    preload,
     env: {
       OTEL_SERVICE_NAME: serviceName,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver ? receiver.url : 'http://127.0.0.1:9',
@@ -19,10 +23,14 @@ module.exports = { startHttpService };
 const path = require('node:path');
 const { FIXTURES } = require('./run-fixture');
 
-/** The express fixture app on express 4 or 5 (`version`: 'express4' | 'express5'). */
-async function startExpressApp(version, serviceName, receiver, env = {}) {
-  const app = runFixture('express-app.js', {
+/**
+ * The express fixture app on express 4 or 5 (`version`: 'express4' | 'express5'); `esm`: as an ES
+ * module app (express4|5/app.mjs); `preload`: 'require' or 'import'.
+ */
+async function startExpressApp(version, serviceName, receiver, env = {}, { esm = false, preload } = {}) {
+  const app = runFixture(esm ? `${version}/app.mjs` : 'express-app.js', {
     agent: env.NO_AGENT !== '1',
+    preload,
     env: {
       NODE_PATH: path.join(FIXTURES, version, 'node_modules'),
       NODE_ENV: 'production',

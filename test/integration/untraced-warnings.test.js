@@ -1,0 +1,47 @@
+'use strict';
+// What hoptrace cannot trace is said once, at the default log level, naming the package, its
+// version and what is missing; the app runs as it would without hoptrace. (A package loaded before
+// hoptrace started: bad-config.test.js.)
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { runFixture } = require('../support/run-fixture');
+
+const KAFKAJS1 = 'hoptrace: warn: kafkajs@1.16.0 is not traced: hoptrace supports kafkajs >=2.0.0 <3; Kafka producer and consumer spans and trace context across Kafka are missing\n';
+
+for (const [script, preload] of [['kafkajs1/app.js', 'require'], ['kafkajs1/app.js', 'import'], ['kafkajs1/app.mjs', 'require'], ['kafkajs1/app.mjs', 'import']]) {
+  test(`kafkajs 1.16 (${script}, --${preload}): runs untraced, one warning`, async () => {
+    const result = await runFixture(script, { preload, env: { OTEL_TRACES_EXPORTER: 'none' } }).exited;
+    assert.is(result.code, 0, result.stderr);
+    assert.is(result.stdout, 'ran\n');
+    assert.is(result.stderr, KAFKAJS1);
+  });
+}
+
+test('require() of a watched package that is an ES module: not patched, one warning (where Node can require ES modules)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-esm-only-'));
+  fs.mkdirSync(path.join(dir, 'node_modules/express'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules/express/package.json'), JSON.stringify({ name: 'express', version: '5.3.0', type: 'module', main: 'index.js' }));
+  fs.writeFileSync(path.join(dir, 'node_modules/express/index.js'), 'export default function express() { return "esm express"; }\n');
+  fs.writeFileSync(path.join(dir, 'app.cjs'), "console.log(require('express').default());\n");
+  const env = { OTEL_TRACES_EXPORTER: 'none', NODE_OPTIONS: '--no-warnings' };
+  const traced = await runFixture(path.join(dir, 'app.cjs'), { cwd: dir, env }).exited;
+  const plain = await runFixture(path.join(dir, 'app.cjs'), { cwd: dir, env, agent: false }).exited;
+  assert.is(traced.code, plain.code);
+  assert.is(traced.stdout, plain.stdout);
+  if (process.features.require_module) {
+    assert.is(traced.stdout, 'esm express\n');
+    assert.is(
+      traced.stderr,
+      'hoptrace: warn: express@5.3.0 is not traced: it was loaded as an ES module, whose exports hoptrace cannot patch; route names (`http.route`) and handler errors on server spans are missing\n',
+    );
+  } else {
+    // Node 20 cannot require() an ES module at all: the app fails the same way with and without hoptrace.
+    assert.match(traced.stderr, /ERR_REQUIRE_ESM/);
+    assert.match(plain.stderr, /ERR_REQUIRE_ESM/);
+  }
+});
+
+test.run();
