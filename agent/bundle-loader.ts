@@ -5,7 +5,8 @@
  * bundle once and saves V8's compiled code beside it (dist/hoptrace.cache); loading with it skips
  * the compile. The cache is only a shortcut: V8 rejects it when the Node version or V8 flags
  * differ, the build id below rejects it when it belongs to another build, and then the bundle is
- * compiled as usual. Nothing is ever written at run time.
+ * compiled as usual. On a Node version other than the builder's, a cache of its own is made once,
+ * after start-up, and used by later starts (code-cache-store.ts).
  *
  * The module is registered in require's cache like any other, so `require('hoptrace')` from the
  * app gets this same instance, not a second agent.
@@ -14,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Module = require('node:module');
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { codeCacheStore } from './code-cache-store';
 
 export const BUNDLE_FILE = join(__dirname, '..', 'hoptrace.js');
 export const CACHE_FILE = join(__dirname, '..', 'hoptrace.cache');
@@ -56,28 +58,77 @@ function run(script: Script): unknown {
   return mod.exports;
 }
 
-function readCache(buildLine: string): Buffer | undefined {
+/**
+ * The build's cache, when it was made by this very Node version (its header: the build line, then
+ * the builder's `process.version`); V8 would refuse any other, after paying for a compile.
+ */
+function readBuildCache(buildLine: string): Buffer | undefined {
   let cache: Buffer;
   try {
     cache = readFileSync(CACHE_FILE);
   } catch {
     return undefined;
   }
-  const header = Buffer.byteLength(buildLine);
-  return cache.length > header && cache.toString('latin1', 0, header) === buildLine ? cache.subarray(header) : undefined;
+  const header = cacheHeader(buildLine);
+  return cache.length > header.length && cache.toString('latin1', 0, header.length) === header ? cache.subarray(header.length) : undefined;
 }
 
-/** How the last `loadAgent()` compiled: with the cache, with one V8 refused, or without one that fit. */
-export let codeCache: 'used' | 'rejected' | 'none' | undefined;
+function cacheHeader(buildLine: string): string {
+  return `${buildLine}${process.version}\n`;
+}
+
+/**
+ * How the last `loadAgent()` compiled: with the build's cache, with one made here for this Node
+ * version ('local'), with a cache V8 refused, or with none that fit.
+ */
+export let codeCache: 'used' | 'local' | 'rejected' | 'none' | undefined;
+
+// A local cache is made this long after start-up (or when the event loop empties, if sooner), so
+// that it holds the code compiled while the app loaded its modules too, and costs start-up nothing.
+const LOCAL_CACHE_DELAY_MS = 1000;
 
 /** The agent's exports, from the bundle, compiled with the code cache when it fits. */
 export function loadAgent(): typeof import('./index') {
   const source = readFileSync(BUNDLE_FILE, 'utf8');
   const buildLine = BUILD_ID_LINE.exec(source)?.[0];
-  const cachedData = buildLine ? readCache(buildLine) : undefined;
-  const script = compile(source, cachedData);
-  codeCache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  const buildCache = buildLine ? readBuildCache(buildLine) : undefined;
+  if (buildCache !== undefined) {
+    const script = compile(source, buildCache);
+    codeCache = script.cachedDataRejected ? 'rejected' : 'used';
+    if (codeCache === 'used') return run(script) as typeof import('./index');
+  } else {
+    codeCache = 'none';
+  }
+  if (!buildLine) return run(compile(source, undefined)) as typeof import('./index');
+  // Built by another Node version (or its cache refused): a cache made here, if there is one.
+  const store = codeCacheStore(dirname(BUNDLE_FILE), /build ([0-9a-f]+)/.exec(buildLine)![1]);
+  const localCache = store.read();
+  const script = compile(source, localCache);
+  if (localCache !== undefined && !script.cachedDataRejected) {
+    codeCache = 'local';
+  } else {
+    if (localCache !== undefined) codeCache = 'rejected';
+    saveLocalCacheLater(script, store);
+  }
   return run(script) as typeof import('./index');
+}
+
+function saveLocalCacheLater(script: Script, store: ReturnType<typeof codeCacheStore>): void {
+  let saved = false;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    clearTimeout(timer);
+    process.removeListener('beforeExit', save);
+    try {
+      store.write(script.createCachedData());
+    } catch {
+      // No cache this time; the next start tries again.
+    }
+  };
+  const timer = setTimeout(save, LOCAL_CACHE_DELAY_MS);
+  timer.unref();
+  process.once('beforeExit', save);
 }
 
 /**
@@ -91,6 +142,6 @@ export function writeCodeCache(): number {
   const script = compile(source, undefined);
   (run(script) as typeof import('./index')).start();
   const data = script.createCachedData();
-  writeFileSync(CACHE_FILE, Buffer.concat([Buffer.from(buildLine, 'latin1'), data]));
+  writeFileSync(CACHE_FILE, Buffer.concat([Buffer.from(cacheHeader(buildLine), 'latin1'), data]));
   return data.length;
 }

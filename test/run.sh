@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Everything CI runs: build, then every test file under test/: unit, then the fixture tier (real
 # processes, the real Kafka broker), then e2e (the real Kafka and Jaeger). Prints one closing line "N passed, N failed".
+#
+# HOPTRACE_TEST_NODE=<path to node> runs the tests (and so every fixture app) on that Node instead of
+# the one on PATH, with the package still built by the one on PATH: a package built on one Node
+# major and run on another, as users get it. HOPTRACE_TEST_TIERS="unit integration" picks tiers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,8 +38,10 @@ cleanup() {
 }
 trap cleanup EXIT
 status=0
-for tier in unit integration e2e; do
-  npx uvu "test/$tier" '\.test\.js$' 2>&1 | tee -a "$log"
+test_node="${HOPTRACE_TEST_NODE:-node}"
+echo "== tests on node $("$test_node" --version)"
+for tier in ${HOPTRACE_TEST_TIERS:-unit integration e2e}; do
+  "$test_node" node_modules/uvu/bin.js "test/$tier" '\.test\.js$' 2>&1 | tee -a "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 

@@ -99,44 +99,92 @@ test('a broken install says "not instrumented" once and the app still runs', asy
 });
 
 /** Starts probe.js (written by the caller) preloaded with hoptrace; resolves with its exit code. */
-function runProbe(source) {
+function runProbe(source, env = {}) {
   const probe = path.join(appDir, 'probe.js');
   fs.writeFileSync(probe, source);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-r', 'hoptrace/register', 'probe.js'], {
       cwd: appDir,
-      env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' },
+      env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     child.on('close', (code) => (fs.rmSync(probe), resolve(code)));
   });
 }
 
-const reportCodeCache = `process.exitCode = { used: 10, rejected: 11, none: 12 }[require(require.resolve('hoptrace').replace(/hoptrace\\.js$/, 'agent/bundle-loader.js')).codeCache] ?? 13;`;
+const reportCodeCache = `process.exitCode = { used: 10, rejected: 11, none: 12, local: 14 }[require(require.resolve('hoptrace').replace(/hoptrace\\.js$/, 'agent/bundle-loader.js')).codeCache] ?? 13;`;
+const [USED, REJECTED, NONE, LOCAL] = [10, 11, 12, 14];
+const installedDist = () => path.join(appDir, 'node_modules/hoptrace/dist');
+const forgetLocalCaches = () => fs.rmSync(path.join(installedDist(), 'code-cache'), { recursive: true, force: true });
 
-test('the code cache made by the build is used', async () => {
-  assert.is(await runProbe(reportCodeCache), 10);
+test("the code cache: the build's on the Node that built the package; on any other, one made by the first start, used by the next", async () => {
+  forgetLocalCaches();
+  const header = fs.readFileSync(path.join(installedDist(), 'hoptrace.cache'), 'latin1').split('\n', 2);
+  assert.match(header[1], /^v\d+\.\d+\.\d+$/, 'the cache names the Node that built it');
+  if (header[1] === process.version) {
+    assert.is(await runProbe(reportCodeCache), USED);
+  } else {
+    assert.is(await runProbe(reportCodeCache), NONE, `built by ${header[1]}: no cache fits ${process.version} yet`);
+    assert.is(await runProbe(reportCodeCache), LOCAL);
+  }
+  forgetLocalCaches();
 });
 
 test('a code cache that does not fit is ignored: the agent compiles and traces as usual', async () => {
-  const cacheFile = path.join(appDir, 'node_modules/hoptrace/dist/hoptrace.cache');
+  const cacheFile = path.join(installedDist(), 'hoptrace.cache');
   const saved = fs.readFileSync(cacheFile);
   const buildLine = saved.toString('latin1', 0, saved.indexOf(10) + 1);
   assert.match(buildLine, /^\/\* hoptrace build [0-9a-f]+ \*\/\n$/);
+  const thisNode = Buffer.from(`${buildLine}${process.version}\n`, 'latin1');
   const cases = [
-    [Buffer.concat([Buffer.from(buildLine, 'latin1'), Buffer.alloc(4096, 7)]), 11], // this build's id, bytes V8 refuses
-    [Buffer.concat([Buffer.from('/* hoptrace build 0000 */\n'), saved.subarray(buildLine.length)]), 12], // another build's
-    [Buffer.alloc(0), 12],
+    [Buffer.concat([thisNode, Buffer.alloc(4096, 7)]), REJECTED], // this build's id and this Node's, bytes V8 refuses
+    [Buffer.concat([Buffer.from(`/* hoptrace build 0000 */\n${process.version}\n`), Buffer.alloc(4096, 7)]), NONE], // another build's
+    [Buffer.alloc(0), NONE],
   ];
   try {
     for (const [cache, expected] of cases) {
+      forgetLocalCaches();
       fs.writeFileSync(cacheFile, cache);
       assert.is(await runProbe(reportCodeCache), expected);
+      forgetLocalCaches();
       const spans = await runTraced(['-r', 'hoptrace/register']);
       assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
     }
   } finally {
     fs.writeFileSync(cacheFile, saved);
+    forgetLocalCaches();
+  }
+});
+
+test('local code caches: in a folder of the user\'s own when the package is read-only; no folder at all changes nothing', async () => {
+  const cacheFile = path.join(installedDist(), 'hoptrace.cache');
+  const saved = fs.readFileSync(cacheFile);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-tmpdir-'));
+  const userFolder = path.join(tmp, `hoptrace-code-cache-${process.getuid()}`);
+  try {
+    fs.rmSync(cacheFile); // as if built by another Node, whichever runs this
+    forgetLocalCaches();
+    fs.writeFileSync(path.join(installedDist(), 'code-cache'), 'a file where the folder would go: nothing can be written there');
+    assert.is(await runProbe(reportCodeCache, { TMPDIR: tmp }), NONE);
+    assert.is(await runProbe(reportCodeCache, { TMPDIR: tmp }), LOCAL, 'the second start uses the cache the first made');
+    assert.is(fs.statSync(userFolder).mode & 0o777, 0o700);
+    assert.equal(fs.readdirSync(userFolder).length, 1);
+
+    fs.rmSync(userFolder, { recursive: true });
+    fs.writeFileSync(userFolder, 'not a folder either');
+    for (let run = 0; run < 2; run++) assert.is(await runProbe(reportCodeCache, { TMPDIR: tmp }), NONE);
+    const spans = await runTraced(['-r', 'hoptrace/register'], { TMPDIR: tmp });
+    assert.equal(spans.map((s) => s.kind).sort(), ['CLIENT', 'SERVER']);
+
+    fs.rmSync(userFolder);
+    fs.mkdirSync(userFolder, { mode: 0o777 });
+    fs.chmodSync(userFolder, 0o777);
+    for (let run = 0; run < 2; run++) assert.is(await runProbe(reportCodeCache, { TMPDIR: tmp }), NONE, 'a folder others can write to is not trusted');
+    assert.equal(fs.readdirSync(userFolder), []);
+  } finally {
+    fs.writeFileSync(cacheFile, saved);
+    forgetLocalCaches();
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
 

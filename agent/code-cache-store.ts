@@ -1,0 +1,88 @@
+/**
+ * V8 code caches made where hoptrace runs, for Node versions other than the one that built it.
+ *
+ * The build's cache (dist/hoptrace.cache) only fits the Node version that ran the build: a package
+ * built on Node 20 and run on Node 24 compiled its bundle from scratch on every start (+20 ms,
+ * measured). So after such a start hoptrace saves the code V8 compiled, once per build and Node
+ * version, and later starts load it. Where: beside the bundle (dist/code-cache/) when the package
+ * folder is writable, else in a folder of this user's own under the system's temporary folder
+ * (created 0700, used only when it is a real folder owned by this user, so no other user can
+ * hand hoptrace a cache). Any failure — a read-only install, no temporary folder, a full disk —
+ * just means no cache: nothing is thrown, nothing waits.
+ */
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface CodeCacheStore {
+  read(): Buffer | undefined;
+  /** Saves `data`; returns where, or undefined when no folder would take it. */
+  write(data: Buffer): string | undefined;
+}
+
+export function codeCacheStore(bundleDir: string, buildId: string): CodeCacheStore {
+  const file = `hoptrace-${buildId}-${process.version}-${process.arch}.cache`;
+  const folders = (): string[] => [join(bundleDir, 'code-cache'), userTempFolder()].filter((f): f is string => f !== undefined);
+  return {
+    read() {
+      for (const folder of folders()) {
+        if (folder !== join(bundleDir, 'code-cache') && !ownedByThisUser(folder)) continue;
+        try {
+          return readFileSync(join(folder, file));
+        } catch {
+          // Not there: try the next place.
+        }
+      }
+      return undefined;
+    },
+    write(data) {
+      for (const folder of folders()) {
+        try {
+          mkdirSync(folder, { recursive: true, mode: 0o700 });
+          if (folder !== join(bundleDir, 'code-cache') && !ownedByThisUser(folder)) continue;
+          writeAtomically(join(folder, file), data);
+          return folder;
+        } catch {
+          // Not writable here: try the next place.
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function userTempFolder(): string | undefined {
+  try {
+    const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+    return join(tmpdir(), `hoptrace-code-cache-${uid}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function ownedByThisUser(folder: string): boolean {
+  try {
+    const stat = lstatSync(folder);
+    const uid = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Several processes may start at once: each writes its own file and renames it into place. */
+function writeAtomically(target: string, data: Buffer): void {
+  const temporary = `${target}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temporary, target);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw error;
+  }
+}
