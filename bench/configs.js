@@ -15,10 +15,12 @@ const QUEUE = { OTEL_BSP_MAX_QUEUE_SIZE: '8192' };
 
 function configs(receiverUrl) {
   return [
-    { name: 'no agent', preload: [], env: {} },
+    { name: 'no agent', preload: [], esmPreload: [], env: {} },
     {
       name: 'hoptrace',
       preload: ['--require', path.join(REPO, 'register.js')],
+      // ES module apps: the documented flag. (The other agents' ES module set-ups are not compared.)
+      esmPreload: ['--import', path.join(REPO, 'register.js')],
       env: { ...QUEUE, OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, OTEL_TRACES_SAMPLER: 'always_on' },
     },
     {

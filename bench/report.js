@@ -42,6 +42,20 @@ function writeReport(file, { results, plan, quick, versions, machine, failures }
   lines.push('');
   lines.push(throughputTable(results, users, 'req/s'));
   lines.push('');
+  const esmNames = Object.keys(results).filter((n) => results[n].usersEsm.length > 0);
+  if (esmNames.includes('no agent') && esmNames.includes('hoptrace')) {
+    const esm = (n) => median(results[n].usersEsm.map((x) => x.rps));
+    const cjsRatio = median(users(results.hoptrace)) / median(users(base));
+    lines.push('The same app as an ES module (`http-app.mjs`, `import express from \'express\'`), hoptrace started with `--import`:');
+    lines.push('');
+    lines.push('| agent | median req/s | min–max | vs no agent (ES module app) | the CommonJS app\'s ratio |');
+    lines.push('|---|---|---|---|---|');
+    for (const n of esmNames) {
+      const xs = results[n].usersEsm.map((x) => x.rps);
+      lines.push(`| ${n} | ${fmt(esm(n))} | ${range(xs)} | ${ratio(esm(n), esm('no agent'))} | ${n === 'hoptrace' ? `${cjsRatio.toFixed(2)}×` : '—'} |`);
+    }
+    lines.push('');
+  }
   lines.push('## REST chain: server → client → server (`GET /chain`, requests/s)');
   lines.push('');
   lines.push(throughputTable(results, chain, 'req/s'));

@@ -25,8 +25,8 @@ function pinned(cpu, args) {
   return ['taskset', ['-c', cpu, process.execPath, ...args]];
 }
 
-function startApp(config, script, env) {
-  const [command, args] = pinned(APP_CPU, [...config.preload, path.join(__dirname, 'apps', script)]);
+function startApp(config, script, env, preload = config.preload) {
+  const [command, args] = pinned(APP_CPU, [...preload, path.join(__dirname, 'apps', script)]);
   const child = spawn(command, args, { cwd: __dirname, env: { PATH: process.env.PATH, ...config.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -85,10 +85,13 @@ async function stopApp(app) {
   return result;
 }
 
-/** One HTTP run: fresh app, warm-up (discarded), measured load; spans counted over both. */
-async function httpRun(config, receiver, pathname, spansPerRequest) {
+/**
+ * One HTTP run: fresh app, warm-up (discarded), measured load; spans counted over both. `esm`: the
+ * same app as an ES module, started with the configuration's ES module flag.
+ */
+async function httpRun(config, receiver, pathname, spansPerRequest, { esm = false } = {}) {
   receiver.take();
-  const app = startApp(config, 'http-app.js', {});
+  const app = esm ? startApp(config, 'http-app.mjs', {}, config.esmPreload) : startApp(config, 'http-app.js', {});
   const [, port] = await waitFor(app, /listening (\d+)/);
   const url = `http://127.0.0.1:${port}${pathname}`;
   const warm = await runLoad(url, { DURATION: String(PLAN.warmup) });
@@ -164,7 +167,7 @@ function checkSpans(config, scenario, run, failures) {
 async function main() {
   const receiver = await startReceiver();
   const all = configs(receiver.url);
-  const results = Object.fromEntries(all.map((c) => [c.name, { users: [], chain: [], memory: [], startup: [], listening: [], kafka: {} }]));
+  const results = Object.fromEntries(all.map((c) => [c.name, { users: [], usersEsm: [], chain: [], memory: [], startup: [], listening: [], kafka: {} }]));
   const failures = [];
   const kafkaVariants = [[1, 'eachMessage'], [1, 'eachBatch'], [100, 'eachMessage'], [100, 'eachBatch']];
   const log = (text) => process.stderr.write(`${text}\n`);
@@ -176,6 +179,11 @@ async function main() {
       const users = await httpRun(config, receiver, '/users/42', 1);
       checkSpans(config, 'GET /users/:id', users, failures);
       r.users.push(users);
+      if (config.esmPreload) {
+        const usersEsm = await httpRun(config, receiver, '/users/42', 1, { esm: true });
+        checkSpans(config, 'GET /users/:id, ES module app', usersEsm, failures);
+        r.usersEsm.push(usersEsm);
+      }
       const chain = await httpRun(config, receiver, '/chain', 3);
       checkSpans(config, '/chain', chain, failures);
       r.chain.push(chain);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --quick]`: installs the benchmark's own dependencies (the agents compared
 # against) when missing, makes sure hoptrace is built, and runs bench/run.js against the broker
-# `npm run kafka:start` runs (or KAFKA_BROKERS).
+# `npm run kafka:start` runs (or KAFKA_BROKERS). `npm run bench -- --startup [--quick]`: start-up
+# on every supported Node major instead (bench/startup.js; needs no broker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/hoptrace.js ] || npm run build
 [ -d bench/node_modules ] || npm ci --prefix bench --no-audit --no-fund --loglevel=error
 command -v taskset >/dev/null || { echo "bench: taskset (util-linux) is needed to pin processes to cores" >&2; exit 1; }
+for arg in "$@"; do [ "$arg" = --startup ] && exec node bench/startup.js "$@"; done
 exec node bench/run.js "$@"
