@@ -162,3 +162,33 @@ for (const mode of ['eachMessage', 'for-of']) {
   );
 }
 kafka.run();
+
+const otherWays = suite('other ways in');
+otherWays('a CommonJS entry (--require) that import()s an ES module that imports express: route names', async () => {
+  const receiver = await startReceiver();
+  const app = runFixture('express5/dynamic-import.cjs', { env: { OTEL_SERVICE_NAME: 'dynamic', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+  try {
+    const [, port] = await app.waitForOutput(/listening (\d+) express5/);
+    await get(Number(port), '/api/v1/orders/9');
+    const [span] = await receiver.waitFor((s) => s.length === 1);
+    assert.is(span.name, 'GET /api/v1/orders/:orderId');
+  } finally {
+    app.child.kill('SIGTERM');
+    await app.exited;
+    await receiver.close();
+  }
+});
+otherWays('node:http reached only through process.getBuiltinModule: a REST hop', async () => {
+  const receiver = await startReceiver();
+  const b = await startHttpService('b', receiver, {}, { script: 'builtin-module.js' });
+  const a = await startHttpService('a', receiver, {}, { script: 'builtin-module.js' });
+  try {
+    await get(a.port, `/call?port=${b.port}&path=/headers`);
+    const spans = await receiver.waitFor((s) => s.length === 3);
+    assert.equal(names(spanTrees(spans, { services: ['a', 'b'] })), ['svc0 SERVER GET', 'svc0 CLIENT GET', 'svc1 SERVER GET']);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await receiver.close();
+  }
+});
+otherWays.run();

@@ -3,10 +3,11 @@ const { runFixture } = require('./run-fixture');
 
 /**
  * Starts the HTTP service fixture as `serviceName`, exporting to `receiver`; resolves once it
- * listens. `esm`: the ES module app (esm/http-service.js); `preload`: 'require' or 'import'.
+ * listens. `esm`: the ES module app (esm/http-service.js); `script`: another entry of the same app;
+ * `preload`: 'require' or 'import'.
  */
-async function startHttpService(serviceName, receiver, env = {}, { esm = false, preload } = {}) {
-  const app = runFixture(esm ? 'esm/http-service.js' : 'http-service.js', {
+async function startHttpService(serviceName, receiver, env = {}, { esm = false, script, preload } = {}) {
+  const app = runFixture(script || (esm ? 'esm/http-service.js' : 'http-service.js'), {
     preload,
     env: {
       OTEL_SERVICE_NAME: serviceName,
