@@ -1,8 +1,10 @@
 /**
  * The instrumentations hoptrace ships, by name. Each is constructed with what it needs from the
- * agent (tracers, its slice of the configuration) and loaded only when enabled.
+ * agent (tracers, its slice of the configuration) and loaded only when enabled, and says which
+ * others it needs: express names and records errors on the SERVER span that http starts.
  */
 import type { Config, InstrumentationName } from './config/types';
+import { log } from './log';
 import type { HoptraceInstrumentation } from './module-hooks';
 import type { TracerResolver } from './tracing/tracers';
 
@@ -31,6 +33,21 @@ const factories: Record<InstrumentationName, Factory> = {
   },
 };
 
+/** What an instrumentation cannot work without, and what is lost without it. */
+const NEEDS: Partial<Record<InstrumentationName, { readonly needs: InstrumentationName; readonly lost: string }>> = {
+  express: { needs: 'http', lost: 'route names and handler errors (express adds them to the http SERVER span)' },
+};
+
+/**
+ * The enabled instrumentations, less those whose dependency the configuration disabled: those are
+ * said once each, naming both, and not loaded.
+ */
 export function createInstrumentations(tracers: TracerResolver, config: Config): HoptraceInstrumentation[] {
-  return [...config.instrumentations].map((name) => factories[name](tracers, config));
+  const usable = [...config.instrumentations].filter((name) => {
+    const dependency = NEEDS[name];
+    if (!dependency || config.instrumentations.has(dependency.needs)) return true;
+    log.warn(`the ${name} instrumentation needs the ${dependency.needs} instrumentation, which is disabled: no ${dependency.lost}`);
+    return false;
+  });
+  return usable.map((name) => factories[name](tracers, config));
 }

@@ -46,10 +46,6 @@ export interface HttpConfig {
   readonly ignoreIncomingPaths: readonly string[];
 }
 
-/**
- * One service as the tracing backend will show it. A process hosts one today; the shape lets a
- * later configuration file map Kafka topics, client ids or ports to several.
- */
 export interface ExpressConfig {
   /** HOPTRACE_EXPRESS_SPANS=middleware: an INTERNAL span per middleware and route handler. */
   readonly middlewareSpans: boolean;
@@ -62,6 +58,10 @@ export interface KafkaConfig {
   readonly consumerParent: 'child' | 'link';
 }
 
+/**
+ * One service as the tracing backend will show it. A process hosts one today; the shape lets a
+ * later configuration file map Kafka topics, client ids or ports to several.
+ */
 export interface ServiceConfig {
   readonly name: string;
   readonly version?: string;

@@ -3,8 +3,9 @@
  * request is inside, so that when a route layer takes it the full route template is known; record
  * errors the app passes on; optionally, a span per middleware and route handler.
  */
-import { type Span, type Tracer, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
+import { errorType, recordFailure, recordRaisedError } from '../../agent/tracing/errors';
 import { EXPRESS_LAYER_PATH, EXPRESS_MATCHED_PATHS } from '../../agent/symbols';
 import { type ServerRequestState, serverRequestOf } from '../http/server-request';
 import type { Layer, LayerHandle, Next } from './internal-types';
@@ -90,11 +91,8 @@ function recordAppError(state: ServerRequestState, error: unknown, layerSpan: Sp
   const isObject = typeof error === 'object' || typeof error === 'function';
   if (isObject && recordedErrors.has(error as object)) return;
   if (isObject) recordedErrors.add(error as object);
-  const exception = error instanceof Error ? error : String(error);
-  state.span.recordException(exception);
-  state.errorType = error instanceof Error ? error.constructor?.name || 'Error' : '_OTHER';
-  if (layerSpan) {
-    layerSpan.recordException(exception);
-    layerSpan.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  // The SERVER span's status and error.type follow the response express sends (http's 5xx rule).
+  recordRaisedError(state.span, error);
+  state.errorType = errorType(error);
+  if (layerSpan) recordFailure(layerSpan, error);
 }

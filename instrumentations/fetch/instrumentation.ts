@@ -16,9 +16,9 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { recordSetter } from '../../agent/propagation/carriers';
+import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
-import { recordError } from '../http/errors';
 import type { UndiciRequest, UndiciResponse } from './internal-types';
 import { removeHeaders, targetOfUndiciRequest } from './request-target';
 
@@ -94,8 +94,7 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
     const span = this.spans.get(request);
     if (!span) return;
     this.spans.delete(request);
-    recordError(span, error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+    recordFailure(span, error);
     span.end();
   }
 }

@@ -9,9 +9,9 @@ import type { ClientRequest, IncomingMessage, request as httpRequest } from 'nod
 import { reportAgentError } from '../../agent/log';
 import { recordSetter } from '../../agent/propagation/carriers';
 import { CLIENT_CALL } from '../../agent/symbols';
+import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { clientRequestAttributes, normalizeMethod, spanName } from './attributes';
-import { recordError } from './errors';
 import { readOutgoingTarget } from './outgoing-target';
 import { HTTP_SCOPE } from './server';
 
@@ -33,8 +33,7 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https') 
         req = original.apply(this, args as Parameters<Request>);
       } catch (error) {
         // Invalid arguments: Node's own error, unchanged.
-        recordError(span, error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        recordFailure(span, error);
         span.end();
         throw error;
       }
@@ -137,8 +136,7 @@ function onClientError(message: unknown): void {
   const { request, error } = message as { request: ClientRequest; error: unknown };
   const call = callOf(request);
   if (!call || call.ended) return;
-  recordError(call.span, error);
-  call.span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+  recordFailure(call.span, error);
   endCall(call);
 }
 

@@ -9,9 +9,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
 import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
 import { enterContext } from '../../agent/tracing/context-manager';
+import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
-import { recordError } from './errors';
 import { createPathMatcher } from './ignore-paths';
 import { type ServerRequestState, attachServerRequest } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
@@ -62,8 +62,7 @@ function callHandlers(server: Server, originalEmit: Emit, args: Parameters<Emit>
   } catch (error) {
     // The app's handler threw synchronously: record it, then let it go on exactly as before.
     if (state) {
-      recordError(state.span, error);
-      state.span.setStatus({ code: SpanStatusCode.ERROR });
+      recordFailure(state.span, error);
       endServerSpan(state, undefined);
     }
     throw error;

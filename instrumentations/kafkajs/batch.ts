@@ -17,8 +17,9 @@
 import { type Context, type Link, type Span, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { enterContext } from '../../agent/tracing/context-manager';
+import { recordFailure } from '../../agent/tracing/errors';
 import { clientAttributes, processAttributes, processSpanName } from './attributes';
-import { type ConsumerTracing, recordHandlerError, startProcessSpan } from './consumer';
+import { type ConsumerTracing, startProcessSpan } from './consumer';
 import { extractMessageContext } from './headers';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, EachBatchPayload } from './internal-types';
 
@@ -41,7 +42,7 @@ export function traceEachBatch(tracing: ConsumerTracing, handler: EachBatch): Ea
     try {
       return await context.with(cursor.batchContext, () => handler.call(this, traced));
     } catch (error) {
-      recordHandlerError(cursor.batchSpan, error);
+      recordFailure(cursor.batchSpan, error);
       cursor.recordErrorOnCurrent(error);
       throw error;
     } finally {
@@ -116,7 +117,7 @@ class MessageCursor {
 
   recordErrorOnCurrent(error: unknown): void {
     const current = this.spans.get(this.current);
-    if (current) recordHandlerError(current.span, error);
+    if (current) recordFailure(current.span, error);
   }
 
   finish(): void {

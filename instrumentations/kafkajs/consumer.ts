@@ -3,8 +3,9 @@
  * app's object is not changed). eachMessage: one CONSUMER span `process <topic>` per message,
  * continuing the producer's trace (or linking to it), active while the handler runs.
  */
-import { type Context, type Link, ROOT_CONTEXT, type Span, type Tracer, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Context, type Link, ROOT_CONTEXT, type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
+import { recordFailure } from '../../agent/tracing/errors';
 import { clientAttributes, consumedMessageAttributes, processAttributes, processSpanName } from './attributes';
 import { traceEachBatch } from './batch';
 import { extractMessageContext } from './headers';
@@ -62,12 +63,6 @@ export function startProcessSpan(
   return { span, context: trace.setSpan(parent, span) };
 }
 
-export function recordHandlerError(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setAttribute('error.type', error instanceof Error ? error.constructor?.name || 'Error' : '_OTHER');
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
-}
-
 function traceEachMessage(tracing: ConsumerTracing, handler: NonNullable<ConsumerRunConfig['eachMessage']>) {
   return async function eachMessage(this: unknown, payload: EachMessagePayload): Promise<void> {
     let started: { span: Span; context: Context } | undefined;
@@ -81,7 +76,7 @@ function traceEachMessage(tracing: ConsumerTracing, handler: NonNullable<Consume
     try {
       return await context.with(started.context, () => handler.call(this, payload));
     } catch (error) {
-      recordHandlerError(span, error);
+      recordFailure(span, error);
       throw error;
     } finally {
       span.end();

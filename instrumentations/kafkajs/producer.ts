@@ -3,8 +3,9 @@
  * each message's headers. Parent: the active span; else a context the message already carries
  * (relays and outbox processes forward messages with no request around them); else a new trace.
  */
-import { type Context, type Span, type Tracer, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Context, type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
+import { recordFailure } from '../../agent/tracing/errors';
 import { clientAttributes, messageAttributes, sendAttributes, sendSpanName } from './attributes';
 import { extractMessageContext, headersWithContext } from './headers';
 import type { ProducerBatch, ProducerMessage, ProducerRecord, RecordMetadata, Send, SendBatch, Sender } from './internal-types';
@@ -144,9 +145,7 @@ function endSendSpans(sent: SentSpan[], metadata: RecordMetadata[] | undefined, 
         if (placed.offset !== undefined) span.setAttribute('messaging.kafka.offset', placed.offset);
       }
       if (error !== undefined) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setAttribute('error.type', error instanceof Error ? error.constructor?.name || 'Error' : '_OTHER');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+        recordFailure(span, error);
       }
       span.end();
     });

@@ -4,7 +4,7 @@
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
-const { startHttpService } = require('../support/services');
+const { startExpressApp, startHttpService } = require('../support/services');
 const { runFixture } = require('../support/run-fixture');
 const { get } = require('../support/http');
 
@@ -117,6 +117,19 @@ test('started after express was loaded: one warning naming it; started twice: on
     result.stderr,
     'hoptrace: warn: express@5.3.0 was loaded before hoptrace started: route names (`http.route`) and handler errors on server spans may be missing; ' +
       'start the app with `node --import hoptrace/register` (ES modules) or `node --require hoptrace/register`\n',
+  );
+});
+
+test('express enabled with http disabled: one warning naming both and what is lost; the app runs', async () => {
+  const app = await startExpressApp('express5', 'no-http', undefined, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http', OTEL_TRACES_EXPORTER: 'none' });
+  try {
+    assert.is((await get(app.port, '/users/1')).status, 200);
+  } finally {
+    await app.stop();
+  }
+  assert.is(
+    app.output().stderr,
+    'hoptrace: warn: the express instrumentation needs the http instrumentation, which is disabled: no route names and handler errors (express adds them to the http SERVER span)\n',
   );
 });
 
