@@ -1,12 +1,14 @@
 /**
  * Collects ended spans and hands them to the exporter in batches, off the request path.
  *
- * Written here instead of using the SDK's BatchSpanProcessor for three things that one does not
- * give us: spans dropped because the queue is full are counted and reported, the spans still
- * queued (or in flight) can be delivered synchronously when the process is about to exit, and the
- * agent can tell whether anything is waiting (so `beforeExit` flushes only when needed).
+ * Written here instead of using the SDK's BatchSpanProcessor (which bounds its queue and counts
+ * what it drops too) for what that one cannot do: deliver the spans still queued or in flight
+ * synchronously when the process is about to exit; tell whether anything is waiting (so
+ * `beforeExit` flushes only when needed); say why spans were lost (queue full, export failed,
+ * invalid ids) in the user's log, rate-limited while running and as one total at the end; and keep
+ * spans with invalid ids from every exporter.
  */
-import { type Context, ROOT_CONTEXT, TraceFlags, context } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { BatchConfig } from '../config/types';
@@ -20,6 +22,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
   private exporting: Promise<void> | undefined;
   private droppedQueueFull = 0;
   private droppedExportFailed = 0;
+  private droppedInvalidIds = 0;
   private lastFailure = '';
   private stopped = false;
 
@@ -31,7 +34,14 @@ export class BoundedBatchProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const spanContext = span.spanContext();
+    if (this.stopped || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
+    // Backends reject ids that are not exactly 16 and 8 bytes; no exporter gets one.
+    if (!isSpanContextValid(spanContext)) {
+      this.droppedInvalidIds++;
+      logRateLimited('warn', 'invalid-ids', `span "${span.name}" has an invalid trace or span id and is dropped; dropped so far: ${this.droppedInvalidIds}`);
+      return;
+    }
     if (this.queue.length >= this.config.maxQueueSize) {
       this.droppedQueueFull++;
       logRateLimited(
@@ -87,13 +97,14 @@ export class BoundedBatchProcessor implements SpanProcessor {
    * rate-limited, so they may not have told the whole count.
    */
   private reportLosses(): void {
-    const lost = this.droppedQueueFull + this.droppedExportFailed;
+    const lost = this.droppedQueueFull + this.droppedExportFailed + this.droppedInvalidIds;
     if (lost === 0) return;
     const parts = [];
     if (this.droppedExportFailed > 0) parts.push(`${this.droppedExportFailed} could not be exported (last error: ${this.lastFailure})`);
     if (this.droppedQueueFull > 0) parts.push(`${this.droppedQueueFull} were dropped because the queue was full`);
+    if (this.droppedInvalidIds > 0) parts.push(`${this.droppedInvalidIds} had invalid ids`);
     log.warn(`spans lost while running, to ${this.exporter.destination}: ${parts.join('; ')}`);
-    this.droppedQueueFull = this.droppedExportFailed = 0;
+    this.droppedQueueFull = this.droppedExportFailed = this.droppedInvalidIds = 0;
   }
 
   private scheduleExport(delayMs: number): void {

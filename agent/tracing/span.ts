@@ -21,6 +21,7 @@ import {
   type SpanStatus,
   type TimeInput,
   SpanStatusCode,
+  isSpanContextValid,
 } from '@opentelemetry/api';
 import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
@@ -50,6 +51,8 @@ export class HoptraceSpan implements Span, ReadableSpan {
   droppedLinksCount = 0;
   private attributeCount: number;
   private readonly performanceStart: number;
+  /** Given by the caller: later times then come from the wall clock, as the SDK does. */
+  private readonly startTimeGiven: boolean;
 
   constructor(
     private readonly shared: SpanFactoryShared,
@@ -59,15 +62,18 @@ export class HoptraceSpan implements Span, ReadableSpan {
     readonly parentSpanContext: SpanContext | undefined,
     /** Owned from here on: callers hand over an object they built for this span. */
     readonly attributes: Attributes,
-    links: Link[] | undefined,
+    links: readonly Link[] | undefined,
+    startTime?: TimeInput,
   ) {
     // Wall-clock start, and the monotonic clock for the duration (as the SDK does).
-    this.startTime = millisToHrTime(Date.now());
+    this.startTimeGiven = startTime !== undefined;
+    this.startTime = startTime === undefined ? millisToHrTime(Date.now()) : explicitTime(startTime);
     this.performanceStart = performance.now();
     let count = 0;
     for (const _ in attributes) count++;
     this.attributeCount = count;
-    this.links = links ?? [];
+    this.links = [];
+    if (links) this.addLinks(links as Link[]);
   }
 
   get resource(): Resource {
@@ -122,7 +128,8 @@ export class HoptraceSpan implements Span, ReadableSpan {
   }
 
   addLink(link: Link): this {
-    if (this.ended) return this;
+    // A link whose ids are not valid would reach the wire malformed; the API drops it.
+    if (this.ended || !link || !isSpanContextValid(link.context)) return this;
     if (this.links.length >= COUNT_LIMIT) this.droppedLinksCount++;
     else this.links.push(link.attributes ? { ...link, attributes: validAttributes(link.attributes) } : link);
     return this;
@@ -171,14 +178,22 @@ export class HoptraceSpan implements Span, ReadableSpan {
     this.shared.processor.onEnd(this);
   }
 
-  /** An explicit time as given, or now as start time plus the monotonic time elapsed. */
+  /**
+   * An explicit time as given; else now: the start time plus the monotonic time elapsed, or the
+   * wall clock when the caller gave the start time (the two clocks then share no origin).
+   */
   private timeOf(input: TimeInput | undefined): HrTime {
-    if (input === undefined) return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.performanceStart));
-    if (isTimeInputHrTime(input)) return input as HrTime;
-    if (input instanceof Date) return millisToHrTime(input.getTime());
-    // A number below the process's uptime is a performance.now() reading, anything else epoch ms.
-    return millisToHrTime(input <= performance.now() ? input + performance.timeOrigin : input);
+    if (input !== undefined) return explicitTime(input);
+    if (this.startTimeGiven) return millisToHrTime(Date.now());
+    return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.performanceStart));
   }
+}
+
+function explicitTime(input: TimeInput): HrTime {
+  if (isTimeInputHrTime(input)) return input as HrTime;
+  if (input instanceof Date) return millisToHrTime(input.getTime());
+  // A number below the process's uptime is a performance.now() reading, anything else epoch ms.
+  return millisToHrTime(input <= performance.now() ? input + performance.timeOrigin : input);
 }
 
 function validAttributes(attributes: Attributes): Attributes {

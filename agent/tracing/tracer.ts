@@ -56,7 +56,7 @@ export class HoptraceTracer implements Tracer {
     };
     if (sampling.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
     if (sampling.attributes) Object.assign(attributes, sampling.attributes);
-    const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links ? [...links] : undefined);
+    const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, options.startTime);
     this.setup.processor.onStart(span as never, ctx);
     return span;
   }

@@ -4,8 +4,8 @@ const assert = require('uvu/assert');
 const { ExportResultCode } = require('@opentelemetry/core');
 const { BoundedBatchProcessor } = require('../../dist/agent/tracing/batch-processor');
 
-function fakeSpan(sampled = true) {
-  return { spanContext: () => ({ traceFlags: sampled ? 1 : 0 }) };
+function fakeSpan(sampled = true, ids = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' }) {
+  return { name: 'op', spanContext: () => ({ ...ids, traceFlags: sampled ? 1 : 0 }) };
 }
 
 function exporter({ answer = 'success', sync = true } = {}) {
@@ -83,6 +83,25 @@ test('flushSync delivers queued and unanswered in-flight spans', async () => {
   p.flushSync(100);
   assert.equal(e.synced, [3]);
   assert.not.ok(p.hasPending());
+});
+
+test('spans with invalid ids reach no exporter: dropped, counted, and said', async () => {
+  const e = exporter();
+  const p = new BoundedBatchProcessor(e, config);
+  const write = process.stderr.write;
+  let stderr = '';
+  process.stderr.write = (chunk) => ((stderr += chunk), true);
+  try {
+    p.onEnd(fakeSpan(true, { traceId: '0af7', spanId: 'b7ad6b7169203331' }));
+    p.onEnd(fakeSpan(true, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00000000000000000' }));
+    p.onEnd(fakeSpan());
+    p.flushSync(100);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(e.synced, [1]);
+  assert.match(stderr, /span "op" has an invalid trace or span id and is dropped; dropped so far: 1/);
+  assert.match(stderr, /spans lost while running, to test: 2 had invalid ids/);
 });
 
 test.run();

@@ -108,12 +108,42 @@ test('groups spans by resource and by scope', () => {
   ]);
 });
 
-test('ids are decoded from hex in any case; a malformed id is cut at its first bad character', () => {
-  const withIds = (traceId, spanId) => span({ spanContext: () => ({ traceId, spanId, traceFlags: 1 }) });
-  const [upper, broken] = decodeProtobuf(encodeTraces([withIds('0AF7651916CD43DD8448EB211C80319C', 'B7AD6B7169203331'), withIds('0af7zz', 'b7ad6b7169203331')]));
-  assert.is(upper.traceId, '0af7651916cd43dd8448eb211c80319c');
-  assert.is(upper.spanId, 'b7ad6b7169203331');
-  assert.is(broken.traceId, '0af7');
+test('ids are decoded from hex in any case; ids on the wire are exactly 16 and 8 bytes, or not there', () => {
+  const withIds = (traceId, spanId, more = {}) => span({ name: `${traceId}/${spanId}`, spanContext: () => ({ traceId, spanId, traceFlags: 1 }), ...more });
+  const good = '0af7651916cd43dd8448eb211c80319c';
+  const links = [
+    { context: { traceId: good, spanId: 'b7ad6b7169203331' } },
+    { context: { traceId: '0af7zz', spanId: 'b7ad6b7169203331' } },
+    { context: { traceId: good, spanId: 'b7ad' } },
+  ];
+  const encoded = encodeTraces([
+    withIds('0AF7651916CD43DD8448EB211C80319C', 'B7AD6B7169203331'),
+    withIds('0af7zz', 'b7ad6b7169203331'),
+    withIds(good, 'b7ad6b71692033'),
+    withIds(`${good}00`, 'b7ad6b7169203331'),
+    withIds(good, 'b7ad6b716920333z'),
+    withIds(good, '1111111111111111', { parentSpanContext: { traceId: good, spanId: '12' }, links }),
+  ]);
+  const decoded = decodeProtobuf(encoded);
+  assert.equal(decoded.map((s) => s.name), ['0AF7651916CD43DD8448EB211C80319C/B7AD6B7169203331', `${good}/1111111111111111`]);
+  assert.is(decoded[0].traceId, good);
+  assert.is(decoded[0].spanId, 'b7ad6b7169203331');
+  assert.is(decoded[1].parentSpanId, undefined, 'a malformed parent id is left out: the span reads as a root');
+  assert.equal(decoded[1].links.map((l) => [l.traceId, l.spanId]), [[good, 'b7ad6b7169203331']]);
+  // Every id field in the whole request, read raw: nothing but 16 and 8 bytes.
+  const sizes = [];
+  const walk = (buffer, path) => {
+    for (const field of readFields(buffer)) {
+      const at = [...path, field.number];
+      const key = at.join('.');
+      if (['1.2.2.1', '1.2.2.13.1'].includes(key)) sizes.push(['trace', field.value.length]);
+      else if (['1.2.2.2', '1.2.2.4', '1.2.2.13.2'].includes(key)) sizes.push(['span', field.value.length]);
+      else if (['1', '1.2', '1.2.2', '1.2.2.13'].includes(key)) walk(field.value, at);
+    }
+  };
+  walk(encoded, []);
+  assert.ok(sizes.length >= 5);
+  for (const [kind, size] of sizes) assert.is(size, kind === 'trace' ? 16 : 8, `${kind} id of ${size} bytes`);
 });
 
 test('an empty batch is an empty request', () => {

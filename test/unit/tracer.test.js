@@ -119,4 +119,43 @@ test('times: start is wall clock, duration monotonic, explicit times honoured', 
   assert.equal(early.duration, [0, 0]);
 });
 
+test("the Tracer contract: startTime as HrTime, Date, epoch or performance ms; later times follow the SDK's clock rules", () => {
+  const { tracer } = setUp();
+  const given = tracer.startSpan('hr', { startTime: [1764115200, 5e8] }, ROOT_CONTEXT);
+  assert.equal(given.startTime, [1764115200, 5e8]);
+  given.end([1764115201, 0]);
+  assert.equal(given.duration, [0, 5e8]);
+  assert.equal(tracer.startSpan('date', { startTime: new Date(1764115200123) }, ROOT_CONTEXT).startTime, [1764115200, 123e6]);
+  assert.equal(tracer.startSpan('epoch', { startTime: 1764115200500 }, ROOT_CONTEXT).startTime, [1764115200, 5e8]);
+  const reading = performance.now();
+  const fromPerformance = tracer.startSpan('perf', { startTime: reading }, ROOT_CONTEXT);
+  const expectedMs = performance.timeOrigin + reading;
+  const gotMs = fromPerformance.startTime[0] * 1e3 + fromPerformance.startTime[1] / 1e6;
+  assert.ok(Math.abs(gotMs - expectedMs) < 1, `${gotMs} vs ${expectedMs}`);
+  // A given start time shares no origin with the monotonic clock: an end without a time is now, by the wall clock.
+  const past = tracer.startSpan('past', { startTime: new Date(Date.now() - 60000) }, ROOT_CONTEXT);
+  past.end();
+  const durationMs = past.duration[0] * 1e3 + past.duration[1] / 1e6;
+  assert.ok(durationMs >= 59000 && durationMs < 61000, String(durationMs));
+});
+
+test('the Tracer contract: links given at start are kept, invalid ones dropped at the API; attributes and kind as given', () => {
+  const { tracer } = setUp();
+  const valid = { context: { traceId: '11111111111111111111111111111111', spanId: '2222222222222222', traceFlags: 1 }, attributes: { why: 'batch' } };
+  const links = [
+    valid,
+    { context: { traceId: 'abcd', spanId: '2222222222222222', traceFlags: 1 } },
+    { context: { traceId: '00000000000000000000000000000000', spanId: '2222222222222222', traceFlags: 1 } },
+    { context: { traceId: '11111111111111111111111111111111', spanId: 'xyz', traceFlags: 1 } },
+  ];
+  const span = tracer.startSpan('linked', { kind: SpanKind.CONSUMER, links, attributes: { a: 1 } }, remoteParent);
+  assert.equal(span.links.map((l) => l.context.traceId), ['11111111111111111111111111111111']);
+  assert.equal(span.links[0].attributes, { why: 'batch' });
+  span.addLink({ context: { traceId: '1', spanId: '2', traceFlags: 1 } });
+  assert.is(span.links.length, 1);
+  assert.is(links.length, 4, "the caller's array is not changed");
+  assert.is(span.kind, SpanKind.CONSUMER);
+  assert.equal(span.attributes, { a: 1 });
+});
+
 test.run();

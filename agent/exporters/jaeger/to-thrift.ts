@@ -6,7 +6,7 @@
  * https://opentelemetry.io/docs/specs/otel/trace/sdk_exporters/jaeger/ (mapping, kept after the
  * exporter spec was retired)
  */
-import { type Attributes, type HrTime, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, type HrTime, SpanKind, SpanStatusCode, isSpanContextValid } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 
 export type TagType = 'STRING' | 'DOUBLE' | 'BOOL' | 'LONG' | 'BINARY';
@@ -107,6 +107,8 @@ export function toThriftSpan(span: ReadableSpan): ThriftSpan {
   const references: ThriftReference[] = [];
   if (parentSpanId) references.push({ refType: 'CHILD_OF', traceIdLow, traceIdHigh, spanId: idBuffer(parentSpanId) });
   for (const link of span.links) {
+    // Links from the app's own API calls are not checked there; a malformed id is not sent.
+    if (!isSpanContextValid(link.context)) continue;
     references.push({
       refType: 'FOLLOWS_FROM',
       traceIdHigh: Buffer.from(link.context.traceId.slice(0, 16), 'hex'),

@@ -83,23 +83,32 @@ function writeScopeSpans(out: ProtobufWriter, spans: ReadableSpan[]): void {
   out.end(scopeSpans);
 }
 
+/**
+ * Ids go on the wire as exactly 16 and 8 bytes, or not at all (backends reject any other): a span
+ * whose own ids are not (the batch processor drops those before any exporter) is left out, and so
+ * is a link with such ids.
+ */
 function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
+  const start = out.position();
   out.tag(2, 2); // ScopeSpans.spans
   const mark = out.begin();
   out.tag(1, 2);
-  out.hexBytes(context.traceId);
-  out.tag(2, 2);
-  out.hexBytes(context.spanId);
+  const validIds = out.hexBytes(context.traceId, 16) && (out.tag(2, 2), out.hexBytes(context.spanId, 8));
+  if (!validIds) {
+    out.rewind(start);
+    return;
+  }
   const traceState = context.traceState?.serialize();
   if (traceState) {
     out.tag(3, 2);
     out.string(traceState);
   }
   if (parent?.spanId) {
+    const parentStart = out.position();
     out.tag(4, 2);
-    out.hexBytes(parent.spanId);
+    if (!out.hexBytes(parent.spanId, 8)) out.rewind(parentStart);
   }
   out.tag(5, 2);
   out.string(span.name);
@@ -124,12 +133,14 @@ function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   }
   writeCount(out, 12, span.droppedEventsCount);
   for (const link of span.links) {
+    const linkStart = out.position();
     out.tag(13, 2);
     const linkMark = out.begin();
     out.tag(1, 2);
-    out.hexBytes(link.context.traceId);
-    out.tag(2, 2);
-    out.hexBytes(link.context.spanId);
+    if (!(out.hexBytes(link.context.traceId, 16) && (out.tag(2, 2), out.hexBytes(link.context.spanId, 8)))) {
+      out.rewind(linkStart);
+      continue;
+    }
     const linkState = link.context.traceState?.serialize();
     if (linkState) {
       out.tag(3, 2);
@@ -250,3 +261,4 @@ function writeAnyValue(out: ProtobufWriter, value: AttributeValue | unknown): vo
       return;
   }
 }
+

@@ -3,9 +3,10 @@
  * bytes and nested messages, written straight into one growing buffer.
  *
  * Nested messages are written in place: `begin()` reserves one byte for the length, `end()` fills
- * it in and, only when the message turned out to need a longer length prefix, moves the message
- * along. Most attributes fit in one byte; a span needs two; the rare move is one memmove. This is
- * what keeps encoding a batch to a single pass with no intermediate objects.
+ * it in and, when the message turned out to need a longer length prefix, moves the message along.
+ * Attributes and events mostly fit in 127 bytes and never move; every span and every batch longer
+ * than that moves once, by one copyWithin of its bytes. That copy is what buys encoding a batch in
+ * a single pass with no intermediate objects.
  */
 
 // Hex digit values by character code; 255 for anything else.
@@ -121,9 +122,13 @@ export class ProtobufWriter {
     this.end(start);
   }
 
-  /** Length-delimited bytes given as hex (trace and span ids), stopping at the first non-hex character. */
-  hexBytes(hex: string): void {
-    const length = Math.min(hex.length >>> 1, 0x7f);
+  /**
+   * Length-delimited bytes given as hex (trace and span ids): true when `hex` is exactly `bytes`
+   * bytes of hex. Otherwise what was written is garbage, and the caller rewinds past it.
+   */
+  hexBytes(hex: string, bytes: number): boolean {
+    if (typeof hex !== 'string' || hex.length !== 2 * bytes) return false;
+    const length = bytes;
     this.ensure(1 + length);
     const buf = this.buf;
     const mark = this.pos;
@@ -133,11 +138,21 @@ export class ProtobufWriter {
     for (let i = 0; i < length; i++) {
       const high = hexValue(hex.charCodeAt(2 * i));
       const low = hexValue(hex.charCodeAt(2 * i + 1));
-      if (high > 15 || low > 15) break;
+      if (high > 15 || low > 15) return false;
       buf[pos++] = (high << 4) | low;
     }
-    buf[mark] = pos - mark - 1;
+    buf[mark] = length;
     this.pos = pos;
+    return true;
+  }
+
+  /** Where the next byte goes; with `rewind`, a way to take back what was written since. */
+  position(): number {
+    return this.pos;
+  }
+
+  rewind(position: number): void {
+    this.pos = position;
   }
 
   /** Bytes encoded once beforehand (a field key and its value), copied as they are. */
