@@ -9,7 +9,9 @@
  *   - forEach and map: each callback runs inside its message's context;
  *   - index loops (`for (let i = 0; i < batch.messages.length; i++)`): reading messages[i] right
  *     after `length`, in order from 0, moves to message i; reading `length` once the last message
- *     was reached, or any out-of-order access, returns to the batch span for good.
+ *     was reached, or any out-of-order access, returns to the batch span for good;
+ *   - an iteration started inside another (nested loops over the messages): the work of both
+ *     belongs to several messages at once, so it returns to the batch span for good.
  * A message's span ends when the next one starts, at resolveOffset() for it, or when the batch
  * ends. Anything else (filter, slice, reduce, find, …) works on the plain array and the work stays
  * on the batch span: never on a message it may not belong to.
@@ -61,6 +63,9 @@ class MessageCursor {
   private current = -1;
   /** Index access stops following once it saw anything but an in-order loop. */
   private indexAccessTrusted = true;
+  /** Iterations (for…of, forEach, map) under way, and whether they are still followed. */
+  private openIterations = 0;
+  private iterationsFollowed = true;
   private lastRead: 'length' | 'other' = 'other';
 
   constructor(
@@ -129,6 +134,7 @@ class MessageCursor {
     const cursor = this;
     const raw = this.messages;
     function* iterate(): Generator<ConsumedMessage> {
+      cursor.beginIteration();
       try {
         for (let i = 0; i < raw.length; i++) {
           cursor.moveTo(i);
@@ -136,20 +142,30 @@ class MessageCursor {
         }
       } finally {
         // Loop finished, broke out or threw: the work after it is the batch's again.
+        cursor.endIteration();
         cursor.leave();
       }
     }
+    // A callback that throws leaves its message current, so the handler's error is recorded there.
+    const each = <T>(walk: (step: (m: ConsumedMessage, i: number) => T) => T[] | void, callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg: unknown) => {
+      cursor.beginIteration();
+      let result: T[] | void;
+      try {
+        result = walk((message, i) => cursor.runFor(i, () => callback.call(thisArg, message, i, raw)));
+      } finally {
+        cursor.endIteration();
+      }
+      cursor.leave();
+      return result;
+    };
     const methods: Record<PropertyKey, unknown> = {
       [Symbol.iterator]: iterate,
       values: iterate,
       forEach(callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => void, thisArg?: unknown) {
-        raw.forEach((message, i) => cursor.runFor(i, () => callback.call(thisArg, message, i, raw)));
-        cursor.leave();
+        each((step) => raw.forEach(step), callback, thisArg);
       },
       map<T>(callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg?: unknown): T[] {
-        const result = raw.map((message, i) => cursor.runFor(i, () => callback.call(thisArg, message, i, raw)));
-        cursor.leave();
-        return result;
+        return each((step) => raw.map(step), callback, thisArg) as T[];
       },
     };
     return new Proxy(raw, {
@@ -215,8 +231,20 @@ class MessageCursor {
     return entry;
   }
 
+  beginIteration(): void {
+    this.openIterations++;
+    if (this.openIterations > 1 && this.iterationsFollowed) {
+      this.iterationsFollowed = false;
+      this.leave();
+    }
+  }
+
+  endIteration(): void {
+    this.openIterations--;
+  }
+
   moveTo(index: number): void {
-    if (index === this.current) return;
+    if (index === this.current || !this.iterationsFollowed) return;
     this.endCurrent();
     this.current = index;
     enterContext(this.spanFor(index).context);
@@ -230,6 +258,7 @@ class MessageCursor {
   }
 
   runFor<T>(index: number, work: () => T): T {
+    if (!this.iterationsFollowed) return work();
     this.endCurrent();
     this.current = index;
     return context.with(this.spanFor(index).context, work);

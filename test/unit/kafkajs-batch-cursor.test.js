@@ -1,0 +1,213 @@
+'use strict';
+// How eachBatch follows the app's loop over batch.messages (instrumentations/kafkajs/batch.ts), in
+// process: for each way of walking the batch, which message's span the work lands in. "batch" is
+// the batch span: where work goes whenever hoptrace cannot be sure which message it belongs to.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { ROOT_CONTEXT, context, propagation, trace } = require('@opentelemetry/api');
+const { W3CTraceContextPropagator } = require('@opentelemetry/core');
+const { AlwaysOnSampler } = require('@opentelemetry/sdk-trace-node');
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+const { contextManager } = require('../../dist/agent/tracing/context-manager');
+const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
+const { traceEachBatch } = require('../../dist/instrumentations/kafkajs/batch');
+
+context.setGlobalContextManager(contextManager.enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+const TRACE = (n) => `${n}`.repeat(32);
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `handler` as an eachBatch handler over messages k1…k`count`, each from its own producer
+ * trace. `handler(payload, at)`: `at(label)` notes where the work runs now. Resolves with the notes
+ * as [label, 'k1' | … | 'batch'], the spans that ended, and the handler's error.
+ */
+async function walk(handler, count = 3) {
+  const ended = [];
+  const processor = { onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
+  const tracer = new HoptraceTracer({ resource: resourceFromAttributes({}), sampler: new AlwaysOnSampler(), processor }, '@hoptrace/kafkajs', '1');
+  const messages = Array.from({ length: count }, (_, i) => ({
+    key: Buffer.from(`k${i + 1}`),
+    offset: String(i),
+    timestamp: String(Date.now()),
+    headers: { traceparent: `00-${TRACE(i + 1)}-${'b'.repeat(16)}-01` },
+  }));
+  const resolved = [];
+  const payload = { batch: { topic: 't', partition: 0, messages }, resolveOffset: (offset) => resolved.push(offset), heartbeat: async () => {} };
+  const tracing = { tracer: () => tracer, client: {}, options: { consumerParent: 'child', producerSpans: 'per-message' } };
+  const notes = [];
+  const at = (label) => {
+    const traceId = trace.getSpan(context.active())?.spanContext().traceId;
+    const n = [1, 2, 3, 4].find((i) => TRACE(i) === traceId);
+    notes.push([label, n ? `k${n}` : 'batch']);
+  };
+  let error;
+  await context.with(ROOT_CONTEXT, () => traceEachBatch(tracing, (p) => handler(p, at))(payload)).catch((e) => (error = e));
+  return { notes, ended, error, resolved };
+}
+
+const messageSpans = (ended) => ended.filter((s) => s.attributes['messaging.batch.message_count'] === undefined);
+const batchSpanOf = (ended) => ended.find((s) => s.attributes['messaging.batch.message_count'] !== undefined);
+
+test('for…of with await in the body: each message its own span, after the loop the batch', async () => {
+  const { notes, ended } = await walk(async ({ batch }, at) => {
+    at('before');
+    for (const message of batch.messages) {
+      await tick();
+      at(`body ${message.key}`);
+    }
+    at('after');
+  });
+  assert.equal(notes, [['before', 'batch'], ['body k1', 'k1'], ['body k2', 'k2'], ['body k3', 'k3'], ['after', 'batch']]);
+  assert.is(messageSpans(ended).length, 3);
+  assert.ok(ended.every((s) => s.ended));
+});
+
+test('values() is followed like for…of; for await too', async () => {
+  const { notes } = await walk(async ({ batch }, at) => {
+    for (const message of batch.messages.values()) at(`values ${message.key}`);
+    for await (const message of batch.messages) {
+      await tick();
+      at(`await ${message.key}`);
+    }
+    at('after');
+  });
+  assert.equal(notes, [
+    ['values k1', 'k1'], ['values k2', 'k2'], ['values k3', 'k3'],
+    ['await k1', 'k1'], ['await k2', 'k2'], ['await k3', 'k3'],
+    ['after', 'batch'],
+  ]);
+});
+
+test('break: the rest is the batch; the messages never reached get no span', async () => {
+  const { notes, ended } = await walk(async ({ batch }, at) => {
+    for (const message of batch.messages) {
+      at(`body ${message.key}`);
+      if (String(message.key) === 'k2') break;
+    }
+    at('after break');
+  });
+  assert.equal(notes, [['body k1', 'k1'], ['body k2', 'k2'], ['after break', 'batch']]);
+  assert.equal(messageSpans(ended).map((s) => s.attributes['messaging.kafka.message.key']), ['k1', 'k2']);
+});
+
+test('an early return from inside the loop ends the message span with the batch', async () => {
+  const { notes, ended } = await walk(async ({ batch }, at) => {
+    for (const message of batch.messages) {
+      at(`body ${message.key}`);
+      if (String(message.key) === 'k1') return;
+    }
+  });
+  assert.equal(notes, [['body k1', 'k1']]);
+  assert.is(messageSpans(ended).length, 1);
+  assert.ok(batchSpanOf(ended));
+});
+
+test('nested loops over the messages: the work of both belongs to several messages, so the batch', async () => {
+  const { notes } = await walk(async ({ batch }, at) => {
+    for (const outer of batch.messages) {
+      at(`outer ${outer.key}`);
+      for (const inner of batch.messages) at(`inner ${outer.key}/${inner.key}`);
+      at(`outer ${outer.key} again`);
+    }
+    batch.messages.forEach((m) => at(`forEach ${m.key} after nesting`));
+  }, 2);
+  assert.equal(notes, [
+    ['outer k1', 'k1'],
+    ['inner k1/k1', 'batch'], ['inner k1/k2', 'batch'],
+    ['outer k1 again', 'batch'],
+    ['outer k2', 'batch'], ['inner k2/k1', 'batch'], ['inner k2/k2', 'batch'], ['outer k2 again', 'batch'],
+    ['forEach k1 after nesting', 'batch'], ['forEach k2 after nesting', 'batch'],
+  ]);
+});
+
+test('forEach and map: each callback in its message, async work included; the batch afterwards', async () => {
+  const { notes } = await walk(async ({ batch }, at) => {
+    const pending = [];
+    batch.messages.forEach((m) => pending.push(tick().then(() => at(`forEach ${m.key}`))));
+    await Promise.all(pending);
+    await Promise.all(batch.messages.map(async (m) => (await tick(), at(`map ${m.key}`))));
+    at('after');
+  }, 2);
+  assert.equal(notes, [['forEach k1', 'k1'], ['forEach k2', 'k2'], ['map k1', 'k1'], ['map k2', 'k2'], ['after', 'batch']]);
+});
+
+test('index loops from 0 in order are followed; repeated length reads are safe, the last message hands back early', async () => {
+  const { notes } = await walk(async ({ batch }, at) => {
+    for (let i = 0; i < batch.messages.length; i++) {
+      const message = batch.messages[i];
+      at(`start ${message.key}`);
+      if (batch.messages.length > 0) at(`after a second length read ${message.key}`);
+    }
+    at('after');
+  });
+  assert.equal(notes, [
+    ['start k1', 'k1'], ['after a second length read k1', 'k1'],
+    ['start k2', 'k2'], ['after a second length read k2', 'k2'],
+    ['start k3', 'k3'],
+    // At the last message a length read may be the loop's end: hoptrace cannot tell, so the batch.
+    ['after a second length read k3', 'batch'],
+    ['after', 'batch'],
+  ]);
+});
+
+test('index loops that skip, or go backwards, return to the batch for good', async () => {
+  const skipping = await walk(async ({ batch }, at) => {
+    for (let i = 0; i < batch.messages.length; i += 2) at(`skip ${batch.messages[i].key}`);
+  });
+  assert.equal(skipping.notes, [['skip k1', 'k1'], ['skip k3', 'batch']]);
+  const backwards = await walk(async ({ batch }, at) => {
+    for (let i = batch.messages.length - 1; i >= 0; i--) at(`back ${batch.messages[i].key}`);
+  });
+  assert.equal(backwards.notes, [['back k3', 'batch'], ['back k2', 'batch'], ['back k1', 'batch']]);
+});
+
+test('resolveOffset: for the current message it ends its span; out of order it changes nothing', async () => {
+  const { notes, ended, resolved } = await walk(async ({ batch, resolveOffset }, at) => {
+    for (const message of batch.messages) {
+      resolveOffset(message.offset === '0' ? '1' : '0'); // another message's offset
+      at(`after another's ${message.key}`);
+      resolveOffset(message.offset);
+      at(`after its own ${message.key}`);
+    }
+  }, 2);
+  assert.equal(notes, [
+    ["after another's k1", 'k1'], ['after its own k1', 'batch'],
+    ["after another's k2", 'k2'], ['after its own k2', 'batch'],
+  ]);
+  assert.equal(resolved, ['1', '0', '0', '1'], 'kafkajs gets every call');
+  assert.is(messageSpans(ended).length, 2);
+});
+
+test('an exception mid-loop: the handler fails as without hoptrace, recorded where it can be placed for sure', async () => {
+  const thrown = new RangeError('message 2 failed');
+  const forOf = await walk(async ({ batch }) => {
+    for (const message of batch.messages) if (String(message.key) === 'k2') throw thrown;
+  });
+  assert.is(forOf.error, thrown);
+  assert.is(batchSpanOf(forOf.ended).status.code, 2);
+  assert.is(batchSpanOf(forOf.ended).attributes['error.type'], 'RangeError');
+  // for…of has already left message 2 when the error reaches hoptrace: a break looks the same.
+  assert.ok(messageSpans(forOf.ended).every((s) => s.status.code !== 2));
+
+  const forEach = await walk(async ({ batch }) => {
+    batch.messages.forEach((message) => {
+      if (String(message.key) === 'k2') throw thrown;
+    });
+  });
+  assert.is(forEach.error, thrown);
+  const failed = messageSpans(forEach.ended).filter((s) => s.status.code === 2);
+  assert.equal(failed.map((s) => s.attributes['messaging.kafka.message.key']), ['k2'], 'thrown inside its callback: on message 2');
+  assert.is(batchSpanOf(forEach.ended).status.code, 2);
+});
+
+test('array methods other than forEach and map work on the plain array, on the batch', async () => {
+  const { notes } = await walk(async ({ batch }, at) => {
+    for (const message of batch.messages.filter(() => true)) at(`filtered ${message.key}`);
+    batch.messages.slice(1).forEach((m) => at(`sliced ${m.key}`));
+  }, 2);
+  assert.equal(notes, [['filtered k1', 'batch'], ['filtered k2', 'batch'], ['sliced k2', 'batch']]);
+});
+
+test.run();
