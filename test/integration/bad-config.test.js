@@ -3,7 +3,7 @@
 // app still runs and is still traced.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { startExpressApp, startHttpService } = require('../support/services');
 const { runFixture } = require('../support/run-fixture');
 const { get } = require('../support/http');
@@ -23,17 +23,14 @@ const BAD = {
 };
 
 test('each invalid value gets exactly one warning naming it; the app is traced all the same', async () => {
-  const receiver = await startReceiver();
-  const app = await startHttpService('bad-config', receiver, BAD);
-  try {
+  const app = await withReceiver(async (receiver, track) => {
+    const app = track(await startHttpService('bad-config', receiver, BAD));
     assert.is((await get(app.port, '/headers')).status, 200);
     const spans = await receiver.waitFor((s) => s.length >= 1);
     assert.is(spans[0].resource['team'], 'payments');
     assert.is(spans[0].resource['service.name'], 'bad-config');
-  } finally {
-    await app.stop();
-    await receiver.close();
-  }
+    return app;
+  });
   const warnings = app.output().stderr.split('\n').filter((line) => line.startsWith('hoptrace:'));
   for (const [name, value] of Object.entries(BAD)) {
     if (name === 'OTEL_TRACES_SAMPLER_ARG') continue; // only read for ratio samplers
@@ -46,31 +43,24 @@ test('each invalid value gets exactly one warning naming it; the app is traced a
 });
 
 test('a ratio sampler with a ratio out of range warns and samples everything', async () => {
-  const receiver = await startReceiver();
-  const app = await startHttpService('ratio', receiver, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' });
-  try {
+  const app = await withReceiver(async (receiver, track) => {
+    const app = track(await startHttpService('ratio', receiver, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }));
     await get(app.port, '/headers');
     await receiver.waitFor((s) => s.length >= 1);
-  } finally {
-    await app.stop();
-    await receiver.close();
-  }
+    return app;
+  });
   assert.match(app.output().stderr, /OTEL_TRACES_SAMPLER_ARG="2" is not valid .* using 1/);
 });
 
 test('OTEL_SDK_DISABLED=true: no spans, no patches, the app runs', async () => {
-  const receiver = await startReceiver();
-  const b = await startHttpService('b', undefined, { OTEL_SDK_DISABLED: 'true' });
-  const app = await startHttpService('disabled', receiver, { OTEL_SDK_DISABLED: 'true' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('b', undefined, { OTEL_SDK_DISABLED: 'true' }));
+    const app = track(await startHttpService('disabled', receiver, { OTEL_SDK_DISABLED: 'true' }));
     const response = await get(app.port, `/call?port=${b.port}`);
     assert.is(JSON.parse(response.body).traceparent, undefined);
     await new Promise((r) => setTimeout(r, 300));
     assert.is(receiver.spans.length, 0);
-  } finally {
-    await Promise.all([app.stop(), b.stop()]);
-    await receiver.close();
-  }
+  });
 });
 
 test('OTEL_PROPAGATORS chooses what is written: b3multi only', async () => {
@@ -87,10 +77,9 @@ test('OTEL_PROPAGATORS chooses what is written: b3multi only', async () => {
 });
 
 test('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: no span for those paths, nor for what they call', async () => {
-  const receiver = await startReceiver();
-  const b = await startHttpService('b', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-  const app = await startHttpService('ignoring', receiver, { HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: '/call, /status/*' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('b', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
+    const app = track(await startHttpService('ignoring', receiver, { HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: '/call, /status/*' }));
     const seen = JSON.parse((await get(app.port, `/call?port=${b.port}`)).body);
     assert.is(seen.traceparent, undefined);
     await get(app.port, '/status/200');
@@ -98,10 +87,7 @@ test('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: no span for those paths, nor for what
     const spans = await receiver.waitFor((s) => s.length >= 1);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(spans.map((s) => s.attributes['url.path']), ['/headers']);
-  } finally {
-    await Promise.all([app.stop(), b.stop()]);
-    await receiver.close();
-  }
+  });
 });
 
 test('started after express was loaded: one warning naming it; started twice: once', async () => {

@@ -7,7 +7,7 @@ const { suite } = require('uvu');
 const assert = require('uvu/assert');
 const https = require('node:https');
 const path = require('node:path');
-const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { startExpressApp, startHttpService } = require('../support/services');
 const { runFixture, FIXTURES } = require('../support/run-fixture');
 const { get, postJson } = require('../support/http');
@@ -39,20 +39,16 @@ compareVariants(
   express,
   'route names, errors, 404, and gateway (express 5) → fetch → users (express 4)',
   async ({ esm, preload }) => {
-    const receiver = await startReceiver();
-    const users = await startExpressApp('express4', 'users', receiver, {}, { esm, preload });
-    const gateway = await startExpressApp('express5', 'gateway', receiver, {}, { esm, preload });
-    try {
+    return withReceiver(async (receiver, track) => {
+      const users = track(await startExpressApp('express4', 'users', receiver, {}, { esm, preload }));
+      const gateway = track(await startExpressApp('express5', 'gateway', receiver, {}, { esm, preload }));
       const paths = ['/users/42', '/api/v1/orders/9', '/tenants/acme/items/3', '/throw', '/next-error', '/async-reject', '/no/such/thing'];
       for (const p of paths) await get(gateway.port, p);
       assert.is((await get(gateway.port, `/downstream?port=${users.port}`)).status, 200);
       await get(users.port, '/books');
       const spans = await receiver.waitFor((s) => count(s, 'SERVER') === paths.length + 3 && count(s, 'CLIENT') === 1);
       return spanTrees(spans, { services: ['gateway', 'users'], replace: [[`port=${users.port}`, 'port=<port>']] });
-    } finally {
-      await Promise.all([gateway.stop(), users.stop()]);
-      await receiver.close();
-    }
+    });
   },
   (tree) => {
     const all = names(tree);
@@ -71,18 +67,14 @@ compareVariants(
   http,
   'a REST hop: A.server → A.client → B.server, trace headers in place',
   async ({ esm, preload }) => {
-    const receiver = await startReceiver();
-    const b = await startHttpService('b', receiver, {}, { esm, preload });
-    const a = await startHttpService('a', receiver, {}, { esm, preload });
-    try {
+    return withReceiver(async (receiver, track) => {
+      const b = track(await startHttpService('b', receiver, {}, { esm, preload }));
+      const a = track(await startHttpService('a', receiver, {}, { esm, preload }));
       const response = await get(a.port, `/call?port=${b.port}&path=/headers`);
       assert.match(JSON.parse(response.body).traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       const spans = await receiver.waitFor((s) => s.length === 3);
       return spanTrees(spans, { services: ['a', 'b'], replace: [[`port=${b.port}`, 'port=<port>']] });
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-      await receiver.close();
-    }
+    });
   },
   (tree) => assert.equal(names(tree), ['svc0 SERVER GET', 'svc0 CLIENT GET', 'svc1 SERVER GET']),
 );
@@ -90,12 +82,12 @@ compareVariants(
   http,
   'an HTTPS hop: server → client → server, url.scheme https',
   async ({ esm, preload }) => {
-    const receiver = await startReceiver();
-    const app = runFixture(esm ? 'esm/https-hop.js' : 'https-hop.js', {
-      preload,
-      env: { OTEL_SERVICE_NAME: 'tls', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...makeCertificate() },
-    });
-    try {
+    return withReceiver(async (receiver, track) => {
+      const app = runFixture(esm ? 'esm/https-hop.js' : 'https-hop.js', {
+        preload,
+        env: { OTEL_SERVICE_NAME: 'tls', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...makeCertificate() },
+      });
+      track(app);
       const [, port] = await app.waitForOutput(/listening (\d+)/);
       const body = await new Promise((resolve, reject) => {
         https.get({ host: '127.0.0.1', port: Number(port), path: '/outer', rejectUnauthorized: false, agent: false }, (res) => {
@@ -107,11 +99,7 @@ compareVariants(
       assert.ok(JSON.parse(body).traceparent, 'the inner request carried trace headers');
       const spans = await receiver.waitFor((s) => s.length === 3);
       return spanTrees(spans, { services: ['tls'] });
-    } finally {
-      app.child.kill('SIGTERM');
-      await app.exited;
-      await receiver.close();
-    }
+    });
   },
   (tree) => {
     assert.equal(names(tree), ['svc0 SERVER GET', 'svc0 CLIENT GET', 'svc0 SERVER GET']);
@@ -128,20 +116,20 @@ for (const mode of ['eachMessage', 'for-of']) {
     kafka,
     `gateway (express 5, kafkajs) → ${mode === 'eachMessage' ? 'eachMessage' : 'eachBatch'} worker → REST service`,
     async ({ esm, preload }) => {
-      const receiver = await startReceiver();
-      const [topic] = await createTopics(`esm-${mode.toLowerCase()}`);
-      const c = await startHttpService('c', receiver, {}, { esm, preload });
-      const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic };
-      const worker = runFixture(esm ? 'esm/kafka-worker.js' : 'kafka-worker.js', {
-        preload,
-        timeoutMs: 60000,
-        env: { ...env, OTEL_SERVICE_NAME: 'worker', GROUP: `group-${topic}`, DOWNSTREAM_PORT: String(c.port), MODE: mode },
-      });
-      const gateway = runFixture(esm ? 'express5/kafka-gateway.mjs' : 'kafka-gateway.js', {
-        preload,
-        env: { ...env, OTEL_SERVICE_NAME: 'gateway', NODE_PATH: path.join(FIXTURES, 'express5', 'node_modules') },
-      });
-      try {
+      return withReceiver(async (receiver, track) => {
+        const [topic] = await createTopics(`esm-${mode.toLowerCase()}`);
+        const c = track(await startHttpService('c', receiver, {}, { esm, preload }));
+        const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic };
+        const worker = runFixture(esm ? 'esm/kafka-worker.js' : 'kafka-worker.js', {
+          preload,
+          timeoutMs: 60000,
+          env: { ...env, OTEL_SERVICE_NAME: 'worker', GROUP: `group-${topic}`, DOWNSTREAM_PORT: String(c.port), MODE: mode },
+        });
+        const gateway = runFixture(esm ? 'express5/kafka-gateway.mjs' : 'kafka-gateway.js', {
+          preload,
+          env: { ...env, OTEL_SERVICE_NAME: 'gateway', NODE_PATH: path.join(FIXTURES, 'express5', 'node_modules') },
+        });
+        track(gateway, worker);
         await worker.waitForOutput(/consuming/, 30000);
         const [, port] = await gateway.waitForOutput(/listening (\d+)/, 20000);
         assert.is((await postJson(Number(port), '/orders', { id: 'o-1' })).status, 202);
@@ -149,10 +137,7 @@ for (const mode of ['eachMessage', 'for-of']) {
         const expected = mode === 'eachMessage' ? 5 : 6; // eachBatch adds the batch span
         const spans = await receiver.waitFor((s) => s.length === expected, 15000);
         return spanTrees(spans, { services: ['gateway', 'worker', 'c'], replace: [[topic, '<topic>']] });
-      } finally {
-        await Promise.all([gateway, worker, c].map((app) => (app.child.kill('SIGTERM'), app.exited)));
-        await receiver.close();
-      }
+      });
     },
     (tree) => {
       const chain = ['svc0 SERVER POST /orders', 'svc0 PRODUCER send <topic>', 'svc1 CONSUMER process <topic>', 'svc1 CLIENT GET', 'svc2 SERVER GET'];
@@ -165,30 +150,22 @@ kafka.run();
 
 const otherWays = suite('other ways in');
 otherWays('a CommonJS entry (--require) that import()s an ES module that imports express: route names', async () => {
-  const receiver = await startReceiver();
-  const app = runFixture('express5/dynamic-import.cjs', { env: { OTEL_SERVICE_NAME: 'dynamic', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const app = runFixture('express5/dynamic-import.cjs', { env: { OTEL_SERVICE_NAME: 'dynamic', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    track(app);
     const [, port] = await app.waitForOutput(/listening (\d+) express5/);
     await get(Number(port), '/api/v1/orders/9');
     const [span] = await receiver.waitFor((s) => s.length === 1);
     assert.is(span.name, 'GET /api/v1/orders/:orderId');
-  } finally {
-    app.child.kill('SIGTERM');
-    await app.exited;
-    await receiver.close();
-  }
+  });
 });
 otherWays('node:http reached only through process.getBuiltinModule: a REST hop', async () => {
-  const receiver = await startReceiver();
-  const b = await startHttpService('b', receiver, {}, { script: 'builtin-module.js' });
-  const a = await startHttpService('a', receiver, {}, { script: 'builtin-module.js' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('b', receiver, {}, { script: 'builtin-module.js' }));
+    const a = track(await startHttpService('a', receiver, {}, { script: 'builtin-module.js' }));
     await get(a.port, `/call?port=${b.port}&path=/headers`);
     const spans = await receiver.waitFor((s) => s.length === 3);
     assert.equal(names(spanTrees(spans, { services: ['a', 'b'] })), ['svc0 SERVER GET', 'svc0 CLIENT GET', 'svc1 SERVER GET']);
-  } finally {
-    await Promise.all([a.stop(), b.stop()]);
-    await receiver.close();
-  }
+  });
 });
 otherWays.run();

@@ -4,6 +4,7 @@
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { startExpressApp } = require('../support/services');
 const { get } = require('../support/http');
 
@@ -100,10 +101,9 @@ for (const version of ['express4', 'express5']) {
 
 const chain = suite('gateway (express 5) → fetch → service (express 4)');
 chain('one trace, right parents, route-named spans, fetch headers in place', async () => {
-  const receiver = await startReceiver();
-  const service = await startExpressApp('express4', 'users-service', receiver);
-  const gateway = await startExpressApp('express5', 'gateway', receiver);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const service = track(await startExpressApp('express4', 'users-service', receiver));
+    const gateway = track(await startExpressApp('express5', 'gateway', receiver));
     const response = await get(gateway.port, `/downstream?port=${service.port}`);
     assert.is(response.status, 200);
     assert.equal(JSON.parse(response.body), { id: '7' });
@@ -121,18 +121,14 @@ chain('one trace, right parents, route-named spans, fetch headers in place', asy
     assert.is(fetchClient.attributes['url.full'], `http://127.0.0.1:${service.port}/users/7?token=REDACTED`);
     assert.is(fetchClient.attributes['http.response.status_code'], 200);
     assert.is(fetchClient.attributes['server.port'], service.port);
-  } finally {
-    await Promise.all([gateway.stop(), service.stop()]);
-    await receiver.close();
-  }
+  });
 });
 chain.run();
 
 const middleware = suite('HOPTRACE_EXPRESS_SPANS=middleware');
 middleware('INTERNAL spans per middleware and handler, children of the SERVER span, covering async work', async () => {
-  const receiver = await startReceiver();
-  const app = await startExpressApp('express5', 'mw', receiver, { HOPTRACE_EXPRESS_SPANS: 'middleware' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const app = track(await startExpressApp('express5', 'mw', receiver, { HOPTRACE_EXPRESS_SPANS: 'middleware' }));
     await get(app.port, '/slow-async');
     const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER'));
     await new Promise((r) => setTimeout(r, 200));
@@ -143,9 +139,6 @@ middleware('INTERNAL spans per middleware and handler, children of the SERVER sp
     const handler = internal.find((s) => s.name.startsWith('request handler'));
     const durationMs = Number(handler.endTimeUnixNano - handler.startTimeUnixNano) / 1e6;
     assert.ok(durationMs >= 25, `the handler span covers the awaited work (${durationMs} ms)`);
-  } finally {
-    await app.stop();
-    await receiver.close();
-  }
+  });
 });
 middleware.run();

@@ -2,15 +2,14 @@
 // A calls B over HTTP, both started with -r register.js: one trace A.SERVER → A.CLIENT → B.SERVER.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { startHttpService } = require('../support/services');
 const { get } = require('../support/http');
 
 test('a REST hop is one trace across two services, with the right parents and names', async () => {
-  const receiver = await startReceiver();
-  const b = await startHttpService('svc-b', receiver);
-  const a = await startHttpService('svc-a', receiver);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('svc-b', receiver));
+    const a = track(await startHttpService('svc-a', receiver));
     const response = await get(a.port, `/call?port=${b.port}&path=${encodeURIComponent('/headers?token=s3cret&page=2')}`);
     assert.is(response.status, 200);
     const headersSeenByB = JSON.parse(response.body);
@@ -50,34 +49,26 @@ test('a REST hop is one trace across two services, with the right parents and na
     assert.is(aServer.scope, '@hoptrace/http');
     // The exporter's own requests are never traced.
     assert.is(spans.filter((s) => s.attributes['url.full']?.includes('/v1/traces')).length, 0);
-  } finally {
-    await Promise.all([a.stop(), b.stop()]);
-    await receiver.close();
-  }
+  });
 });
 
 test('a call made once the request body has been read is still a child of the SERVER span', async () => {
-  const receiver = await startReceiver();
-  const b = await startHttpService('svc-b', receiver);
-  const a = await startHttpService('svc-a', receiver);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('svc-b', receiver));
+    const a = track(await startHttpService('svc-a', receiver));
     assert.is((await get(a.port, `/call-after-body?port=${b.port}`)).status, 200);
     const spans = await receiver.waitFor((s) => s.length >= 3);
     const aServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'svc-a');
     const aClient = spans.find((s) => s.kind === 'CLIENT');
     assert.is(aClient.parentSpanId, aServer.spanId);
     assert.is(aClient.traceId, aServer.traceId);
-  } finally {
-    await Promise.all([a.stop(), b.stop()]);
-    await receiver.close();
-  }
+  });
 });
 
 test('5xx is an error on both sides, 4xx only on the client side', async () => {
-  const receiver = await startReceiver();
-  const b = await startHttpService('svc-b', receiver);
-  const a = await startHttpService('svc-a', receiver);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('svc-b', receiver));
+    const a = track(await startHttpService('svc-a', receiver));
     assert.is((await get(a.port, `/call?port=${b.port}&path=/status/503`)).status, 503);
     assert.is((await get(a.port, `/call?port=${b.port}&path=/status/404`)).status, 404);
     const spans = await receiver.waitFor((s) => s.length >= 6);
@@ -88,16 +79,12 @@ test('5xx is an error on both sides, 4xx only on the client side', async () => {
     assert.is(byStatus('CLIENT', 'svc-a', 503).status.code, 'ERROR');
     assert.is(byStatus('SERVER', 'svc-b', 404).status.code, 'UNSET');
     assert.is(byStatus('CLIENT', 'svc-a', 404).status.code, 'ERROR');
-  } finally {
-    await Promise.all([a.stop(), b.stop()]);
-    await receiver.close();
-  }
+  });
 });
 
 test('a call to a closed port is a CLIENT span with the connection error', async () => {
-  const receiver = await startReceiver();
-  const a = await startHttpService('svc-a', receiver);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const a = track(await startHttpService('svc-a', receiver));
     const response = await get(a.port, '/call?port=9&path=/nothing');
     assert.is(response.status, 502);
     assert.is(response.body, 'ECONNREFUSED');
@@ -106,10 +93,7 @@ test('a call to a closed port is a CLIENT span with the connection error', async
     assert.is(client.status.code, 'ERROR');
     assert.is(client.attributes['error.type'], 'ECONNREFUSED');
     assert.ok(client.events.some((e) => e.name === 'exception'));
-  } finally {
-    await a.stop();
-    await receiver.close();
-  }
+  });
 });
 
 test.run();

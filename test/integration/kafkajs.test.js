@@ -3,7 +3,7 @@
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
 const path = require('node:path');
-const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { startHttpService } = require('../support/services');
 const { runFixture, FIXTURES } = require('../support/run-fixture');
 const { postJson } = require('../support/http');
@@ -39,14 +39,14 @@ const flow = suite('REST → Kafka → REST');
 flow.before(requireKafka);
 
 flow('one trace: A.server → A.send → B.process → B.client → C.server, with messaging attributes', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('orders');
-  const c = await startHttpService('svc-c', receiver);
-  const b = startWorker(receiver, topic, c.port, { OTEL_SERVICE_NAME: 'svc-b' });
-  const a = runFixture('kafka-gateway.js', {
-    env: { OTEL_SERVICE_NAME: 'svc-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic, NODE_PATH: EXPRESS5 },
-  });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('orders');
+    const c = track(await startHttpService('svc-c', receiver));
+    const b = startWorker(receiver, topic, c.port, { OTEL_SERVICE_NAME: 'svc-b' });
+    const a = runFixture('kafka-gateway.js', {
+      env: { OTEL_SERVICE_NAME: 'svc-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic, NODE_PATH: EXPRESS5 },
+    });
+    track(a, b);
     const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
     const response = await postJson(Number(port), '/orders', { id: 'o-1', sku: 'sku-42' });
     assert.is(response.status, 202);
@@ -95,10 +95,7 @@ flow('one trace: A.server → A.send → B.process → B.client → C.server, wi
     assert.is(bProcess.attributes['messaging.kafka.message.key'], 'o-1');
     assert.ok(bProcess.attributes['hoptrace.kafka.queue_time_ms'] >= 0);
     assert.not.ok(Object.keys(bProcess.attributes).some((k) => k.includes('value') || k.includes('header')), 'no values or headers recorded');
-  } finally {
-    await stop(a, b, c);
-    await receiver.close();
-  }
+  });
 });
 flow.run();
 
@@ -106,13 +103,13 @@ const batch = suite('eachBatch: each message continues its own trace');
 batch.before(requireKafka);
 for (const mode of ['for-of', 'forEach', 'map', 'index']) {
   batch(`${mode}: downstream calls land in their message's trace; the batch span links to all`, async () => {
-    const receiver = await startReceiver();
-    const [topic] = await createTopics(`batch-${mode.toLowerCase()}`);
-    const c = await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-    // Produced before the worker starts, so the three arrive in one batch.
-    await producePlain(topic, [1, 2, 3].map((n) => ({ key: `k${n}`, value: `v${n}`, headers: { traceparent: `00-${TRACE(n)}-${SPAN(n)}-01` } })));
-    const worker = startWorker(receiver, topic, c.port, { MODE: mode });
-    try {
+    await withReceiver(async (receiver, track) => {
+      const [topic] = await createTopics(`batch-${mode.toLowerCase()}`);
+      const c = track(await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
+      // Produced before the worker starts, so the three arrive in one batch.
+      await producePlain(topic, [1, 2, 3].map((n) => ({ key: `k${n}`, value: `v${n}`, headers: { traceparent: `00-${TRACE(n)}-${SPAN(n)}-01` } })));
+      const worker = startWorker(receiver, topic, c.port, { MODE: mode });
+      track(worker);
       await worker.waitForOutput(/processed k3/, 30000);
       const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'CLIENT').length >= 3 && s.some((x) => x.attributes['messaging.batch.message_count'] === 3));
       const batchSpan = spans.find((s) => s.attributes['messaging.batch.message_count'] === 3);
@@ -130,49 +127,43 @@ for (const mode of ['for-of', 'forEach', 'map', 'index']) {
         assert.is(messageSpan.attributes['messaging.kafka.message.key'], `k${n}`);
         assert.equal(messageSpan.links.map((l) => l.spanId), [batchSpan.spanId]);
       }
-    } finally {
-      await stop(worker, c);
-      await receiver.close();
-    }
+    });
   });
 }
 batch('filter (not followed): every downstream call stays in the batch span, none in a message trace', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('batch-filter');
-  const c = await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-  await producePlain(topic, [1, 2, 3].map((n) => ({ key: `k${n}`, value: `v${n}`, headers: { traceparent: `00-${TRACE(n)}-${SPAN(n)}-01` } })));
-  const worker = startWorker(receiver, topic, c.port, { MODE: 'filter' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('batch-filter');
+    const c = track(await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
+    await producePlain(topic, [1, 2, 3].map((n) => ({ key: `k${n}`, value: `v${n}`, headers: { traceparent: `00-${TRACE(n)}-${SPAN(n)}-01` } })));
+    const worker = startWorker(receiver, topic, c.port, { MODE: 'filter' });
+    track(worker);
     await worker.waitForOutput(/processed k3/, 30000);
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'CLIENT').length >= 3 && s.some((x) => x.attributes['messaging.batch.message_count'] === 3));
     const batchSpan = spans.find((s) => s.attributes['messaging.batch.message_count'] === 3);
     const clients = spans.filter((s) => s.kind === 'CLIENT');
     assert.ok(clients.every((s) => s.parentSpanId === batchSpan.spanId && s.traceId === batchSpan.traceId));
-  } finally {
-    await stop(worker, c);
-    await receiver.close();
-  }
+  });
 });
 batch.run();
 
 const inbound = suite('messages from uninstrumented producers, in every header format');
 inbound.before(requireKafka);
 inbound('traceparent, uber-trace-id (16/32 hex, URL-encoded), b3, Buffer values, duplicates: the consumer joins the right trace', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('inbound');
-  const c = await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-  const cases = {
-    w3c: [{ traceparent: `00-${TRACE(1)}-${SPAN(1)}-01` }, TRACE(1), SPAN(1)],
-    jaeger32: [{ 'uber-trace-id': `${TRACE(2)}:${SPAN(2)}:0:1` }, TRACE(2), SPAN(2)],
-    jaeger16: [{ 'uber-trace-id': Buffer.from(`a3ce929d0e0e4736:${SPAN(3)}:0:1`) }, '0000000000000000a3ce929d0e0e4736', SPAN(3)],
-    jaegerEncoded: [{ 'Uber-Trace-Id': `${TRACE(4)}%3A${SPAN(4)}%3A0%3A1` }, TRACE(4), SPAN(4)],
-    b3: [{ b3: Buffer.from(`${TRACE(5)}-${SPAN(5)}-1`) }, TRACE(5), SPAN(5)],
-    duplicated: [{ traceparent: [`00-${TRACE(9)}-${SPAN(9)}-01`, `00-${TRACE(6)}-${SPAN(6)}-01`] }, TRACE(6), SPAN(6)],
-    garbage: [{ traceparent: 'garbage', 'uber-trace-id': 'x:y:z:w' }, undefined, undefined],
-  };
-  await producePlain(topic, Object.entries(cases).map(([key, [headers]]) => ({ key, value: key, headers })));
-  const worker = startWorker(receiver, topic, c.port);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('inbound');
+    const c = track(await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
+    const cases = {
+      w3c: [{ traceparent: `00-${TRACE(1)}-${SPAN(1)}-01` }, TRACE(1), SPAN(1)],
+      jaeger32: [{ 'uber-trace-id': `${TRACE(2)}:${SPAN(2)}:0:1` }, TRACE(2), SPAN(2)],
+      jaeger16: [{ 'uber-trace-id': Buffer.from(`a3ce929d0e0e4736:${SPAN(3)}:0:1`) }, '0000000000000000a3ce929d0e0e4736', SPAN(3)],
+      jaegerEncoded: [{ 'Uber-Trace-Id': `${TRACE(4)}%3A${SPAN(4)}%3A0%3A1` }, TRACE(4), SPAN(4)],
+      b3: [{ b3: Buffer.from(`${TRACE(5)}-${SPAN(5)}-1`) }, TRACE(5), SPAN(5)],
+      duplicated: [{ traceparent: [`00-${TRACE(9)}-${SPAN(9)}-01`, `00-${TRACE(6)}-${SPAN(6)}-01`] }, TRACE(6), SPAN(6)],
+      garbage: [{ traceparent: 'garbage', 'uber-trace-id': 'x:y:z:w' }, undefined, undefined],
+    };
+    await producePlain(topic, Object.entries(cases).map(([key, [headers]]) => ({ key, value: key, headers })));
+    const worker = startWorker(receiver, topic, c.port);
+    track(worker);
     await worker.waitForOutput(/processed garbage/, 30000);
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'CONSUMER').length >= Object.keys(cases).length);
     for (const [key, [, traceId, parentSpanId]] of Object.entries(cases)) {
@@ -184,41 +175,35 @@ inbound('traceparent, uber-trace-id (16/32 hex, URL-encoded), b3, Buffer values,
         assert.is(span.parentSpanId, undefined, key);
       }
     }
-  } finally {
-    await stop(worker, c);
-    await receiver.close();
-  }
+  });
 });
 
 inbound('HOPTRACE_KAFKA_CONSUMER_PARENT=link: a new trace that links to the producer', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('linked');
-  const c = await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-  await producePlain(topic, [{ key: 'l1', value: 'x', headers: { traceparent: `00-${TRACE(7)}-${SPAN(7)}-01` } }]);
-  const worker = startWorker(receiver, topic, c.port, { HOPTRACE_KAFKA_CONSUMER_PARENT: 'link' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('linked');
+    const c = track(await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
+    await producePlain(topic, [{ key: 'l1', value: 'x', headers: { traceparent: `00-${TRACE(7)}-${SPAN(7)}-01` } }]);
+    const worker = startWorker(receiver, topic, c.port, { HOPTRACE_KAFKA_CONSUMER_PARENT: 'link' });
+    track(worker);
     await worker.waitForOutput(/processed l1/, 30000);
     const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'CONSUMER'));
     const span = spans.find((s) => s.kind === 'CONSUMER');
     assert.is(span.parentSpanId, undefined);
     assert.is.not(span.traceId, TRACE(7));
     assert.equal(span.links.map((l) => [l.traceId, l.spanId]), [[TRACE(7), SPAN(7)]]);
-  } finally {
-    await stop(worker, c);
-    await receiver.close();
-  }
+  });
 });
 inbound.run();
 
 const failures = suite('a handler that throws');
 failures.before(requireKafka);
 failures('span ERROR, kafkajs gets the same error object, the message is redelivered and then succeeds', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('failing');
-  const c = await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-  await producePlain(topic, [{ key: 'f1', value: 'x' }]);
-  const worker = startWorker(receiver, topic, c.port, { FAIL_ONCE_KEY: 'f1' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('failing');
+    const c = track(await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
+    await producePlain(topic, [{ key: 'f1', value: 'x' }]);
+    const worker = startWorker(receiver, topic, c.port, { FAIL_ONCE_KEY: 'f1' });
+    track(worker);
     await worker.waitForOutput(/processed f1/, 30000);
     assert.match(worker.output().stdout, /failing once\nkafkajs saw the same error: true\n/);
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'CONSUMER').length >= 2);
@@ -228,10 +213,7 @@ failures('span ERROR, kafkajs gets the same error object, the message is redeliv
     assert.is(failed.events[0].attributes['exception.message'], 'worker failed on purpose');
     assert.is(retried.status.code, 'UNSET');
     assert.is(retried.attributes['messaging.kafka.offset'], failed.attributes['messaging.kafka.offset']);
-  } finally {
-    await stop(worker, c);
-    await receiver.close();
-  }
+  });
 });
 failures.run();
 
@@ -248,24 +230,20 @@ async function runProducer(scenario, receiver, env = {}) {
 }
 
 producing("the caller's message objects are deep-equal (and the same objects) after send and sendBatch", async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('mutation');
-  try {
+  await withReceiver(async (receiver) => {
+    const [topic] = await createTopics('mutation');
     const result = await runProducer('no-mutation', receiver, { TOPIC: topic });
     assert.equal(result, { unchanged: true, secondHasNoHeaders: true });
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'PRODUCER').length >= 6);
     const tombstone = spans.find((s) => s.attributes['messaging.kafka.message.key'] === 'k3');
     assert.is(tombstone.attributes['messaging.kafka.message.tombstone'], true);
     assert.is(spans.find((s) => s.attributes['messaging.kafka.message.key'] === 'k2').attributes['messaging.message.body.size'], 2);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 producing('sendBatch over two topics: a span per message, named by its topic, with partition and offset', async () => {
-  const receiver = await startReceiver();
-  const [topic, topic2] = await createTopics('batch-a', 'batch-b');
-  try {
+  await withReceiver(async (receiver) => {
+    const [topic, topic2] = await createTopics('batch-a', 'batch-b');
     await runProducer('send-batch', receiver, { TOPIC: topic, TOPIC2: topic2 });
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'PRODUCER').length >= 3);
     const byKey = Object.fromEntries(spans.map((s) => [s.attributes['messaging.kafka.message.key'], s]));
@@ -273,18 +251,15 @@ producing('sendBatch over two topics: a span per message, named by its topic, wi
     assert.is(byKey.b1.name, `send ${topic2}`);
     assert.equal([byKey.a1, byKey.a2, byKey.b1].map((s) => s.attributes['messaging.kafka.offset']), [0, 1, 0]);
     assert.is(new Set(spans.map((s) => s.traceId)).size, 3, 'no active span: each message starts its own trace');
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 producing('HOPTRACE_KAFKA_PRODUCER_SPANS=per-call: one span for the call, its context in every message', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('per-call');
-  const c = await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('per-call');
+    const c = track(await startHttpService('svc-c', undefined, { OTEL_TRACES_EXPORTER: 'none' }));
     await runProducer('per-call', receiver, { TOPIC: topic, HOPTRACE_KAFKA_PRODUCER_SPANS: 'per-call' });
-    const worker = startWorker(receiver, topic, c.port);
+    const worker = track(startWorker(receiver, topic, c.port));
     await worker.waitForOutput(/processed c3/, 30000);
     await stop(worker);
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'CONSUMER').length >= 3);
@@ -294,50 +269,38 @@ producing('HOPTRACE_KAFKA_PRODUCER_SPANS=per-call: one span for the call, its co
     assert.is(producers[0].attributes['messaging.batch.message_count'], 3);
     const consumers = spans.filter((s) => s.kind === 'CONSUMER');
     assert.ok(consumers.every((s) => s.parentSpanId === producers[0].spanId));
-  } finally {
-    await stop(c);
-    await receiver.close();
-  }
+  });
 });
 
 producing('transactions: sends inside committed and aborted transactions are traced', async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('tx');
-  try {
+  await withReceiver(async (receiver) => {
+    const [topic] = await createTopics('tx');
     await runProducer('transactions', receiver, { TOPIC: topic });
     const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'PRODUCER').length >= 3);
     const keys = spans.filter((s) => s.kind === 'PRODUCER').map((s) => s.attributes['messaging.kafka.message.key']).sort();
     assert.equal(keys, ['aborted-send', 'committed-batch', 'committed-send']);
     assert.ok(spans.every((s) => s.status.code === 'UNSET'));
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 producing("a relay with no request around it continues the message's own trace", async () => {
-  const receiver = await startReceiver();
-  const [topic] = await createTopics('relay');
-  try {
+  await withReceiver(async (receiver) => {
+    const [topic] = await createTopics('relay');
     await runProducer('relay', receiver, { TOPIC: topic });
     const [span] = await receiver.waitFor((s) => s.some((x) => x.kind === 'PRODUCER'));
     assert.is(span.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
     assert.is(span.parentSpanId, '00f067aa0ba902b7');
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 producing('a failed send: span ERROR, the app gets kafkajs\'s own error', async () => {
-  const receiver = await startReceiver();
-  try {
+  await withReceiver(async (receiver) => {
     const result = await runProducer('send-error', receiver);
     assert.is(result.threw, true);
     const [span] = await receiver.waitFor((s) => s.some((x) => x.kind === 'PRODUCER'));
     assert.is(span.status.code, 'ERROR');
     assert.is(span.attributes['error.type'], result.name);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 producing.run();
 

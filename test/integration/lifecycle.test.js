@@ -2,7 +2,7 @@
 // Spans leave the process however it ends, and the way it ends does not change.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { startHttpService } = require('../support/services');
 const { runFixture } = require('../support/run-fixture');
 const { comparableOutput } = require('../support/comparable-output');
@@ -12,9 +12,8 @@ const { get } = require('../support/http');
 const HOLD_SPANS = { OTEL_BSP_SCHEDULE_DELAY: '60000' };
 
 test('SIGTERM with spans pending: they all arrive, and the process dies by SIGTERM (exit 143)', async () => {
-  const receiver = await startReceiver();
-  const app = await startHttpService('sigterm', receiver, HOLD_SPANS);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const app = track(await startHttpService('sigterm', receiver, HOLD_SPANS));
     await get(app.port, '/headers');
     await get(app.port, '/status/500');
     assert.is(receiver.spans.length, 0, 'nothing exported before the signal');
@@ -22,69 +21,54 @@ test('SIGTERM with spans pending: they all arrive, and the process dies by SIGTE
     const result = await app.exited;
     assert.is(result.signal, 'SIGTERM', `died by the signal (code ${result.code})`);
     assert.is(receiver.spans.length, 2);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 test('SIGINT without an app handler: flushed, then the process dies by SIGINT (exit 130)', async () => {
-  const receiver = await startReceiver();
-  const app = await startHttpService('sigint', receiver, HOLD_SPANS);
-  try {
+  await withReceiver(async (receiver, track) => {
+    const app = track(await startHttpService('sigint', receiver, HOLD_SPANS));
     await get(app.port, '/headers');
     app.child.kill('SIGINT');
     const result = await app.exited;
     assert.is(result.signal, 'SIGINT');
     assert.is(receiver.spans.length, 1);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 test('an app with its own SIGTERM handler keeps control; spans still arrive', async () => {
-  const receiver = await startReceiver();
-  const app = await startHttpService('own-handler', receiver, { ...HOLD_SPANS, FIXTURE_ON_SIGTERM: 'keep' });
-  try {
+  await withReceiver(async (receiver, track) => {
+    const app = track(await startHttpService('own-handler', receiver, { ...HOLD_SPANS, FIXTURE_ON_SIGTERM: 'keep' }));
     await get(app.port, '/headers');
     app.child.kill('SIGTERM');
     const result = await app.exited;
     assert.is(result.code, 7, 'the app chose its exit code');
     assert.match(result.stdout, /app handled SIGTERM/);
     assert.is(receiver.spans.length, 1);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 test('process.exit() with spans queued: delivered before exit, exit code unchanged', async () => {
-  const receiver = await startReceiver();
-  try {
+  await withReceiver(async (receiver) => {
     const result = await runFixture('exit-paths.js', {
       env: { ...HOLD_SPANS, FIXTURE_EXIT: 'exit', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     }).exited;
     assert.is(result.code, 3);
     assert.is(receiver.spans.length, 2, 'server and client span');
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 test('an event loop that empties: spans flushed, the process exits by itself', async () => {
-  const receiver = await startReceiver();
-  try {
+  await withReceiver(async (receiver) => {
     const result = await runFixture('exit-paths.js', {
       env: { ...HOLD_SPANS, FIXTURE_EXIT: 'natural', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     }).exited;
     assert.is(result.code, 0);
     assert.is(receiver.spans.length, 2);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 test('an uncaught exception: spans delivered; output and exit code exactly as without the agent', async () => {
-  const receiver = await startReceiver();
-  try {
+  await withReceiver(async (receiver) => {
     const env = { ...HOLD_SPANS, FIXTURE_EXIT: 'throw', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
     const traced = await runFixture('exit-paths.js', { env }).exited;
     const plain = await runFixture('exit-paths.js', { env, agent: false }).exited;
@@ -93,9 +77,7 @@ test('an uncaught exception: spans delivered; output and exit code exactly as wi
     assert.is(comparableOutput(traced.stderr), comparableOutput(plain.stderr));
     assert.match(traced.stderr, /TypeError: the app failed on purpose/);
     assert.is(receiver.spans.length, 2);
-  } finally {
-    await receiver.close();
-  }
+  });
 });
 
 test('exporter unreachable: the app answers, exits promptly on SIGTERM, and says why spans were lost', async () => {

@@ -7,7 +7,7 @@ const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startReceiver } = require('../support/otlp-receiver');
+const { withReceiver } = require('../support/traced-run');
 const { REPO } = require('../support/run-fixture');
 
 let appDir;
@@ -49,15 +49,12 @@ function runApp(args, extraEnv) {
 
 /** Runs the app preloaded with hoptrace against a fresh receiver; the app must exit cleanly and quietly. */
 async function runTraced(args, extraEnv = {}) {
-  const receiver = await startReceiver();
-  try {
+  return withReceiver(async (receiver) => {
     const result = await runApp(args, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...extraEnv });
     assert.is(result.code, 0, result.stderr);
     assert.is(result.stderr, '');
     return await receiver.waitFor((s) => s.length >= 2);
-  } finally {
-    await receiver.close();
-  }
+  });
 }
 
 test('the packed tarball holds what it needs and nothing from the repo around it', () => {
