@@ -2,6 +2,12 @@
  * The tracer behind hoptrace's own instrumentations: same sampler, resource, span processor and id
  * format as the SDK provider that serves the app's own API calls, but starting HoptraceSpans (see
  * span.ts for why).
+ *
+ * It keeps the Tracer contract: `root`, `kind`, `links` (invalid ones dropped, as the span's
+ * addLink does), `startTime` (HrTime, Date, epoch or performance milliseconds) and `attributes`.
+ * One difference, on purpose: the attributes object is taken over as it is, not copied and
+ * checked, since only hoptrace's instrumentations reach this tracer (through TracerResolver) and
+ * they build it valid for this one span.
  */
 import {
   type Context,
