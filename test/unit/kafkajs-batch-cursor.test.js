@@ -5,15 +5,16 @@
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { ROOT_CONTEXT, context, propagation, trace } = require('@opentelemetry/api');
-const { W3CTraceContextPropagator } = require('@opentelemetry/core');
 const { AlwaysOnSampler } = require('@opentelemetry/sdk-trace-node');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { contextManager } = require('../../dist/agent/tracing/context-manager');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
 const { traceEachBatch } = require('../../dist/instrumentations/kafkajs/batch');
+const { HoptracePropagator } = require('../../dist/agent/propagation/propagator');
 
+// The globals are the process's: other test files in this run register the same ones.
 context.setGlobalContextManager(contextManager.enable());
-propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+propagation.setGlobalPropagator(new HoptracePropagator(['tracecontext', 'jaeger']));
 
 const TRACE = (n) => `${n}`.repeat(32);
 const tick = () => new Promise((resolve) => setImmediate(resolve));
