@@ -5,8 +5,9 @@
  * bundle once and saves V8's compiled code beside it (dist/hoptrace.cache); loading with it skips
  * the compile. The cache is only a shortcut: V8 rejects it when the Node version or V8 flags
  * differ, the build id below rejects it when it belongs to another build, and then the bundle is
- * compiled as usual. On a Node version other than the builder's, a cache of its own is made once,
- * after start-up, and used by later starts (code-cache-store.ts).
+ * compiled as usual. On a Node version other than the builder's, or in a folder other than the
+ * build's (any install from a tarball), a cache of its own is made once, after start-up, and used
+ * by later starts (code-cache-store.ts).
  *
  * The module is registered in require's cache like any other, so `require('hoptrace')` from the
  * app gets this same instance, not a second agent.
@@ -59,8 +60,11 @@ function run(script: Script): unknown {
 }
 
 /**
- * The build's cache, when it was made by this very Node version (its header: the build line, then
- * the builder's `process.version`); V8 would refuse any other, after paying for a compile.
+ * The build's cache, when it was made by this very Node version for the bundle at this very path
+ * (its header: the build line, then the builder's `process.version` and the bundle's path). V8
+ * refuses a cache from another Node version only after paying for a compile; and a cache made for
+ * another path is accepted, but its functions keep the builder's file name in every stack trace.
+ * So a package installed from a tarball makes a local cache at its first start (below).
  */
 function readBuildCache(buildLine: string): Buffer | undefined {
   let cache: Buffer;
@@ -74,7 +78,7 @@ function readBuildCache(buildLine: string): Buffer | undefined {
 }
 
 function cacheHeader(buildLine: string): string {
-  return `${buildLine}${process.version}\n`;
+  return `${buildLine}${process.version} ${BUNDLE_FILE}\n`;
 }
 
 /**
@@ -100,8 +104,8 @@ export function loadAgent(): typeof import('./index') {
     codeCache = 'none';
   }
   if (!buildLine) return run(compile(source, undefined)) as typeof import('./index');
-  // Built by another Node version (or its cache refused): a cache made here, if there is one.
-  const store = codeCacheStore(dirname(BUNDLE_FILE), /build ([0-9a-f]+)/.exec(buildLine)![1]);
+  // Built by another Node version or elsewhere (or its cache refused): a cache made here, if there is one.
+  const store = codeCacheStore(BUNDLE_FILE, /build ([0-9a-f]+)/.exec(buildLine)![1]);
   const localCache = store.read();
   const script = compile(source, localCache);
   if (localCache !== undefined && !script.cachedDataRejected) {

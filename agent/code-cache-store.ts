@@ -1,10 +1,11 @@
 /**
- * V8 code caches made where hoptrace runs, for Node versions other than the one that built it.
+ * V8 code caches made where hoptrace runs, for the Node version and the folder it runs in.
  *
- * The build's cache (dist/hoptrace.cache) only fits the Node version that ran the build: a package
- * built on Node 20 and run on Node 24 compiled its bundle from scratch on every start (+20 ms,
- * measured). So after such a start hoptrace saves the code V8 compiled, once per build and Node
- * version, and later starts load it. Where: beside the bundle (dist/code-cache/) when the package
+ * The build's cache (dist/hoptrace.cache) only fits the Node version that ran the build, in the
+ * folder it was built in (elsewhere V8 takes it, but every stack frame then names the builder's
+ * path): a package built on Node 20 and run on Node 24 compiled its bundle from scratch on every
+ * start (+15 ms, measured). So after such a start hoptrace saves the code V8 compiled, once per
+ * build, Node version and install folder, and later starts load it. Where: beside the bundle (dist/code-cache/) when the package
  * folder is writable, else in a folder of this user's own under the system's temporary folder
  * (created 0700, used only when it is a real folder owned by this user, so no other user can
  * hand hoptrace a cache). Any failure — a read-only install, no temporary folder, a full disk —
@@ -12,7 +13,7 @@
  */
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface CodeCacheStore {
   read(): Buffer | undefined;
@@ -20,8 +21,10 @@ export interface CodeCacheStore {
   write(data: Buffer): string | undefined;
 }
 
-export function codeCacheStore(bundleDir: string, buildId: string): CodeCacheStore {
-  const file = `hoptrace-${buildId}-${process.version}-${process.arch}.cache`;
+export function codeCacheStore(bundleFile: string, buildId: string): CodeCacheStore {
+  const bundleDir = dirname(bundleFile);
+  // The folder is part of the name: two installs of one build share the user's temporary folder.
+  const file = `hoptrace-${buildId}-${process.version}-${process.arch}-${fnv1a(bundleFile)}.cache`;
   const folders = (): string[] => [join(bundleDir, 'code-cache'), userTempFolder()].filter((f): f is string => f !== undefined);
   return {
     read() {
@@ -85,4 +88,14 @@ function writeAtomically(target: string, data: Buffer): void {
     unlinkSync(temporary);
     throw error;
   }
+}
+
+/** A short hash of a string (32-bit FNV-1a), without loading node:crypto at start-up. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }

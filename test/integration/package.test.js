@@ -114,16 +114,20 @@ const [USED, REJECTED, NONE, LOCAL] = [10, 11, 12, 14];
 const installedDist = () => path.join(appDir, 'node_modules/hoptrace/dist');
 const forgetLocalCaches = () => fs.rmSync(path.join(installedDist(), 'code-cache'), { recursive: true, force: true });
 
-test("the code cache: the build's on the Node that built the package; on any other, one made by the first start, used by the next", async () => {
+test("the code cache: the build's only where it was built; an installed package makes its own at the first start, uses it from the second, and its stack frames name the installed file", async () => {
   forgetLocalCaches();
   const header = fs.readFileSync(path.join(installedDist(), 'hoptrace.cache'), 'latin1').split('\n', 2);
-  assert.match(header[1], /^v\d+\.\d+\.\d+$/, 'the cache names the Node that built it');
-  if (header[1] === process.version) {
-    assert.is(await runProbe(reportCodeCache), USED);
-  } else {
-    assert.is(await runProbe(reportCodeCache), NONE, `built by ${header[1]}: no cache fits ${process.version} yet`);
-    assert.is(await runProbe(reportCodeCache), LOCAL);
-  }
+  const [builtBy, builtAt] = header[1].split(' ');
+  assert.match(builtBy, /^v\d+\.\d+\.\d+$/, 'the cache names the Node that built it');
+  assert.is(builtAt, path.join(REPO, 'dist', 'hoptrace.js'), 'and the file it was built for');
+  // A frame of hoptrace's own: Node's error for an invalid URL passes through the patched http.request.
+  const frameProbe = `${reportCodeCache}
+try { require('node:http').request('http://exa mple.com/'); } catch (error) {
+  const frame = error.stack.split('\\n').find((line) => line.includes('hoptrace.js'));
+  if (!frame || !frame.includes(require.resolve('hoptrace'))) process.exitCode = 30;
+}`;
+  assert.is(await runProbe(frameProbe), NONE, `built at ${builtAt}: no cache fits ${installedDist()} yet`);
+  assert.is(await runProbe(frameProbe), LOCAL, 'the second start uses the cache the first made; its frames name the installed file');
   forgetLocalCaches();
 });
 
@@ -132,10 +136,10 @@ test('a code cache that does not fit is ignored: the agent compiles and traces a
   const saved = fs.readFileSync(cacheFile);
   const buildLine = saved.toString('latin1', 0, saved.indexOf(10) + 1);
   assert.match(buildLine, /^\/\* hoptrace build [0-9a-f]+ \*\/\n$/);
-  const thisNode = Buffer.from(`${buildLine}${process.version}\n`, 'latin1');
+  const thisNode = Buffer.from(`${buildLine}${process.version} ${path.join(installedDist(), 'hoptrace.js')}\n`, 'latin1');
   const cases = [
-    [Buffer.concat([thisNode, Buffer.alloc(4096, 7)]), REJECTED], // this build's id and this Node's, bytes V8 refuses
-    [Buffer.concat([Buffer.from(`/* hoptrace build 0000 */\n${process.version}\n`), Buffer.alloc(4096, 7)]), NONE], // another build's
+    [Buffer.concat([thisNode, Buffer.alloc(4096, 7)]), REJECTED], // this build's id, this Node, this folder: bytes V8 refuses
+    [Buffer.concat([Buffer.from(`/* hoptrace build 0000 */\n${process.version} ${path.join(installedDist(), 'hoptrace.js')}\n`), Buffer.alloc(4096, 7)]), NONE], // another build's
     [Buffer.alloc(0), NONE],
   ];
   try {

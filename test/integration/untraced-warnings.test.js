@@ -29,6 +29,7 @@ test('require() of a watched package that is an ES module: not patched, one warn
   const env = { OTEL_TRACES_EXPORTER: 'none', NODE_OPTIONS: '--no-warnings' };
   const traced = await runFixture(path.join(dir, 'app.cjs'), { cwd: dir, env }).exited;
   const plain = await runFixture(path.join(dir, 'app.cjs'), { cwd: dir, env, agent: false }).exited;
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.is(traced.code, plain.code);
   assert.is(traced.stdout, plain.stdout);
   if (process.features.require_module) {

@@ -29,9 +29,13 @@ test('the package an absolute path lies in: how an import of a CommonJS package 
   assert.is(packageOfPath('/app/src/express/index.js'), undefined);
 });
 
-/** A throwaway app folder: { 'package.json': {...}, 'node_modules/x/index.js': '...' }. */
+const made = [];
+test.after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A throwaway app folder: { 'package.json': {...}, 'node_modules/x/index.js': '...' }, removed after the tests. */
 function tree(files) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-hooks-'));
+  made.push(root);
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
