@@ -4,7 +4,8 @@
  *
  * - `require('express')`, and an ES module's `import express from 'express'` of a CommonJS
  *   package: both pass `Module._load` (load-hook.ts);
- * - `import http from 'node:http'` and `process.getBuiltinModule`: built-ins (builtins.ts);
+ * - `import http from 'node:http'` and `process.getBuiltinModule`: built-ins (builtins.ts), patched
+ *   up front for ES module apps, and looked for shortly after start in CommonJS apps;
  * - whatever cannot be patched (loaded before hoptrace, an unsupported version, an ES module's
  *   sealed namespace) is said once per package (untraced.ts).
  *
@@ -12,7 +13,7 @@
  */
 import { reportAgentError } from '../log';
 import { type AppStart, runsAsEsModules } from './app-format';
-import { hookGetBuiltinModule, patchWatchedBuiltinsNow } from './builtins';
+import { hookGetBuiltinModule, patchLateBuiltins, patchWatchedBuiltinsNow } from './builtins';
 import { hookModuleLoad } from './load-hook';
 import { ModulePatcher } from './patcher';
 import { warnAboutPreloadedPackages } from './preloaded';
@@ -59,4 +60,5 @@ export function installModuleHooks(instrumentations: readonly HoptraceInstrument
   hookModuleLoad(patcher);
   hookGetBuiltinModule(patcher);
   if (runsAsEsModules(app)) patchWatchedBuiltinsNow(patcher, byName.keys());
+  else patchLateBuiltins(patcher, byName.keys(), Date.now());
 }

@@ -15,6 +15,7 @@ import { reportUntraced } from './untraced';
 export class ModulePatcher {
   /** Exports objects already looked at: later loads of the same module cost one lookup. */
   private readonly seen = new WeakSet<object>();
+  private readonly builtinsSeen = new Set<string>();
 
   constructor(private readonly definitions: ReadonlyMap<string, readonly ModuleDefinition[]>) {}
 
@@ -26,10 +27,15 @@ export class ModulePatcher {
     return this.seen.has(exports);
   }
 
+  hasSeenBuiltin(name: string): boolean {
+    return this.builtinsSeen.has(name);
+  }
+
   /** A built-in's exports (`http`, `node:http`). */
   builtinLoaded(name: string, exports: unknown): void {
     if (!isObject(exports) || this.seen.has(exports)) return;
     this.seen.add(exports);
+    this.builtinsSeen.add(name);
     this.apply(name, exports, undefined);
     // Named imports (`import { request } from 'node:http'`) are bindings of the built-in's ES
     // module facade: bring them up to date with the patched exports.

@@ -8,6 +8,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { runFixture } = require('../support/run-fixture');
+const { withReceiver } = require('../support/traced-run');
+const { get } = require('../support/http');
 
 const KAFKAJS1 = 'hoptrace: warn: kafkajs@1.16.0 is not traced: hoptrace supports kafkajs >=2.0.0 <3; Kafka producer and consumer spans and trace context across Kafka are missing\n';
 
@@ -43,6 +45,33 @@ test('require() of a watched package that is an ES module: not patched, one warn
     assert.match(traced.stderr, /ERR_REQUIRE_ESM/);
     assert.match(plain.stderr, /ERR_REQUIRE_ESM/);
   }
+});
+
+test('--require, a CommonJS entry that reaches node:http only through an ES module: patched a second after start, and said', async () => {
+  const app = runFixture('esm-through-import.cjs', { env: { OTEL_TRACES_EXPORTER: 'none' } });
+  await app.waitForOutput(/listening (\d+)/);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  app.child.kill('SIGTERM');
+  const { stderr } = await app.exited;
+  assert.match(
+    stderr,
+    /^hoptrace: warn: node:http was loaded without require\(\) \(by an ES module's import\), so hoptrace traced it only from \d+ ms after start; start the app with `node --import hoptrace\/register` to trace it from the first call\n$/,
+  );
+});
+
+test('… and traced from then on, named imports included: a REST hop after the first second', async () => {
+  await withReceiver(async (receiver, track) => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+    const b = track(runFixture('esm-through-import.cjs', { env: { ...env, OTEL_SERVICE_NAME: 'b' } }));
+    const a = track(runFixture('esm-through-import.cjs', { env: { ...env, OTEL_SERVICE_NAME: 'a' } }));
+    const [[, portA], [, portB]] = await Promise.all([a.waitForOutput(/listening (\d+)/), b.waitForOutput(/listening (\d+)/)]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await get(Number(portA), `/call?port=${portB}&path=/headers`);
+    const spans = await receiver.waitFor((s) => s.length === 3);
+    const client = spans.find((s) => s.kind === 'CLIENT');
+    assert.ok(client, 'the named import `get` is traced');
+    assert.is(spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'b').parentSpanId, client.spanId);
+  });
 });
 
 test.run();
