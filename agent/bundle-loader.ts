@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Module = require('node:module');
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { onceAfterStart } from './after-start';
 import { codeCacheStore } from './code-cache-store';
 
 export const BUNDLE_FILE = join(__dirname, '..', 'hoptrace.js');
@@ -118,21 +119,13 @@ export function loadAgent(): typeof import('./index') {
 }
 
 function saveLocalCacheLater(script: Script, store: ReturnType<typeof codeCacheStore>): void {
-  let saved = false;
-  const save = () => {
-    if (saved) return;
-    saved = true;
-    clearTimeout(timer);
-    process.removeListener('beforeExit', save);
+  onceAfterStart(() => {
     try {
       store.write(script.createCachedData());
     } catch {
       // No cache this time; the next start tries again.
     }
-  };
-  const timer = setTimeout(save, LOCAL_CACHE_DELAY_MS);
-  timer.unref();
-  process.once('beforeExit', save);
+  }, LOCAL_CACHE_DELAY_MS);
 }
 
 /**

@@ -9,6 +9,7 @@
  * pays anyway; CommonJS apps keep loading them lazily, through `require`.
  */
 import Module = require('node:module');
+import { onceAfterStart } from '../after-start';
 import { log, reportAgentError } from '../log';
 import { packageOf } from './package-names';
 import type { ModulePatcher } from './patcher';
@@ -62,12 +63,7 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
   const builtins = [...names].filter((name) => Module.isBuiltin(name));
   if (builtins.length === 0) return;
   const loadedAlready = new Set(builtins.filter(loadedByNode));
-  let checked = false;
-  const check = () => {
-    if (checked) return;
-    checked = true;
-    clearTimeout(timer);
-    process.removeListener('beforeExit', check);
+  onceAfterStart(() => {
     for (const name of builtins) {
       try {
         if (patcher.hasSeenBuiltin(name) || !loadedByNode(name)) continue;
@@ -86,10 +82,7 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
         reportAgentError(`patching ${name}`, error);
       }
     }
-  };
-  const timer = setTimeout(check, LATE_CHECK_MS);
-  timer.unref();
-  process.once('beforeExit', check);
+  }, LATE_CHECK_MS);
 }
 
 function loadedByNode(name: string): boolean {
