@@ -2,8 +2,8 @@
  * Whether the app runs as ES modules, decided at start-up before its first line runs: then the
  * built-ins it imports must be patched up front (builtins.ts).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
+import { findManifestUp } from './package-entry';
 
 export interface AppStart {
   /** `process.argv[1]`: the entry script, absent for `node -e` and the REPL. */
@@ -25,24 +25,5 @@ export function runsAsEsModules({ entry, cwd, importedAgent }: AppStart): boolea
 
 /** Node's own rule: the `type` of the nearest package.json, wherever it is. */
 function nearestPackageType(from: string): unknown {
-  let dir = from;
-  for (let depth = 0; depth < 32; depth++) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(join(dir, 'package.json'), 'utf8');
-    } catch {
-      text = undefined;
-    }
-    if (text !== undefined) {
-      try {
-        return (JSON.parse(text) as { type?: unknown }).type;
-      } catch {
-        return undefined;
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  return undefined;
+  return findManifestUp(from, () => true)?.manifest.type;
 }

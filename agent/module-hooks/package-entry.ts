@@ -8,9 +8,15 @@ import { dirname, join } from 'node:path';
 
 /** The nearest directory above `filename` whose package.json is named `name`. */
 export function packageRootOf(filename: string, name: string): string | undefined {
-  let dir = dirname(filename);
-  for (let depth = 0; depth < 16; depth++) {
-    if (readManifest(dir)?.name === name) return dir;
+  return findManifestUp(dirname(filename), (manifest) => manifest.name === name)?.dir;
+}
+
+/** The nearest package.json at or above `from` that `accept` takes, and its directory. */
+export function findManifestUp(from: string, accept: (manifest: Manifest) => boolean): { dir: string; manifest: Manifest } | undefined {
+  let dir = from;
+  for (let depth = 0; depth < 32; depth++) {
+    const manifest = readManifest(dir);
+    if (manifest && accept(manifest)) return { dir, manifest };
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
@@ -40,10 +46,24 @@ export function isPackageEntry(filename: string, name: string, root: string): bo
   return false;
 }
 
-function readManifest(dir: string): { name?: unknown; version?: unknown } | undefined {
+export interface Manifest {
+  readonly name?: unknown;
+  readonly version?: unknown;
+  readonly type?: unknown;
+}
+
+/** A folder's package.json; `{}` when it is there but not valid JSON, undefined when absent. */
+function readManifest(dir: string): Manifest | undefined {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    text = readFileSync(join(dir, 'package.json'), 'utf8');
   } catch {
     return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Manifest) : {};
+  } catch {
+    return {};
   }
 }
