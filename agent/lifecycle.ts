@@ -1,8 +1,10 @@
 /**
  * Makes sure ended spans leave the process however it ends, without changing how it ends.
  *
- * - Event loop empties (`beforeExit`): flush, asynchronously; Node exits once that is done.
- * - SIGTERM / SIGINT: flush within 1.5 s. If the app listens for the signal itself, it
+ * - Event loop empties (`beforeExit`): drain, asynchronously, for at most 1.5 s; Node exits once
+ *   that is done. Exports never hold the loop themselves (exporters/detached-agent.ts), so a
+ *   collector that does not answer costs at most that wait.
+ * - SIGTERM / SIGINT: drain within 1.5 s. If the app listens for the signal itself, it
  *   keeps control; if not, the process then dies by that signal as Node would have (exit 143/130).
  * - `process.exit()` or an uncaught exception: the loop never turns again, so what is still queued
  *   is delivered synchronously from the `exit` event; Node's own printing and exit code stay as is.
@@ -21,13 +23,13 @@ export const EXIT_FLUSH_MS = 1500;
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export function installLifecycle(tracing: Tracing): void {
-  let flushing = false;
+  let draining = false;
 
   process.on('beforeExit', () => {
-    if (flushing || !tracing.hasPending()) return;
-    flushing = true;
-    void tracing.flush(EXIT_FLUSH_MS).finally(() => {
-      flushing = false;
+    if (draining || !tracing.hasPending()) return;
+    draining = true;
+    void tracing.drain(EXIT_FLUSH_MS).finally(() => {
+      draining = false;
     });
   });
 
@@ -63,7 +65,7 @@ export function installLifecycle(tracing: Tracing): void {
       if (dying) return dieBySignal();
       dying = true;
       log.debug(`${signal}: flushing spans, then exiting by the signal`);
-      void tracing.flush(SIGNAL_FLUSH_MS).finally(dieBySignal);
+      void tracing.drain(SIGNAL_FLUSH_MS).finally(dieBySignal);
     };
     process.on(signal, onSignal);
   }

@@ -3,17 +3,17 @@
  *
  * The transport is ours, on Node's http module as it was before any patch, so the agent's own
  * requests can never show up as spans, and so that the same payload can be delivered
- * synchronously at exit (see post-sync.ts). Protobuf, the default, is encoded by our own
+ * synchronously at exit (see sync-post.ts). Protobuf, the default, is encoded by our own
  * single-pass encoder (otlp/encode-traces.ts); JSON, a debugging aid, by the OpenTelemetry
  * transformer, loaded only when chosen.
  */
-import type * as childProcess from 'node:child_process';
 import type * as http from 'node:http';
-import { join } from 'node:path';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { OtlpConfig } from '../config/types';
+import { type DetachedAgent, createDetachedAgent } from './detached-agent';
 import { encodeTraces } from './otlp/encode-traces';
+import { postSynchronously } from './sync-post';
 import type { HoptraceExporter } from './types';
 
 type Serialize = (spans: ReadableSpan[]) => Uint8Array | undefined;
@@ -30,7 +30,7 @@ export class OtlpHttpExporter implements HoptraceExporter {
   private serialize: Serialize | undefined;
   private readonly url: URL;
   private readonly headers: Record<string, string>;
-  private readonly agent: http.Agent;
+  private readonly connections: DetachedAgent;
   private readonly send: typeof http.request;
 
   constructor(private readonly config: OtlpConfig) {
@@ -44,8 +44,7 @@ export class OtlpHttpExporter implements HoptraceExporter {
     // before the http instrumentation patches it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const transport = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof http;
-    // keepAlive: one connection carries every batch; Node unrefs idle sockets, so it holds no app open.
-    this.agent = new transport.Agent({ keepAlive: true, maxSockets: 2 });
+    this.connections = createDetachedAgent(transport);
     this.send = transport.request;
   }
 
@@ -74,7 +73,7 @@ export class OtlpHttpExporter implements HoptraceExporter {
     };
     const req = this.send(this.url, {
       method: 'POST',
-      agent: this.agent,
+      agent: this.connections.agent,
       headers: { ...this.headers, 'content-length': body.length },
       timeout: this.config.timeoutMs,
     });
@@ -92,28 +91,16 @@ export class OtlpHttpExporter implements HoptraceExporter {
   exportSync(spans: ReadableSpan[], timeoutMs: number): boolean {
     const body = this.encode(spans);
     if (!body) return false;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { spawnSync } = require('node:child_process') as typeof childProcess;
-    const result = spawnSync(process.execPath, [join(__dirname, 'post-sync.js')], {
-      input: Buffer.from(body.buffer, body.byteOffset, body.length),
-      timeout: timeoutMs,
-      // The helper must not load hoptrace itself through an inherited NODE_OPTIONS.
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        HOPTRACE_POST_URL: this.url.href,
-        HOPTRACE_POST_HEADERS: JSON.stringify(this.headers),
-        HOPTRACE_POST_TIMEOUT_MS: String(timeoutMs),
-      },
-      stdio: ['pipe', 'ignore', 'ignore'],
-      windowsHide: true,
-    });
-    return result.status === 0;
+    return postSynchronously({ url: this.url.href, headers: this.headers, body }, timeoutMs);
+  }
+
+  abandon(): void {
+    this.connections.abandon();
   }
 
   async forceFlush(): Promise<void> {}
 
   async shutdown(): Promise<void> {
-    this.agent.destroy();
+    this.connections.abandon();
   }
 }

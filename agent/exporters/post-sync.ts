@@ -1,28 +1,42 @@
 /**
- * Run as a child process (spawnSync) when the parent is exiting: posts stdin to the URL in
- * HOPTRACE_POST_URL and exits 0 on a 2xx answer. The parent blocks on it, which is the only way
- * to send data over the network from a process.on('exit') handler.
+ * Runs in a worker thread while the main thread is blocked at exit (see sync-post.ts): posts the
+ * body it was handed and reports the outcome through shared memory.
+ *
+ * Outcome slot: 0 while under way, 1 delivered (2xx), 2 failed.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { workerData } from 'node:worker_threads';
 
-const url = new URL(process.env.HOPTRACE_POST_URL ?? '');
-const headers = JSON.parse(process.env.HOPTRACE_POST_HEADERS ?? '{}') as Record<string, string>;
-const timeoutMs = Number(process.env.HOPTRACE_POST_TIMEOUT_MS ?? 1500);
+interface PostJob {
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  timeoutMs: number;
+  outcome: Int32Array;
+}
 
-const chunks: Buffer[] = [];
-process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-process.stdin.on('end', () => {
-  const body = Buffer.concat(chunks);
+const job = workerData as PostJob;
+
+function report(outcome: 1 | 2): void {
+  if (Atomics.compareExchange(job.outcome, 0, 0, outcome) === 0) Atomics.notify(job.outcome, 0);
+}
+
+try {
+  const url = new URL(job.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': body.length }, timeout: timeoutMs });
+  const req = send(url, {
+    method: 'POST',
+    headers: { ...job.headers, 'content-length': job.body.length },
+    timeout: job.timeoutMs,
+  });
   req.on('response', (res) => {
     res.resume();
-    process.exitCode = res.statusCode && res.statusCode >= 200 && res.statusCode < 300 ? 0 : 1;
+    report(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300 ? 1 : 2);
   });
   req.on('timeout', () => req.destroy());
-  req.on('error', () => {
-    process.exitCode = 1;
-  });
-  req.end(body);
-});
+  req.on('error', () => report(2));
+  req.end(job.body);
+} catch {
+  report(2);
+}

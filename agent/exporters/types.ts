@@ -9,4 +9,10 @@ export interface HoptraceExporter extends SpanExporter {
   readonly destination: string;
   /** Delivers within `timeoutMs`, blocking; returns false if it could not. */
   exportSync?(spans: ReadableSpan[], timeoutMs: number): boolean;
+  /**
+   * Gives up every export under way, each reporting failure, because the process is ending and
+   * the destination has not answered in time. Exporters whose connections could hold the event
+   * loop must make sure they never do (see detached-agent.ts); this ends what is left.
+   */
+  abandon?(): void;
 }

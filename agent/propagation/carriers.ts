@@ -23,20 +23,26 @@ const LEGACY_JAEGER_HEADER = 'second_span_uber-trace-id';
 
 /** Turns one header value into text: the last of repeated values wins, as Java clients read them. */
 export function headerValueToString(value: HeaderValue): string | undefined {
-  if (value === undefined || value === null) return undefined;
+  // Repeated headers arrive as one array of values; nothing sends arrays of arrays.
+  return Array.isArray(value) ? (value.length > 0 ? scalarToString(value[value.length - 1]) : undefined) : scalarToString(value);
+}
+
+function scalarToString(value: HeaderValue): string | undefined {
   if (typeof value === 'string') return value.length <= MAX_HEADER_VALUE_LENGTH ? value : undefined;
   if (typeof value === 'number') return String(value);
   if (value instanceof Uint8Array) {
     return value.length <= MAX_HEADER_VALUE_LENGTH ? Buffer.from(value.buffer, value.byteOffset, value.length).toString('utf8') : undefined;
   }
-  if (Array.isArray(value)) {
-    return value.length > 0 ? headerValueToString(value[value.length - 1]) : undefined;
-  }
   return undefined;
 }
 
+/** Own properties only: a header map never inherits headers (a polluted Object.prototype must not add any). */
+function ownValue(carrier: HeaderCarrier, key: string): HeaderValue {
+  return Object.prototype.hasOwnProperty.call(carrier, key) ? carrier[key] : undefined;
+}
+
 function findKeyIgnoringCase(carrier: HeaderCarrier, lowerKey: string): string | undefined {
-  for (const key in carrier) {
+  for (const key of Object.keys(carrier)) {
     if (key.length === lowerKey.length && key.toLowerCase() === lowerKey) return key;
   }
   return undefined;
@@ -55,24 +61,31 @@ function lastOfJoined(key: string, value: string | undefined): string | undefine
   return comma < 0 ? value : value.slice(comma + 1).trim();
 }
 
+/**
+ * `keys()` gives the carrier's own keys as written, and `get()` finds a key as given first, so a
+ * caller walking keys() (Jaeger baggage) costs one lookup per key; only a name asked for in
+ * another case than written costs a walk over the keys.
+ */
 function createHeaderGetter(keysAreLowercase: boolean): TextMapGetter<HeaderCarrier> {
-  function lookup(carrier: HeaderCarrier, lowerKey: string): HeaderValue {
-    const direct = carrier[lowerKey];
+  function lookup(carrier: HeaderCarrier, key: string, lowerKey: string): HeaderValue {
+    const direct = ownValue(carrier, key);
     if (direct !== undefined || keysAreLowercase) return direct;
-    const key = findKeyIgnoringCase(carrier, lowerKey);
-    return key === undefined ? undefined : carrier[key];
+    if (key !== lowerKey) {
+      const lower = ownValue(carrier, lowerKey);
+      if (lower !== undefined) return lower;
+    }
+    const found = findKeyIgnoringCase(carrier, lowerKey);
+    return found === undefined ? undefined : carrier[found];
   }
   return {
     keys(carrier) {
-      if (!carrier || typeof carrier !== 'object') return [];
-      const keys = Object.keys(carrier);
-      return keysAreLowercase ? keys : keys.map((key) => key.toLowerCase());
+      return carrier && typeof carrier === 'object' ? Object.keys(carrier) : [];
     },
     get(carrier, key) {
       if (!carrier || typeof carrier !== 'object') return undefined;
       const lowerKey = key.toLowerCase();
-      let value = lookup(carrier, lowerKey);
-      if (value === undefined && lowerKey === 'uber-trace-id') value = lookup(carrier, LEGACY_JAEGER_HEADER);
+      let value = lookup(carrier, keysAreLowercase ? lowerKey : key, lowerKey);
+      if (value === undefined && lowerKey === 'uber-trace-id') value = lookup(carrier, LEGACY_JAEGER_HEADER, LEGACY_JAEGER_HEADER);
       const text = headerValueToString(value);
       return keysAreLowercase ? lastOfJoined(lowerKey, text) : text;
     },

@@ -5,6 +5,7 @@
  * Spec: https://www.jaegertracing.io/docs/1.76/client-libraries/#tracespan-identity
  */
 import {
+  type BaggageEntry,
   type Context,
   type TextMapGetter,
   type TextMapPropagator,
@@ -78,12 +79,19 @@ export class JaegerPropagator implements TextMapPropagator {
   }
 }
 
+/** The limits W3C sets for baggage (https://www.w3.org/TR/baggage/#limits), applied to `uberctx-*` too. */
+const MAX_BAGGAGE_ENTRIES = 180;
+const MAX_BAGGAGE_LENGTH = 8192;
+
 function extractBaggage(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-  let baggage = propagation.getBaggage(context);
+  const existing = propagation.getBaggage(context);
+  const entries: Record<string, BaggageEntry> = Object.create(null);
+  let count = 0;
+  let length = 0;
   for (const key of getter.keys(carrier)) {
-    if (!key.startsWith(BAGGAGE_PREFIX)) continue;
-    const name = key.slice(BAGGAGE_PREFIX.length);
-    if (baggage?.getEntry(name)) continue; // W3C baggage, read first, wins.
+    if (key.length <= BAGGAGE_PREFIX.length || key.slice(0, BAGGAGE_PREFIX.length).toLowerCase() !== BAGGAGE_PREFIX) continue;
+    const name = key.slice(BAGGAGE_PREFIX.length).toLowerCase();
+    if (existing?.getEntry(name) || entries[name]) continue; // W3C baggage, read first, wins.
     const value = getter.get(carrier, key);
     if (typeof value !== 'string') continue;
     let decoded: string;
@@ -92,7 +100,11 @@ function extractBaggage(context: Context, carrier: unknown, getter: TextMapGette
     } catch {
       continue;
     }
-    baggage = (baggage ?? propagation.createBaggage()).setEntry(name, { value: decoded });
+    length += name.length + decoded.length;
+    if (++count > MAX_BAGGAGE_ENTRIES || length > MAX_BAGGAGE_LENGTH) break;
+    entries[name] = { value: decoded };
   }
-  return baggage ? propagation.setBaggage(context, baggage) : context;
+  if (count === 0) return context;
+  const merged = existing ? Object.assign(entries, Object.fromEntries(existing.getAllEntries())) : entries;
+  return propagation.setBaggage(context, propagation.createBaggage(merged));
 }

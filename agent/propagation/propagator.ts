@@ -3,7 +3,7 @@
  * OTEL_PROPAGATORS says, so a trace started by any peer continues; it writes only the formats
  * configured. When several formats arrive, W3C wins over Jaeger, Jaeger over B3.
  */
-import { type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
+import { type Context, type SpanContext, type TextMapGetter, type TextMapPropagator, type TextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from '../config/types';
@@ -69,7 +69,7 @@ export class HoptracePropagator implements TextMapPropagator {
       try {
         const extracted = format.extract(result, carrier, getter);
         const spanContext = extracted !== result ? trace.getSpanContext(extracted) : undefined;
-        if (spanContext && isSpanContextValid(spanContext)) return extracted;
+        if (spanContext && isSpanContextValid(spanContext)) return withLowerCaseIds(extracted, spanContext);
       } catch {}
     }
     return result;
@@ -78,6 +78,17 @@ export class HoptracePropagator implements TextMapPropagator {
   fields(): string[] {
     return this.fieldNames;
   }
+}
+
+const UPPER_HEX = /[A-F]/;
+
+/**
+ * B3 readers accept ids in upper case; every W3C reader (hoptrace's among them) refuses them. Ids
+ * are passed on in lower case, so that the trace survives the next hop.
+ */
+function withLowerCaseIds(extracted: Context, spanContext: SpanContext): Context {
+  if (!UPPER_HEX.test(spanContext.traceId) && !UPPER_HEX.test(spanContext.spanId)) return extracted;
+  return trace.setSpanContext(extracted, { ...spanContext, traceId: spanContext.traceId.toLowerCase(), spanId: spanContext.spanId.toLowerCase() });
 }
 
 /** For OTEL_PROPAGATORS=none. */

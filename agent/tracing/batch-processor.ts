@@ -2,11 +2,12 @@
  * Collects ended spans and hands them to the exporter in batches, off the request path.
  *
  * Written here instead of using the SDK's BatchSpanProcessor (which bounds its queue and counts
- * what it drops too) for what that one cannot do: deliver the spans still queued or in flight
- * synchronously when the process is about to exit; tell whether anything is waiting (so
- * `beforeExit` flushes only when needed); say why spans were lost (queue full, export failed,
- * invalid ids) in the user's log, rate-limited while running and as one total at the end; and keep
- * spans with invalid ids from every exporter.
+ * what it drops too) for what that one cannot do: end with the process instead of holding it
+ * (drain: one bounded wait, then what is unconfirmed is given up); deliver the spans still queued
+ * or in flight synchronously when the process is about to exit; tell whether anything is waiting
+ * (so `beforeExit` drains only when needed); say why spans were lost (queue full, export failed,
+ * invalid ids, no answer before the end) in the user's log, rate-limited while running and as one
+ * total at the end; and keep spans with invalid ids from every exporter.
  */
 import { type Context, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
@@ -15,9 +16,19 @@ import type { BatchConfig } from '../config/types';
 import type { HoptraceExporter } from '../exporters/types';
 import { log, logRateLimited } from '../log';
 
+/** An export under way; `giveUp` settles it as failed at once, whatever the exporter does later. */
+interface ExportUnderWay {
+  readonly done: Promise<void>;
+  giveUp(reason: Error): void;
+}
+
 export class BoundedBatchProcessor implements SpanProcessor {
   private queue: ReadableSpan[] = [];
-  private readonly inFlight = new Set<ReadableSpan[]>();
+  private readonly inFlight = new Map<ReadableSpan[], ExportUnderWay>();
+  /** The process is ending (drain): nothing is exported on schedule, nothing is retried. */
+  private draining = false;
+  /** A drain ran out of time: the destination does not answer, so exit does not wait for it again. */
+  private unresponsive = false;
   private timer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
   private droppedQueueFull = 0;
@@ -76,18 +87,57 @@ export class BoundedBatchProcessor implements SpanProcessor {
   }
 
   /**
+   * The process is ending: sends everything queued in one export, no more, and waits for it and
+   * for any export under way for at most `timeoutMs`. What is unconfirmed by then is given up and
+   * counted as lost, and the exporter drops its connections. The wait is the only thing of
+   * hoptrace's that holds the event loop (one timer), and never for longer than `timeoutMs`.
+   */
+  drain(timeoutMs: number): Promise<void> {
+    this.clearTimer();
+    this.draining = true;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length > 0) this.startExport(batch);
+    const underWay = [...this.inFlight.values()];
+    if (underWay.length === 0) {
+      this.draining = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const deadline = setTimeout(() => {
+        this.unresponsive = true;
+        const reason = new Error(`no answer within ${timeoutMs} ms as the process ended`);
+        for (const exportUnderWay of [...this.inFlight.values()]) exportUnderWay.giveUp(reason);
+        this.exporter.abandon?.();
+        resolve();
+      }, timeoutMs);
+      void Promise.all(underWay.map((u) => u.done)).then(() => {
+        clearTimeout(deadline);
+        resolve();
+      });
+    }).finally(() => {
+      this.draining = false;
+    });
+  }
+
+  /**
    * Delivers every span not yet confirmed, blocking. Used only when the process exits without
    * turning the event loop again. Batches still in flight are sent again: an unanswered request
-   * dies with the process, and a duplicate beats a gap in the trace.
+   * dies with the process, and a duplicate beats a gap in the trace. A destination that just let
+   * a drain run out is not waited for a second time.
    */
   flushSync(timeoutMs: number): void {
     this.clearTimer();
-    const spans = [...[...this.inFlight].flat(), ...this.queue];
+    const spans = [...[...this.inFlight.keys()].flat(), ...this.queue];
     this.queue = [];
     this.inFlight.clear();
     if (spans.length > 0) {
-      const delivered = this.exporter.exportSync?.(spans, timeoutMs) ?? false;
-      if (!delivered) log.warn(`could not deliver spans to ${this.exporter.destination} before exit: ${spans.length} lost`);
+      if (this.unresponsive) {
+        log.warn(`not sent to ${this.exporter.destination} at exit, which did not answer as the process ended: ${spans.length} spans lost`);
+      } else {
+        const delivered = this.exporter.exportSync?.(spans, timeoutMs) ?? false;
+        if (!delivered) log.warn(`could not deliver spans to ${this.exporter.destination} before exit: ${spans.length} lost`);
+      }
     }
     this.reportLosses();
   }
@@ -108,6 +158,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
   }
 
   private scheduleExport(delayMs: number): void {
+    if (this.draining) return; // Whatever ends now goes out with the exit flush.
     if (this.exporting) return; // The running export picks the queue up when it finishes.
     if (this.timer && delayMs > 0) return;
     this.clearTimer();
@@ -128,50 +179,52 @@ export class BoundedBatchProcessor implements SpanProcessor {
     if (this.exporting) return this.exporting;
     const batch = this.queue.splice(0, this.config.maxExportBatchSize);
     if (batch.length === 0) return Promise.resolve();
-    this.inFlight.add(batch);
-    this.exporting = this.exportBatch(batch).finally(() => {
-      this.inFlight.delete(batch);
+    this.exporting = this.startExport(batch).done.finally(() => {
       this.exporting = undefined;
-      if (this.queue.length > 0 && !this.stopped) {
+      if (this.queue.length > 0 && !this.stopped && !this.draining) {
         this.scheduleExport(this.queue.length >= this.config.maxExportBatchSize ? 0 : this.config.scheduleDelayMs);
       }
     });
     return this.exporting;
   }
 
-  private exportBatch(batch: ReadableSpan[]): Promise<void> {
-    return new Promise<void>((resolve) => {
-      let settled = false;
-      const finish = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timeout);
-        if (error) {
-          this.droppedExportFailed += batch.length;
-          this.lastFailure = error.message;
-          logRateLimited(
-            'warn',
-            'export-failed',
-            `could not export spans to ${this.exporter.destination}: ${error.message}; spans dropped so far: ${this.droppedExportFailed}`,
-          );
-        }
-        resolve();
-      };
-      const timeout = setTimeout(
-        () => finish(new Error(`no answer within ${this.config.exportTimeoutMs} ms`)),
-        this.config.exportTimeoutMs,
-      );
-      timeout.unref();
-      try {
-        // Our own export must never be traced, whatever transport the exporter uses.
-        context.with(suppressTracing(ROOT_CONTEXT), () => {
-          this.exporter.export(batch, (result) => {
-            finish(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error('export failed')));
-          });
-        });
-      } catch (error) {
-        finish(error instanceof Error ? error : new Error(String(error)));
-      }
+  private startExport(batch: ReadableSpan[]): ExportUnderWay {
+    let timeout: NodeJS.Timeout | undefined;
+    let settled = false;
+    let resolveDone: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      resolveDone = resolve;
     });
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timeout);
+      this.inFlight.delete(batch);
+      if (error) {
+        this.droppedExportFailed += batch.length;
+        this.lastFailure = error.message;
+        logRateLimited(
+          'warn',
+          'export-failed',
+          `could not export spans to ${this.exporter.destination}: ${error.message}; spans dropped so far: ${this.droppedExportFailed}`,
+        );
+      }
+      resolveDone();
+    };
+    const underWay: ExportUnderWay = { done, giveUp: finish };
+    this.inFlight.set(batch, underWay);
+    timeout = setTimeout(() => finish(new Error(`no answer within ${this.config.exportTimeoutMs} ms`)), this.config.exportTimeoutMs);
+    timeout.unref();
+    try {
+      // Our own export must never be traced, whatever transport the exporter uses.
+      context.with(suppressTracing(ROOT_CONTEXT), () => {
+        this.exporter.export(batch, (result) => {
+          finish(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error('export failed')));
+        });
+      });
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)));
+    }
+    return underWay;
   }
 }

@@ -18,6 +18,8 @@ export interface Tracing {
   readonly tracers: TracerResolver;
   /** Delivers what is queued; resolves when done or after `timeoutMs`, whichever comes first. */
   flush(timeoutMs: number): Promise<void>;
+  /** The process is ending: delivers what is queued, then gives up what is unconfirmed after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void>;
   flushSync(timeoutMs: number): void;
   hasPending(): boolean;
 }
@@ -42,6 +44,7 @@ export function setUpTracing(config: Config): Tracing {
   return {
     tracers: singleServiceResolver({ resource, sampler, processor: processor ?? NO_PROCESSOR }, AGENT_VERSION),
     flush: (timeoutMs) => (processor ? withTimeout(processor.forceFlush(), timeoutMs) : Promise.resolve()),
+    drain: (timeoutMs) => processor?.drain(timeoutMs) ?? Promise.resolve(),
     flushSync: (timeoutMs) => processor?.flushSync(timeoutMs),
     hasPending: () => processor?.hasPending() ?? false,
   };

@@ -7,6 +7,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { reportAgentError } from '../../agent/log';
+import { applyObservingThrow } from '../../agent/observe-throw';
 import { recordSetter } from '../../agent/propagation/carriers';
 import { CLIENT_CALL } from '../../agent/symbols';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -28,15 +29,12 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https') 
         reportAgentError('http client', error);
       }
       if (!span) return original.apply(this, args as Parameters<Request>);
-      let req: ClientRequest;
-      try {
-        req = original.apply(this, args as Parameters<Request>);
-      } catch (error) {
-        // Invalid arguments: Node's own error, unchanged.
-        recordFailure(span, error);
-        span.end();
-        throw error;
-      }
+      const started = span;
+      // Invalid arguments: Node's own error, passed on untouched.
+      const req = applyObservingThrow(original, this, args, (error) => {
+        recordFailure(started, error);
+        started.end();
+      });
       try {
         injectContext(req, span);
         watchRequest(req, span);

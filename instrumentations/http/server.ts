@@ -7,6 +7,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { executionAsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
+import { applyObservingThrow } from '../../agent/observe-throw';
 import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
 import { enterContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -57,16 +58,12 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
 }
 
 function callHandlers(server: Server, originalEmit: Emit, args: Parameters<Emit>, state: ServerRequestState | undefined): boolean {
-  try {
-    return originalEmit.apply(server, args);
-  } catch (error) {
-    // The app's handler threw synchronously: record it, then let it go on exactly as before.
-    if (state) {
-      recordFailure(state.span, error);
-      endServerSpan(state, undefined);
-    }
-    throw error;
-  }
+  if (!state) return originalEmit.apply(server, args);
+  // The app's handler may throw synchronously: recorded, and passed on untouched.
+  return applyObservingThrow(originalEmit, server, args, (error) => {
+    recordFailure(state.span, error);
+    endServerSpan(state, undefined);
+  });
 }
 
 /**

@@ -17,13 +17,27 @@ export function extractMessageContext(headers: KafkaHeaders | undefined): Contex
   return spanContext && isSpanContextValid(spanContext) ? extracted : undefined;
 }
 
-/** A copy of `headers` carrying `ctx`'s trace context in place of any it had. */
+/**
+ * Whether kafkajs takes `headers` as a header map: absent, or an object. Anything else (null, a
+ * string, an array) is left for kafkajs to reject or handle exactly as it would without hoptrace.
+ */
+export function isHeaderMap(headers: unknown): headers is KafkaHeaders | undefined {
+  return headers === undefined || (typeof headers === 'object' && headers !== null && !Array.isArray(headers));
+}
+
+/**
+ * A copy of `headers` carrying `ctx`'s trace context in place of any it had. The other headers
+ * are copied as property descriptors, not read: a header named `__proto__` stays a header, and a
+ * getter is left for kafkajs to call, as it would have.
+ */
 export function headersWithContext(headers: KafkaHeaders | undefined, ctx: Context): KafkaHeaders {
   const copy: KafkaHeaders = {};
-  if (headers && typeof headers === 'object') {
-    for (const key of Object.keys(headers)) {
-      if (!TRACE_HEADERS.has(key.toLowerCase())) copy[key] = headers[key];
+  if (headers) {
+    const descriptors: Record<string, PropertyDescriptor> = Object.getOwnPropertyDescriptors(headers);
+    for (const key of Object.keys(descriptors)) {
+      if (TRACE_HEADERS.has(key.toLowerCase())) delete descriptors[key];
     }
+    Object.defineProperties(copy, descriptors);
   }
   propagation.inject(ctx, copy, recordSetter);
   return copy;

@@ -5,9 +5,11 @@
  */
 import { type Context, type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
+import { applyObservingThrow } from '../../agent/observe-throw';
 import { recordFailure } from '../../agent/tracing/errors';
 import { clientAttributes, messageAttributes, sendAttributes, sendSpanName } from './attributes';
-import { extractMessageContext, headersWithContext } from './headers';
+import { withProperty } from './copies';
+import { extractMessageContext, headersWithContext, isHeaderMap } from './headers';
 import type { ProducerBatch, ProducerMessage, ProducerRecord, RecordMetadata, Send, SendBatch, Sender } from './internal-types';
 import type { ClientInfo, KafkajsInstrumentationOptions } from './types';
 
@@ -33,7 +35,7 @@ export function wrapSend(tracing: ProducerTracing) {
   return (original: Send): Send =>
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
       if (!record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
-      return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], (groups) => original.call(this, { ...record, messages: groups[0].messages }), () => original.call(this, record));
+      return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], (groups) => original.call(this, withProperty(record, 'messages', groups[0].messages)), () => original.call(this, record));
     };
 }
 
@@ -45,7 +47,7 @@ export function wrapSendBatch(tracing: ProducerTracing) {
       return traceSend(
         tracing,
         topicMessages,
-        (groups) => original.call(this, { ...batch, topicMessages: topicMessages.map((t, i) => ({ ...t, messages: groups[i].messages })) }),
+        (groups) => original.call(this, withProperty(batch, 'topicMessages', topicMessages.map((t, i) => withProperty(t, 'messages', groups[i].messages)))),
         () => original.call(this, batch),
       );
     };
@@ -67,22 +69,20 @@ function traceSend(
   sendCopies: (groups: TopicMessages[]) => Promise<RecordMetadata[]>,
   sendUntraced: () => Promise<RecordMetadata[]>,
 ): Promise<RecordMetadata[]> {
-  let sent: SentSpan[];
+  const sent: SentSpan[] = [];
   let copies: TopicMessages[];
   try {
-    ({ sent, copies } = startSendSpans(tracing, groups));
+    copies = startSendSpans(tracing, groups, sent);
   } catch (error) {
     reportAgentError('kafkajs producer', error);
-    return sendUntraced();
+    // Spans already started still end, with the outcome of the send that goes out untraced.
+    return settleSpans(sent, applyObservingThrow(sendUntraced, undefined, [], (thrown) => endSendSpans(sent, undefined, thrown)));
   }
-  let result: Promise<RecordMetadata[]>;
-  try {
-    result = sendCopies(copies);
-  } catch (error) {
-    endSendSpans(sent, undefined, error);
-    throw error;
-  }
-  // A side chain: the app gets kafkajs's own promise, settling with the same value or error.
+  return settleSpans(sent, applyObservingThrow(sendCopies, undefined, [copies], (error) => endSendSpans(sent, undefined, error)));
+}
+
+/** A side chain: the app gets kafkajs's own promise, settling with the same value or error. */
+function settleSpans(sent: SentSpan[], result: Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
   Promise.resolve(result).then(
     (metadata) => endSendSpans(sent, metadata, undefined),
     (error: unknown) => endSendSpans(sent, undefined, error),
@@ -90,12 +90,12 @@ function traceSend(
   return result;
 }
 
-function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[]): { sent: SentSpan[]; copies: TopicMessages[] } {
+/** Starts the spans (into `sent`, so that they can be ended whatever happens) and returns the copies to send. */
+function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[], sent: SentSpan[]): TopicMessages[] {
   const tracer = tracing.tracer();
   const base = clientAttributes(tracing.client);
   const active = context.active();
   const hasActiveSpan = trace.getSpan(active) !== undefined;
-  const sent: SentSpan[] = [];
 
   if (tracing.options.producerSpans === 'per-call') {
     const count = groups.reduce((n, g) => n + g.messages.length, 0);
@@ -111,10 +111,10 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     const spanContext = trace.setSpan(parent, span);
     const copies = groups.map((g) => ({ topic: g.topic, messages: g.messages.map((m) => copyWithContext(m, spanContext)) }));
     sent.push({ span, topic: topic ?? '', messages: [] });
-    return { sent, copies };
+    return copies;
   }
 
-  const copies = groups.map((group) => ({
+  return groups.map((group) => ({
     topic: group.topic,
     messages: group.messages.map((message) => {
       const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
@@ -125,13 +125,16 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
       return copyWithContext(message, trace.setSpan(parent, span));
     }),
   }));
-  return { sent, copies };
 }
 
-/** A new message object with new headers; the caller's message and headers are left untouched. */
+/**
+ * A new message object with new headers; the caller's message and headers are left untouched.
+ * A message kafkajs will refuse (no value, headers that are no map) is passed on as it is, so that
+ * kafkajs refuses it with the very error, and the very message text, it would without hoptrace.
+ */
 function copyWithContext(message: ProducerMessage, ctx: Context): ProducerMessage {
-  if (!message || typeof message !== 'object') return message;
-  return { ...message, headers: headersWithContext(message.headers, ctx) };
+  if (!message || typeof message !== 'object' || message.value === undefined || !isHeaderMap(message.headers)) return message;
+  return withProperty(message, 'headers', headersWithContext(message.headers, ctx));
 }
 
 function endSendSpans(sent: SentSpan[], metadata: RecordMetadata[] | undefined, error: unknown): void {

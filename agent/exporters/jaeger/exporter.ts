@@ -12,6 +12,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { JaegerExporterConfig } from '../../config/types';
 import { logRateLimited } from '../../log';
+import { type DetachedAgent, createDetachedAgent } from '../detached-agent';
 import type { HoptraceExporter } from '../types';
 import { type ThriftProcess, type ThriftSpan, toThriftProcess, toThriftSpan, trimThriftSpan } from './to-thrift';
 
@@ -31,17 +32,33 @@ const TRIMMED_STRING_LENGTH = 256;
 const PAUSE_BETWEEN_PACKETS_MS = 2;
 const TRIMMED_LOGS = 8;
 
-function createSender(config: JaegerExporterConfig): Sender {
+/**
+ * The HTTP sender keeps its own keep-alive pool; it is swapped for one whose sockets never hold
+ * the process open and can be abandoned at exit (../detached-agent.ts).
+ */
+interface HttpSenderPool {
+  _httpAgent?: { destroy?: () => void };
+  _httpOptions?: { agent?: unknown };
+}
+
+function createSender(config: JaegerExporterConfig): { sender: Sender; connections?: DetachedAgent } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (config.endpoint) {
     const HTTPSender = require('jaeger-client/dist/src/reporters/http_sender').default;
-    return new HTTPSender({ endpoint: config.endpoint, username: config.user, password: config.password, timeoutMs: config.timeoutMs, logger: quietLogger });
+    const sender = new HTTPSender({ endpoint: config.endpoint, username: config.user, password: config.password, timeoutMs: config.timeoutMs, logger: quietLogger });
+    const pool = sender as HttpSenderPool;
+    if (!pool._httpOptions) return { sender };
+    const connections = createDetachedAgent(new URL(config.endpoint).protocol === 'https:' ? require('node:https') : require('node:http'));
+    pool._httpAgent?.destroy?.();
+    pool._httpAgent = connections.agent;
+    pool._httpOptions.agent = connections.agent;
+    return { sender, connections };
   }
   const UDPSender = require('jaeger-client/dist/src/reporters/udp_sender').default;
   const sender = new UDPSender({ host: config.agentHost, port: config.agentPort, logger: quietLogger });
   // The sender's socket would otherwise keep an app alive that has nothing else left to do.
   (sender as { _client?: { unref?: () => void } })._client?.unref?.();
-  return sender;
+  return { sender };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
@@ -53,6 +70,9 @@ const quietLogger = {
 export class JaegerExporter implements HoptraceExporter {
   readonly destination: string;
   private sender: Sender | undefined;
+  private connections: DetachedAgent | undefined;
+  /** Bumped by abandon(): a send loop from before it stops appending. */
+  private generation = 0;
   private droppedTooLarge = 0;
 
   constructor(private readonly config: JaegerExporterConfig) {
@@ -69,13 +89,15 @@ export class JaegerExporter implements HoptraceExporter {
   private async send(spans: ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return;
     if (!this.sender) {
-      this.sender = createSender(this.config);
+      ({ sender: this.sender, connections: this.connections } = createSender(this.config));
       this.sender.setProcess(toThriftProcess(spans[0].resource.attributes));
     }
     const sender = this.sender;
+    const generation = this.generation;
     const errors: string[] = [];
     const udp = !this.config.endpoint;
     for (const span of spans) {
+      if (generation !== this.generation) throw new Error('abandoned: the process is ending');
       const thrift = toThriftSpan(span);
       let { error, flushed } = await append(sender, thrift);
       if (udp && flushed) await pause(PAUSE_BETWEEN_PACKETS_MS);
@@ -94,10 +116,16 @@ export class JaegerExporter implements HoptraceExporter {
     if (errors.length > 0) throw new Error(errors[0]);
   }
 
+  abandon(): void {
+    this.generation++;
+    this.connections?.abandon();
+  }
+
   async forceFlush(): Promise<void> {}
 
   async shutdown(): Promise<void> {
     this.sender?.close();
+    this.connections?.abandon();
   }
 }
 
