@@ -26,10 +26,10 @@ const factories: Record<InstrumentationName, Factory> = {
     const { KafkajsInstrumentation } = require('../instrumentations/kafkajs') as typeof import('../instrumentations/kafkajs');
     return new KafkajsInstrumentation(tracers, config.kafka);
   },
-  fetch: (tracers) => {
+  fetch: (tracers, config) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { FetchInstrumentation } = require('../instrumentations/fetch') as typeof import('../instrumentations/fetch');
-    return new FetchInstrumentation(tracers);
+    return new FetchInstrumentation(tracers, config.http);
   },
 };
 

@@ -17,19 +17,15 @@ let waiting: OnThrow[] = [];
 let monitorInstalled = false;
 let unknownQueued = false;
 
-/** `fn.apply(thisArg, args)`, with `onThrow` called once if it throws. */
-export function applyObservingThrow<T>(fn: (...args: never[]) => T, thisArg: unknown, args: ArrayLike<unknown>, onThrow: OnThrow): T {
-  let threw = true;
-  try {
-    const result = fn.apply(thisArg, args as never[]);
-    threw = false;
-    return result;
-  } finally {
-    if (threw) awaitThrown(onThrow);
-  }
-}
-
-function awaitThrown(onThrow: OnThrow): void {
+/**
+ * To be called from the `finally` of a call that did not complete (the pattern, written inline at
+ * each call site so that hoptrace adds one stack frame, not three, to what the app's errors show):
+ *
+ *     let threw = true;
+ *     try { const result = original.apply(this, args); threw = false; return result; }
+ *     finally { if (threw) whenThrown(onThrow); }
+ */
+export function whenThrown(onThrow: OnThrow): void {
   waiting.push(onThrow);
   if (!monitorInstalled) {
     monitorInstalled = true;

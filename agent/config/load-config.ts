@@ -58,7 +58,10 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     sampler: readSampler(read),
     batch: readBatch(read, warn),
     instrumentations: readInstrumentations(read),
-    http: { ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [] },
+    http: {
+      ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [],
+      redactQueryParams: read.list('HOPTRACE_HTTP_REDACT_QUERY_PARAMS') ?? [],
+    },
     kafka: {
       producerSpans: read.oneOf('HOPTRACE_KAFKA_PRODUCER_SPANS', ['per-message', 'per-call'] as const, 'per-message'),
       consumerParent: read.oneOf('HOPTRACE_KAFKA_CONSUMER_PARENT', ['child', 'link'] as const, 'child'),

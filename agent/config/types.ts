@@ -44,6 +44,8 @@ export interface BatchConfig {
 export interface HttpConfig {
   /** Incoming request paths that get no span: exact paths, or prefixes written with a trailing `*`. */
   readonly ignoreIncomingPaths: readonly string[];
+  /** Query parameters whose values are redacted, on top of the built-in list (url-redaction.ts). */
+  readonly redactQueryParams: readonly string[];
 }
 
 export interface ExpressConfig {

@@ -18,7 +18,9 @@ import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/modu
 import { recordSetter } from '../../agent/propagation/carriers';
 import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
+import type { HttpConfig } from '../../agent/config/types';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
+import { QueryRedactor } from '../http/url-redaction';
 import type { UndiciRequest, UndiciResponse } from './internal-types';
 import { removeHeaders, targetOfUndiciRequest } from './request-target';
 
@@ -36,7 +38,15 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
   ];
   private subscribed = false;
 
-  constructor(private readonly tracers: TracerResolver) {}
+  private readonly redactor: QueryRedactor;
+
+  /** Takes the http configuration: URLs are recorded by the same rules. */
+  constructor(
+    private readonly tracers: TracerResolver,
+    httpConfig: Pick<HttpConfig, 'redactQueryParams'>,
+  ) {
+    this.redactor = new QueryRedactor(httpConfig.redactQueryParams);
+  }
 
   /** fetch is Node's own undici, observed through its diagnostics channels: no module to patch. */
   modules(): ModuleDefinition[] {
@@ -69,7 +79,7 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
     const method = normalizeMethod(target.method);
     const span = this.tracers
       .tracerFor(FETCH_SCOPE)
-      .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method) }, active);
+      .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method, this.redactor) }, active);
     this.spans.set(request, span);
     const headers: Record<string, string> = {};
     propagation.inject(trace.setSpan(active, span), headers, recordSetter);

@@ -5,7 +5,8 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
-import { splitTarget } from './url-redaction';
+import { readRequestTarget } from './request-target';
+import { type QueryRedactor, REDACTED } from './url-redaction';
 
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
 
@@ -50,16 +51,16 @@ function firstForwardedFor(header: string | string[] | undefined): string | unde
   return first === '' ? undefined : first;
 }
 
-export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>): Attributes {
-  const { path, query } = splitTarget(req.url ?? '/');
+export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>, redactor?: QueryRedactor): Attributes {
+  const { path, query } = readRequestTarget(req.url ?? '/', redactor);
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const host = parseHostHeader(req.headers.host);
   const attributes: Attributes = {
     'http.request.method': method.method,
-    'url.path': path,
     'url.scheme': encrypted ? 'https' : 'http',
     'network.protocol.version': req.httpVersion,
   };
+  if (path !== undefined) attributes['url.path'] = path;
   if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
   if (query !== undefined) attributes['url.query'] = query;
   if (host.address !== undefined) attributes['server.address'] = host.address;
@@ -79,21 +80,40 @@ export interface OutgoingTarget {
   /** Host name or IP, or the socket path for Unix-socket requests. */
   address: string;
   port?: number;
-  /** Path and query as sent, query values not yet redacted. */
+  /** The request target as sent (path and query, or a whole URL through a proxy), nothing redacted yet. */
   target: string;
+  /** The URL the call was given carried a user name or password. */
+  hadCredentials?: boolean;
 }
 
-export function clientRequestAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>): Attributes {
-  const { path, query } = splitTarget(target.target);
-  const defaultPort = target.scheme === 'https' ? 443 : 80;
-  const hostPart = target.address.includes(':') ? `[${target.address}]` : target.address;
-  const portPart = target.port === undefined || target.port === defaultPort ? '' : `:${target.port}`;
+/**
+ * Through a forward proxy the request target is the whole URL of the real destination: that is
+ * what `url.full` and `server.*` describe (semantic conventions: the server behind any
+ * intermediary), and the proxy goes into `network.peer.*`.
+ */
+export function clientRequestAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>, redactor?: QueryRedactor): Attributes {
+  const { path = '/', query, destination } = readRequestTarget(target.target, redactor);
+  const scheme = destination?.scheme ?? target.scheme;
+  const address = destination?.host ?? target.address;
+  const port = destination ? (destination.port ?? defaultPortOf(scheme)) : target.port;
+  const hostPart = address.includes(':') ? `[${address}]` : address;
+  const portPart = port === undefined || port === defaultPortOf(scheme) ? '' : `:${port}`;
+  // The conventions' form for credentials in a URL: kept out, marked as there.
+  const userinfo = (destination ? destination.hadCredentials : target.hadCredentials) ? `${REDACTED}:${REDACTED}@` : '';
   const attributes: Attributes = {
     'http.request.method': method.method,
-    'server.address': target.address,
-    'url.full': `${target.scheme}://${hostPart}${portPart}${path}${query !== undefined ? `?${query}` : ''}`,
+    'server.address': address,
+    'url.full': `${scheme}://${userinfo}${hostPart}${portPart}${path}${query !== undefined ? `?${query}` : ''}`,
   };
-  if (target.port !== undefined) attributes['server.port'] = target.port;
+  if (port !== undefined) attributes['server.port'] = port;
+  if (destination) {
+    attributes['network.peer.address'] = target.address;
+    if (target.port !== undefined) attributes['network.peer.port'] = target.port;
+  }
   if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
   return attributes;
+}
+
+function defaultPortOf(scheme: string): number | undefined {
+  return scheme === 'https' ? 443 : scheme === 'http' ? 80 : undefined;
 }

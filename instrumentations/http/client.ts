@@ -7,7 +7,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { reportAgentError } from '../../agent/log';
-import { applyObservingThrow } from '../../agent/observe-throw';
+import { whenThrown } from '../../agent/observe-throw';
 import { recordSetter } from '../../agent/propagation/carriers';
 import { CLIENT_CALL } from '../../agent/symbols';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -15,26 +15,36 @@ import type { TracerResolver } from '../../agent/tracing/tracers';
 import { clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { readOutgoingTarget } from './outgoing-target';
 import { HTTP_SCOPE } from './server';
+import type { QueryRedactor } from './url-redaction';
 
 type Request = typeof httpRequest;
 
-export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https') {
+export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', redactor: QueryRedactor) {
   return (original: Request): Request =>
     function request(this: unknown, ...args: unknown[]): ClientRequest {
       if (isTracingSuppressed(context.active())) return original.apply(this, args as Parameters<Request>);
       let span: Span | undefined;
       try {
-        span = startClientSpan(tracers, args, scheme);
+        span = startClientSpan(tracers, args, scheme, redactor);
       } catch (error) {
         reportAgentError('http client', error);
       }
       if (!span) return original.apply(this, args as Parameters<Request>);
       const started = span;
-      // Invalid arguments: Node's own error, passed on untouched.
-      const req = applyObservingThrow(original, this, args, (error) => {
-        recordFailure(started, error);
-        started.end();
-      });
+      let req: ClientRequest;
+      // Invalid arguments: Node's own error, passed on untouched (observe-throw.ts).
+      let threw = true;
+      try {
+        req = original.apply(this, args as Parameters<Request>);
+        threw = false;
+      } finally {
+        if (threw) {
+          whenThrown((error) => {
+            recordFailure(started, error);
+            started.end();
+          });
+        }
+      }
       try {
         injectContext(req, span);
         watchRequest(req, span);
@@ -55,13 +65,13 @@ export function patchGet(moduleExports: { request: Request }) {
     } as Request;
 }
 
-function startClientSpan(tracers: TracerResolver, args: unknown[], scheme: 'http' | 'https'): Span | undefined {
+function startClientSpan(tracers: TracerResolver, args: unknown[], scheme: 'http' | 'https', redactor: QueryRedactor): Span | undefined {
   const target = readOutgoingTarget(args, scheme);
   if (!target) return undefined;
   const method = normalizeMethod(target.method);
   return tracers
     .tracerFor(HTTP_SCOPE)
-    .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method) });
+    .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method, redactor) });
 }
 
 function injectContext(req: ClientRequest, span: Span): void {

@@ -11,6 +11,7 @@ import type { TracerResolver } from '../../agent/tracing/tracers';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
 import { HTTP_SCOPE, patchServerEmit } from './server';
 import type { HttpInstrumentationOptions } from './types';
+import { QueryRedactor } from './url-redaction';
 
 /** Node's own modules: every version Node ships. */
 export const HTTP_SUPPORTED_VERSIONS = ['*'];
@@ -22,10 +23,14 @@ shimmer({ logger: (message: string) => log.debug(`shimmer: ${message}`) });
 export class HttpInstrumentation implements HoptraceInstrumentation {
   readonly instrumentationName = HTTP_SCOPE;
 
+  private readonly redactor: QueryRedactor;
+
   constructor(
     private readonly tracers: TracerResolver,
     private readonly options: HttpInstrumentationOptions,
-  ) {}
+  ) {
+    this.redactor = new QueryRedactor(options.redactQueryParams);
+  }
 
   modules(): ModuleDefinition[] {
     return (['http', 'https'] as const).map((scheme) => ({
@@ -39,12 +44,12 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
   private patch(moduleExports: HttpModule, scheme: 'http' | 'https'): void {
     try {
       subscribeToClientChannels();
-      if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme));
+      if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme, this.redactor));
       if (!isWrapped(moduleExports.get)) shimmer.wrap(moduleExports, 'get', patchGet(moduleExports));
       const serverPrototype = moduleExports.Server?.prototype;
       if (serverPrototype && !isWrapped(serverPrototype.emit)) {
         const emitHolder = serverPrototype as unknown as { emit: Parameters<ReturnType<typeof patchServerEmit>>[0] };
-        shimmer.wrap(emitHolder, 'emit', patchServerEmit(this.tracers, this.options));
+        shimmer.wrap(emitHolder, 'emit', patchServerEmit(this.tracers, this.options, this.redactor));
       }
       log.debug(`patched ${scheme} (node ${process.versions.node})`);
     } catch (error) {

@@ -49,5 +49,6 @@ export function readOutgoingTarget(args: readonly unknown[], moduleScheme: 'http
     address,
     port: Number.isFinite(port) ? port : undefined,
     target,
+    hadCredentials: url !== undefined && (url.username !== '' || url.password !== ''),
   };
 }

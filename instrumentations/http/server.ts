@@ -7,7 +7,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { executionAsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
-import { applyObservingThrow } from '../../agent/observe-throw';
+import { whenThrown } from '../../agent/observe-throw';
 import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
 import { enterContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -16,13 +16,14 @@ import { normalizeMethod, serverRequestAttributes, spanName } from './attributes
 import { createPathMatcher } from './ignore-paths';
 import { type ServerRequestState, attachServerRequest } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
+import type { QueryRedactor } from './url-redaction';
 
 export const HTTP_SCOPE = '@hoptrace/http';
 
 /** EventEmitter's emit signature; Server's overloads are too narrow to forward arguments through. */
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 
-export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions) {
+export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: QueryRedactor) {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
   return (originalEmit: Emit): Emit =>
     function emit(this: Server, event: string | symbol): boolean {
@@ -39,7 +40,7 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
           // Health checks and the like: no span, and nothing they call downstream is traced either.
           requestContext = suppressTracing(ROOT_CONTEXT);
         } else {
-          state = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res);
+          state = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res, redactor);
           requestContext = state.context;
         }
       } catch (error) {
@@ -53,17 +54,36 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
       // the request's context the parser's current one covers the handler and those listeners
       // alike, at the cost of one property write; the next request on the connection replaces it.
       enterContext(requestContext);
-      return callHandlers(this, originalEmit, args, state);
+      if (!state) return originalEmit.apply(this, args);
+      // The app's handler may throw synchronously: recorded, and passed on untouched (observe-throw.ts).
+      let threw = true;
+      try {
+        const handled = originalEmit.apply(this, args);
+        threw = false;
+        return handled;
+      } finally {
+        if (threw) whenThrown(failRequest(state));
+      }
     };
 }
 
 function callHandlers(server: Server, originalEmit: Emit, args: Parameters<Emit>, state: ServerRequestState | undefined): boolean {
   if (!state) return originalEmit.apply(server, args);
-  // The app's handler may throw synchronously: recorded, and passed on untouched.
-  return applyObservingThrow(originalEmit, server, args, (error) => {
+  let threw = true;
+  try {
+    const handled = originalEmit.apply(server, args);
+    threw = false;
+    return handled;
+  } finally {
+    if (threw) whenThrown(failRequest(state));
+  }
+}
+
+function failRequest(state: ServerRequestState): (error: unknown) => void {
+  return (error) => {
     recordFailure(state.span, error);
     endServerSpan(state, undefined);
-  });
+  };
 }
 
 /**
@@ -76,12 +96,12 @@ function isEmittedByParser(req: IncomingMessage): boolean {
   return req.socket !== undefined && req.socket !== null && resource?.socket === req.socket;
 }
 
-function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse): ServerRequestState {
+function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, redactor: QueryRedactor): ServerRequestState {
   const method = normalizeMethod(req.method);
   const parent = propagation.extract(ROOT_CONTEXT, req.headers, incomingHttpHeaderGetter);
   const span = tracer.startSpan(
     spanName(method.method),
-    { kind: SpanKind.SERVER, attributes: serverRequestAttributes(req, method) },
+    { kind: SpanKind.SERVER, attributes: serverRequestAttributes(req, method, redactor) },
     parent,
   );
   const state: ServerRequestState = { span, context: trace.setSpan(parent, span), method: method.method };

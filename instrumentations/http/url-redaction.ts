@@ -4,53 +4,64 @@
  */
 
 /**
- * Parameter names whose values are replaced, compared without case. The first four are the
- * semantic conventions' list (url.query); the rest are credential names seen in real APIs.
+ * Parameter names whose values are replaced, compared after normalizing (see `normalizeName`).
+ * The first seven are the semantic conventions' list (url.query); the rest are credential names
+ * seen in real APIs.
  */
-const SENSITIVE_QUERY_PARAMETERS = new Set(
-  [
-    'AWSAccessKeyId',
-    'Signature',
-    'sig',
-    'X-Goog-Signature',
-    'X-Amz-Signature',
-    'X-Amz-Credential',
-    'X-Amz-Security-Token',
-    'token',
-    'access_token',
-    'refresh_token',
-    'id_token',
-    'api_key',
-    'apikey',
-    'api-key',
-    'key',
-    'password',
-    'passwd',
-    'pwd',
-    'secret',
-    'client_secret',
-    'signature',
-    'auth',
-    'authorization',
-    'code',
-    'jwt',
-    'session',
-    'sessionid',
-  ].map((name) => name.toLowerCase()),
-);
+const SENSITIVE_NAMES = [
+  'AWSAccessKeyId',
+  'Signature',
+  'sig',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+  'token',
+  'key',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'secret',
+  'auth',
+  'authorization',
+  'code',
+  'jwt',
+  'session',
+  'sessionid',
+  'sid',
+  'otp',
+];
+
+/**
+ * A name ending in one of these is sensitive whatever comes before (`access_token`, `accessToken`,
+ * `private-token`, `client_secret`, `apiKey` ... ). Short words (`key`, `sig`, `auth`) count only as
+ * a whole word after `_`, so `monkey` or `oauth_state` keep their values.
+ */
+const SENSITIVE_ENDINGS = ['token', 'secret', 'password', 'passwd', 'signature', 'credential', 'credentials', 'apikey', 'sessionid', 'privatekey'];
+const SENSITIVE_LAST_WORDS = new Set(['key', 'sig', 'pwd', 'jwt', 'auth', 'otp']);
 
 export const REDACTED = 'REDACTED';
 
-/** `a=1&token=xyz` → `a=1&token=REDACTED`. Takes and returns the query without its `?`. */
-export function redactQuery(query: string): string {
-  if (query === '') return query;
-  let changed = false;
-  const parts = query.split('&');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    let name = part.slice(0, eq);
+/** Lower case, `-` as `_`: `Access-Token`, `access_token` and `ACCESS_TOKEN` are one name. */
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/-/g, '_');
+}
+
+export class QueryRedactor {
+  private readonly exact: ReadonlySet<string>;
+
+  /** `extraNames`: HOPTRACE_HTTP_REDACT_QUERY_PARAMS, matched like the built-in names. */
+  constructor(extraNames: readonly string[] = []) {
+    this.exact = new Set([...SENSITIVE_NAMES, ...extraNames].map(normalizeName));
+  }
+
+  /**
+   * True for a sensitive name, alone or inside brackets: `token[]`, `user[password]` and
+   * `auth[token][0]` are all sensitive.
+   */
+  isSensitive(rawName: string): boolean {
+    let name = rawName;
     if (name.includes('%') || name.includes('+')) {
       try {
         name = decodeURIComponent(name.replace(/\+/g, ' '));
@@ -58,19 +69,48 @@ export function redactQuery(query: string): string {
         // Undecodable: compare as written.
       }
     }
-    if (SENSITIVE_QUERY_PARAMETERS.has(name.toLowerCase()) && eq < part.length - 1) {
-      parts[i] = part.slice(0, eq + 1) + REDACTED;
-      changed = true;
+    const normalized = normalizeName(name);
+    if (this.exact.has(normalized)) return true;
+    for (const part of normalized.split(/[[\]]+/)) {
+      if (part === '') continue;
+      if (this.exact.has(part)) return true;
+      if (SENSITIVE_ENDINGS.some((ending) => part.endsWith(ending))) return true;
+      const lastWord = part.slice(Math.max(part.lastIndexOf('_'), part.lastIndexOf('.')) + 1);
+      if (SENSITIVE_LAST_WORDS.has(lastWord)) return true;
     }
+    return false;
   }
-  return changed ? parts.join('&') : query;
+
+  /** `a=1&token=xyz;sig=1` → `a=1&token=REDACTED;sig=REDACTED`. Takes and returns the query without its `?`. */
+  redact(query: string): string {
+    if (query === '') return query;
+    // `;` separates parameters as `&` does for many servers (HTML 4's recommendation, Java servlets).
+    const parts = query.split(/([&;])/);
+    let changed = false;
+    for (let i = 0; i < parts.length; i += 2) {
+      const part = parts[i];
+      const eq = part.indexOf('=');
+      if (eq <= 0 || eq === part.length - 1) continue;
+      if (this.isSensitive(part.slice(0, eq))) {
+        parts[i] = part.slice(0, eq + 1) + REDACTED;
+        changed = true;
+      }
+    }
+    return changed ? parts.join('') : query;
+  }
 }
 
-/** Splits a request target (`/a/b?x=1#f`) into path and redacted query; the fragment is dropped. */
-export function splitTarget(target: string): { path: string; query: string | undefined } {
+export const defaultQueryRedactor = new QueryRedactor();
+
+export function redactQuery(query: string, redactor: QueryRedactor = defaultQueryRedactor): string {
+  return redactor.redact(query);
+}
+
+/** Splits a path-and-query (`/a/b?x=1#f`) into path and redacted query; the fragment is dropped. */
+export function splitTarget(target: string, redactor: QueryRedactor = defaultQueryRedactor): { path: string; query: string | undefined } {
   const hash = target.indexOf('#');
   const withoutFragment = hash >= 0 ? target.slice(0, hash) : target;
   const question = withoutFragment.indexOf('?');
   if (question < 0) return { path: withoutFragment, query: undefined };
-  return { path: withoutFragment.slice(0, question), query: redactQuery(withoutFragment.slice(question + 1)) };
+  return { path: withoutFragment.slice(0, question), query: redactor.redact(withoutFragment.slice(question + 1)) };
 }

@@ -5,7 +5,7 @@
  */
 import { type Context, type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
-import { applyObservingThrow } from '../../agent/observe-throw';
+import { whenThrown } from '../../agent/observe-throw';
 import { recordFailure } from '../../agent/tracing/errors';
 import { clientAttributes, messageAttributes, sendAttributes, sendSpanName } from './attributes';
 import { withProperty } from './copies';
@@ -76,9 +76,21 @@ function traceSend(
   } catch (error) {
     reportAgentError('kafkajs producer', error);
     // Spans already started still end, with the outcome of the send that goes out untraced.
-    return settleSpans(sent, applyObservingThrow(sendUntraced, undefined, [], (thrown) => endSendSpans(sent, undefined, thrown)));
+    return settleSpans(sent, sendObserved(sent, sendUntraced));
   }
-  return settleSpans(sent, applyObservingThrow(sendCopies, undefined, [copies], (error) => endSendSpans(sent, undefined, error)));
+  return settleSpans(sent, sendObserved(sent, () => sendCopies(copies)));
+}
+
+/** kafkajs's send is async and rejects; should a patched one throw, the error passes on untouched (observe-throw.ts). */
+function sendObserved(sent: SentSpan[], send: () => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+  let threw = true;
+  try {
+    const result = send();
+    threw = false;
+    return result;
+  } finally {
+    if (threw) whenThrown((error) => endSendSpans(sent, undefined, error));
+  }
 }
 
 /** A side chain: the app gets kafkajs's own promise, settling with the same value or error. */

@@ -220,8 +220,9 @@ failures.run();
 const producing = suite('producing');
 producing.before(requireKafka);
 
-async function runProducer(scenario, receiver, env = {}) {
+async function runProducer(scenario, receiver, env = {}, { agent = true } = {}) {
   const result = await runFixture('kafka-producer.js', {
+    agent,
     timeoutMs: 60000,
     env: { OTEL_SERVICE_NAME: 'producer', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, SCENARIO: scenario, ...env },
   }).exited;
@@ -238,6 +239,18 @@ producing("the caller's message objects are deep-equal (and the same objects) af
     const tombstone = spans.find((s) => s.attributes['messaging.kafka.message.key'] === 'k3');
     assert.is(tombstone.attributes['messaging.kafka.message.tombstone'], true);
     assert.is(spans.find((s) => s.attributes['messaging.kafka.message.key'] === 'k2').attributes['messaging.message.body.size'], 2);
+  });
+});
+
+producing('inputs kafkajs refuses or handles its own way: the same outcome, error text included, as without the agent', async () => {
+  await withReceiver(async (receiver) => {
+    const [topic] = await createTopics('odd-inputs');
+    const traced = await runProducer('odd-inputs', receiver, { TOPIC: topic });
+    const plain = await runProducer('odd-inputs', receiver, { TOPIC: topic }, { agent: false });
+    assert.equal(traced, plain);
+    assert.match(plain['headers null'], /TypeError/, 'kafkajs itself refuses null headers');
+    assert.match(plain['no value'], /Invalid message without value/);
+    assert.is(plain['a message of a class'], 'ok 1');
   });
 });
 
