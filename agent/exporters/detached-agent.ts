@@ -24,6 +24,8 @@ export function createDetachedAgent(transport: Transport): DetachedAgent {
   const underWay = new Set<http.ClientRequest>();
 
   // Both are documented as overridable; the defaults ref() a socket when it is created or reused.
+  // The defaults' own work (reuseSocket also takes off the listener an idle socket had) stays; only
+  // the ref() is undone.
   const agentWithHooks = agent as unknown as { createConnection: CreateConnection; reuseSocket(socket: Socket, req: http.ClientRequest): void };
   const createConnection = agentWithHooks.createConnection;
   agentWithHooks.createConnection = function (this: http.Agent, ...args: unknown[]) {
@@ -31,8 +33,9 @@ export function createDetachedAgent(transport: Transport): DetachedAgent {
     socket?.unref?.();
     return socket;
   };
-  agentWithHooks.reuseSocket = (socket, req) => {
-    (req as { reusedSocket?: boolean }).reusedSocket = true;
+  const reuseSocket = agentWithHooks.reuseSocket;
+  agentWithHooks.reuseSocket = function (this: http.Agent, socket, req) {
+    reuseSocket.call(this, socket, req);
     socket.unref();
   };
 

@@ -80,11 +80,16 @@ test('a healthy receiver under the same load: everything delivered, not one warn
   const receiver = await startFaultyReceiver('slow', { delayMs: 0 });
   try {
     const app = await startHttpService('fault-none', receiver);
-    for (let i = 0; i < 50; i++) await get(app.port, '/status/200');
+    // Spaced out so that every span goes in its own export, each over the kept-alive connection.
+    for (let i = 0; i < 50; i++) {
+      await get(app.port, '/status/200');
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
     app.child.kill('SIGTERM');
     const result = await app.exited;
     assert.is(result.signal, 'SIGTERM');
-    assert.is(lossReport(result.stderr).warnings.length, 0, result.stderr);
+    // Not a word on stderr: no warning of hoptrace's, and none of Node's about the connection reused 50 times.
+    assert.is(result.stderr, '');
     assert.is(receiver.acknowledged, 50);
   } finally {
     await receiver.close();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start a single-node KRaft Kafka broker on loopback for hoptrace's tests.
 # Idempotent: a broker we already started is reused as is. Each fresh start
-# begins from newly formatted storage, so tests always see an empty cluster.
+# begins from newly formatted storage, so tests always see an empty cluster,
+# unless KAFKA_KEEP_DATA=1 asks to restart on the storage left by the last run.
 # Progress goes to stderr; stdout's last line is the bootstrap address, so
 # callers can do: BOOTSTRAP=$(test/infra/kafka/start.sh | tail -n1)
 set -euo pipefail
@@ -146,9 +147,17 @@ if [[ "$(cat "$CACHE/formatted/.stamp" 2>/dev/null)" != "$fstamp" ]]; then
   echo "$fstamp" >"$CACHE/formatted.tmp/.stamp"
   mv "$CACHE/formatted.tmp" "$CACHE/formatted"
 fi
-rm -rf "$CACHE/data" "$LOG" "$CACHE/console.log"
-cp -a "$CACHE/formatted" "$CACHE/data"
-rm "$CACHE/data/.stamp"
+rm -rf "$LOG" "$CACHE/console.log"
+# KAFKA_KEEP_DATA=1: a restart rather than a fresh start, for tests that stop the broker under a
+# running app: storage left by the previous run (topics, committed offsets) is kept when there is
+# some. It is always formatted for the current config, as the block above deletes it on a change.
+if [[ "${KAFKA_KEEP_DATA:-}" == 1 && -f "$CACHE/data/meta.properties" ]]; then
+  say "keeping the data of the previous run (KAFKA_KEEP_DATA=1)"
+else
+  rm -rf "$CACHE/data"
+  cp -a "$CACHE/formatted" "$CACHE/data"
+  rm "$CACHE/data/.stamp"
+fi
 
 say "starting broker on $ADDR"
 # setsid + closed stdio: the broker must outlive this script and must not hold
