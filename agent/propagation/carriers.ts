@@ -55,6 +55,17 @@ function findKeyIgnoringCase(carrier: HeaderCarrier, lowerKey: string): string |
  */
 const LIST_HEADERS = new Set(['baggage', 'tracestate']);
 
+/**
+ * Values past this many are not read: no peer sends more than a handful, and a hostile carrier
+ * must cost bounded work. The newest are kept (values are in wire order, newest last).
+ */
+export const MAX_VALUES_PER_HEADER = 32;
+
+/** A getter that can also hand over every value of a repeated header, in wire order (oldest first). */
+export interface MultiValueGetter<Carrier = HeaderCarrier> extends TextMapGetter<Carrier> {
+  getAll(carrier: Carrier, key: string): string[];
+}
+
 function lastOfJoined(key: string, value: string | undefined): string | undefined {
   if (value === undefined || LIST_HEADERS.has(key)) return value;
   const comma = value.lastIndexOf(',');
@@ -66,7 +77,7 @@ function lastOfJoined(key: string, value: string | undefined): string | undefine
  * caller walking keys() (Jaeger baggage) costs one lookup per key; only a name asked for in
  * another case than written costs a walk over the keys.
  */
-function createHeaderGetter(keysAreLowercase: boolean): TextMapGetter<HeaderCarrier> {
+function createHeaderGetter(keysAreLowercase: boolean): MultiValueGetter {
   function lookup(carrier: HeaderCarrier, key: string, lowerKey: string): HeaderValue {
     const direct = ownValue(carrier, key);
     if (direct !== undefined || keysAreLowercase) return direct;
@@ -77,17 +88,34 @@ function createHeaderGetter(keysAreLowercase: boolean): TextMapGetter<HeaderCarr
     const found = findKeyIgnoringCase(carrier, lowerKey);
     return found === undefined ? undefined : carrier[found];
   }
+  function find(carrier: HeaderCarrier, key: string): HeaderValue {
+    if (!carrier || typeof carrier !== 'object') return undefined;
+    const lowerKey = key.toLowerCase();
+    let value = lookup(carrier, keysAreLowercase ? lowerKey : key, lowerKey);
+    if (value === undefined && lowerKey === 'uber-trace-id') value = lookup(carrier, LEGACY_JAEGER_HEADER, LEGACY_JAEGER_HEADER);
+    return value;
+  }
   return {
     keys(carrier) {
       return carrier && typeof carrier === 'object' ? Object.keys(carrier) : [];
     },
     get(carrier, key) {
-      if (!carrier || typeof carrier !== 'object') return undefined;
-      const lowerKey = key.toLowerCase();
-      let value = lookup(carrier, keysAreLowercase ? lowerKey : key, lowerKey);
-      if (value === undefined && lowerKey === 'uber-trace-id') value = lookup(carrier, LEGACY_JAEGER_HEADER, LEGACY_JAEGER_HEADER);
-      const text = headerValueToString(value);
-      return keysAreLowercase ? lastOfJoined(lowerKey, text) : text;
+      const text = headerValueToString(find(carrier, key));
+      return keysAreLowercase ? lastOfJoined(key.toLowerCase(), text) : text;
+    },
+    getAll(carrier, key) {
+      const value = find(carrier, key);
+      const texts: string[] = [];
+      const items: readonly HeaderValue[] = Array.isArray(value) ? value.slice(-MAX_VALUES_PER_HEADER) : [value];
+      for (const item of items) {
+        const text = scalarToString(item);
+        if (text === undefined) continue;
+        // Node joins repeated HTTP headers with ", "; a Kafka value is one value.
+        if (keysAreLowercase && !LIST_HEADERS.has(key.toLowerCase()) && text.includes(',')) {
+          for (const part of text.split(',').slice(-MAX_VALUES_PER_HEADER)) texts.push(part.trim());
+        } else texts.push(text);
+      }
+      return texts.length > MAX_VALUES_PER_HEADER ? texts.slice(-MAX_VALUES_PER_HEADER) : texts;
     },
   };
 }

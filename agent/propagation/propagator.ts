@@ -1,14 +1,27 @@
 /**
  * The one propagator every instrumentation uses. It reads every format hoptrace knows, whatever
  * OTEL_PROPAGATORS says, so a trace started by any peer continues; it writes only the formats
- * configured. When several formats arrive, W3C wins over Jaeger, Jaeger over B3.
+ * configured. When several formats arrive, the newest hop wins (newest-context.ts): W3C over
+ * Jaeger over B3 unless the headers show that a later hop updated only Jaeger's.
  */
-import { type Context, type SpanContext, type TextMapGetter, type TextMapPropagator, type TextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
-import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  TraceFlags,
+  isSpanContextValid,
+  trace,
+} from '@opentelemetry/api';
+import { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from '../config/types';
 import { reportAgentError } from '../log';
-import { JaegerPropagator } from './jaeger';
+import { MAX_VALUES_PER_HEADER, type MultiValueGetter } from './carriers';
+import { JaegerPropagator, parseUberTraceId } from './jaeger';
+import { type HopContext, newestContext } from './newest-context';
+import { parseTraceparent } from './w3c';
 
 function createFormat(name: PropagatorName): TextMapPropagator {
   switch (name) {
@@ -26,16 +39,15 @@ function createFormat(name: PropagatorName): TextMapPropagator {
 }
 
 /**
- * Highest precedence first; once a format yields a valid span context the later ones are not
- * asked for one (every message hoptrace writes carries both W3C and Jaeger headers, so this halves
- * the parsing on the hot path). Baggage is read from every format: W3C baggage first, because it
- * replaces baggage wholesale; Jaeger's `uberctx-*` entries are then added where W3C did not name
- * the key.
+ * Baggage is read from every format: W3C baggage first, because it replaces baggage wholesale;
+ * Jaeger's `uberctx-*` entries are then added where W3C did not name the key. The span context:
+ * W3C and Jaeger by the newest-hop rule; B3 only when neither has a valid one. A Jaeger value is
+ * parsed only when needed: when there is no valid W3C one, or when Jaeger has history (several
+ * values) that may show a later hop. Every message hoptrace writes has one of each, so its own
+ * hops parse one `traceparent`.
  */
-const CONTEXT_ORDER: readonly PropagatorName[] = ['tracecontext', 'jaeger', 'b3'];
-
 export class HoptracePropagator implements TextMapPropagator {
-  private readonly contextExtractors: readonly TextMapPropagator[] = CONTEXT_ORDER.map(createFormat);
+  private readonly b3 = createFormat('b3');
   private readonly w3cBaggage = new W3CBaggagePropagator();
   private readonly jaegerBaggage = new JaegerPropagator();
   private readonly injectors: readonly TextMapPropagator[];
@@ -65,13 +77,24 @@ export class HoptracePropagator implements TextMapPropagator {
     try {
       result = this.jaegerBaggage.extractBaggage(result, carrier, getter);
     } catch {}
-    for (const format of this.contextExtractors) {
-      try {
-        const extracted = format.extract(result, carrier, getter);
-        const spanContext = extracted !== result ? trace.getSpanContext(extracted) : undefined;
-        if (spanContext && isSpanContextValid(spanContext)) return withLowerCaseIds(extracted, spanContext);
-      } catch {}
-    }
+    try {
+      const hop = readNewestHop(carrier, getter);
+      if (hop) {
+        const traceState = hop.format === 'w3c' ? readTraceState(carrier, getter) : undefined;
+        return trace.setSpanContext(result, {
+          traceId: hop.context.traceId,
+          spanId: hop.context.spanId,
+          traceFlags: hop.context.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+          isRemote: true,
+          ...(traceState ? { traceState } : {}),
+        });
+      }
+    } catch {}
+    try {
+      const extracted = this.b3.extract(result, carrier, getter);
+      const spanContext = extracted !== result ? trace.getSpanContext(extracted) : undefined;
+      if (spanContext && isSpanContextValid(spanContext)) return withLowerCaseIds(extracted, spanContext);
+    } catch {}
     return result;
   }
 
@@ -80,6 +103,41 @@ export class HoptracePropagator implements TextMapPropagator {
   }
 }
 
+/** Every value of a header, oldest first; from any getter, ours (getAll) or the OpenTelemetry API's. */
+function valuesOf(carrier: unknown, getter: TextMapGetter, key: string): string[] {
+  const multi = getter as Partial<MultiValueGetter<unknown>>;
+  if (typeof multi.getAll === 'function') return multi.getAll(carrier, key);
+  const value = getter.get(carrier, key);
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(-MAX_VALUES_PER_HEADER) : [];
+}
+
+function parseAll(values: readonly string[], parse: (value: string) => HopContext | undefined): HopContext[] {
+  const parsed: HopContext[] = [];
+  for (const value of values) {
+    const context = parse(value);
+    if (context) parsed.push(context);
+  }
+  return parsed;
+}
+
+function readNewestHop(carrier: unknown, getter: TextMapGetter): ReturnType<typeof newestContext> {
+  const w3c = parseAll(valuesOf(carrier, getter, TRACEPARENT_HEADER), parseTraceparent);
+  const jaegerValues = valuesOf(carrier, getter, JAEGER_HEADER);
+  // No Jaeger history to consult: a valid W3C context stands as it is.
+  if (w3c.length > 0 && jaegerValues.length <= 1) return newestContext(w3c, []);
+  return newestContext(w3c, parseAll(jaegerValues, parseUberTraceId));
+}
+
+function readTraceState(carrier: unknown, getter: TextMapGetter): TraceState | undefined {
+  const header = getter.get(carrier, TRACESTATE_HEADER);
+  const value = Array.isArray(header) ? header.join(',') : header;
+  return typeof value === 'string' && value !== '' ? new TraceState(value) : undefined;
+}
+
+const TRACEPARENT_HEADER = 'traceparent';
+const TRACESTATE_HEADER = 'tracestate';
+const JAEGER_HEADER = 'uber-trace-id';
 const UPPER_HEX = /[A-F]/;
 
 /**

@@ -69,6 +69,59 @@ test('inject writes the configured formats into a fresh object', () => {
   assert.is(b3['x-b3-traceid'], TRACE);
 });
 
+// The newest-hop rule (README, Context propagation): hoptrace writes span P0 in both formats; a hop
+// that speaks one format updates that one only.
+const P0 = '1111111111111111';
+const C1 = '2222222222222222';
+const P2 = '3333333333333333';
+const P3 = '4444444444444444';
+const tp = (span, trace = TRACE) => `00-${trace}-${span}-01`;
+const uber = (span, trace = TRACE) => `${trace}:${span}:0:1`;
+
+test('newest hop: a Jaeger-only relay after hoptrace (stale traceparent, appended uber-trace-id values) → its producer span', () => {
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': [uber(P0), uber(C1), uber(P2)] }).spanId, P2);
+  // Buffers, as kafkajs hands them over, and the relay's consumer value alone
+  assert.is(extract({ traceparent: Buffer.from(tp(P0)), 'uber-trace-id': [Buffer.from(uber(P0)), Buffer.from(uber(C1))] }).spanId, C1);
+  // HTTP: Node joins the repeated header
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': `${uber(P0)}, ${uber(C1)}, ${uber(P2)}` }, incomingHttpHeaderGetter).spanId, P2);
+  // jaeger-client's own shapes: ids without leading zeros, a 64-bit trace id, URL-encoded colons
+  const shortTrace = '0000000000000000a3ce929d0e0e4736';
+  assert.is(extract({ traceparent: tp(P0, shortTrace), 'uber-trace-id': [uber(P0, shortTrace), 'a3ce929d0e0e4736%3A3333333333333333%3A1111111111111111%3A1'] }).spanId, P2);
+});
+
+test('newest hop: a W3C-only relay after hoptrace (rewritten traceparent, stale uber-trace-id) → the relay', () => {
+  assert.is(extract({ traceparent: tp(P2), 'uber-trace-id': uber(P0) }).spanId, P2);
+  // and a W3C-only relay after a Jaeger-only one: the newest is W3C's, which no Jaeger value names
+  assert.is(extract({ traceparent: tp(P3), 'uber-trace-id': [uber(P0), uber(C1)] }).spanId, P3);
+});
+
+test('newest hop: formats that agree, or disagree with no history, keep the precedence (W3C, then Jaeger, then B3)', () => {
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': uber(P0) }).spanId, P0);
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': uber(P2) }).spanId, P0);
+  assert.is(extract({ 'uber-trace-id': [uber(P0), uber(P2)], b3: `${TRACE}-${P3}-1` }).spanId, P2);
+  assert.is(extract({ traceparent: 'garbage', 'uber-trace-id': [uber(P0), 'garbage'] }).spanId, P0);
+  assert.is(extract({ b3: `${TRACE}-${P3}-1` }).spanId, P3);
+});
+
+test('newest hop: the W3C context keeps its tracestate; a Jaeger one has none', () => {
+  const w3c = extract({ traceparent: tp(P0), tracestate: 'vendor=x' });
+  assert.is(w3c.traceState.get('vendor'), 'x');
+  const jaeger = extract({ traceparent: tp(P0), tracestate: 'vendor=x', 'uber-trace-id': [uber(P0), uber(P2)] });
+  assert.is(jaeger.spanId, P2);
+  assert.is(jaeger.traceState, undefined);
+});
+
+test('newest hop: huge or hostile mixes cost bounded work and never throw', () => {
+  const many = Array.from({ length: 100000 }, (_, i) => uber(String(i + 1).padStart(16, '0')));
+  // Only the newest 32 values of a header are read: history older than that is not consulted.
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': [...many, uber(P0), uber(P2)] }).spanId, P2);
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': [uber(P0), ...many] }).spanId, P0);
+  assert.is(extract({ traceparent: Array.from({ length: 100000 }, () => tp(P0)), 'uber-trace-id': many }).spanId, P0);
+  const joined = Array.from({ length: 5000 }, () => uber(P2)).join(', ');
+  assert.is(extract({ traceparent: tp(P0), 'uber-trace-id': joined }, incomingHttpHeaderGetter).spanId, P0, 'over 8 KiB: ignored');
+  for (const junk of [[null, {}, []], [Symbol('x')], ['x'.repeat(9000)], [uber(P0), 42, uber(P2)]]) extract({ traceparent: tp(P0), 'uber-trace-id': junk });
+});
+
 test('garbage carriers never throw', () => {
   for (const carrier of [null, undefined, 42, 'str', { traceparent: {} }, { 'uber-trace-id': Symbol.iterator.description }, { b3: [[[]]] }]) {
     assert.is(extract(carrier), undefined);
