@@ -5,6 +5,7 @@ const { ROOT_CONTEXT, trace, propagation, TraceFlags } = require('@opentelemetry
 const { anyCaseHeaderGetter, incomingHttpHeaderGetter, recordSetter, headerValueToString } = require('../../dist/agent/propagation/carriers');
 const { HoptracePropagator } = require('../../dist/agent/propagation/propagator');
 const { parseUberTraceId } = require('../../dist/agent/propagation/jaeger');
+const { parseTraceparent } = require('../../dist/agent/propagation/w3c');
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN = '00f067aa0ba902b7';
@@ -38,6 +39,19 @@ test('Kafka-style headers: any key case, Buffer values, duplicates', () => {
 test('HTTP headers joined by Node: the last of duplicates wins, list headers stay whole', () => {
   assert.is(incomingHttpHeaderGetter.get({ b3: `a-b-1, ${TRACE}-${SPAN}-1` }, 'b3'), `${TRACE}-${SPAN}-1`);
   assert.is(incomingHttpHeaderGetter.get({ baggage: 'a=1, b=2' }, 'baggage'), 'a=1, b=2');
+});
+
+test('traceparent parsing, as the W3C spec has it', () => {
+  assert.equal(parseTraceparent(`00-${TRACE}-${SPAN}-01`), { traceId: TRACE, spanId: SPAN, sampled: true });
+  assert.equal(parseTraceparent(` 00-${TRACE}-${SPAN}-00 `), { traceId: TRACE, spanId: SPAN, sampled: false });
+  assert.is(parseTraceparent(`01-${TRACE}-${SPAN}-03-future-fields`).sampled, true, 'a later version: its first four fields');
+  for (const bad of [
+    `ff-${TRACE}-${SPAN}-01`, `00-${TRACE}-${SPAN}-01-extra`, `00-${'0'.repeat(32)}-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(16)}-01`,
+    `00-${TRACE.toUpperCase()}-${SPAN}-01`, `00-${TRACE}-${SPAN}-0g`, `0x-${TRACE}-${SPAN}-01`, `00_${TRACE}-${SPAN}-01`,
+    `01-${TRACE}-${SPAN}-01x`, `00-${TRACE.slice(1)}-${SPAN}-01`, '', 'x'.repeat(55),
+  ]) {
+    assert.is(parseTraceparent(bad), undefined, bad);
+  }
 });
 
 test('uber-trace-id parsing', () => {
