@@ -35,11 +35,16 @@ export function start(options: StartOptions = {}): StartResult {
     log.debug('OTEL_SDK_DISABLED=true: not instrumenting');
     return (globals[AGENT_STARTED] = { started: false, config });
   }
-  const tracing = setUpTracing(config);
+  const tracing = setUpTracing(config, process.argv[1]);
   // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a
   // second time about values the config loader has already reported.
   routeOpenTelemetryDiagnostics(config.logLevel);
   installModuleHooks(createInstrumentations(tracing.tracers, config), appStart(options));
+  if (config.otelInstrumentations.length > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadOtelInstrumentations } = require('./otel-instrumentations') as typeof import('./otel-instrumentations');
+    loadOtelInstrumentations(config.otelInstrumentations, process.argv[1], tracing.otelTracerProvider);
+  }
   installLifecycle(tracing);
   log.debug(`started; instrumentations: ${[...config.instrumentations].join(', ') || 'none'}`);
   return (globals[AGENT_STARTED] = { started: true, config });

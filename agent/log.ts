@@ -23,15 +23,22 @@ export function isLogEnabled(level: LogLevel): boolean {
 }
 
 function write(level: LogLevel, message: string): void {
-  if (!isLogEnabled(level)) return;
+  if (isLogEnabled(level)) emit(`${level === 'warn' || level === 'error' ? level + ': ' : ''}${message}`);
+}
+
+function emit(line: string): void {
   try {
-    process.stderr.write(`hoptrace: ${level === 'warn' || level === 'error' ? level + ': ' : ''}${message}\n`);
+    process.stderr.write(`hoptrace: ${line}\n`);
   } catch {
     // stderr closed: nowhere left to report to.
   }
 }
 
 export const log = {
+  /** Spans the user asked to see in the log (a service's `logSpans`): shown at every level but `none`. */
+  span: (message: string) => {
+    if (threshold > severity.none) emit(message);
+  },
   error: (message: string) => write('error', message),
   warn: (message: string) => write('warn', message),
   info: (message: string) => write('info', message),

@@ -13,3 +13,5 @@ export const EXPRESS_LAYER_PATH = Symbol('hoptrace.express.layerPath');
 export const EXPRESS_MATCHED_PATHS = Symbol('hoptrace.express.matchedPaths');
 /** On a kafkajs Kafka object: the client id and first broker it was built with. */
 export const KAFKA_CLIENT = Symbol('hoptrace.kafkajs.client');
+/** On a span hoptrace did not sample: the resource of the service it was started for (tracing/tracer.ts). */
+export const UNSAMPLED_RESOURCE = Symbol('hoptrace.tracing.unsampledResource');

@@ -5,6 +5,8 @@
 import { LOG_LEVELS, type LogLevel } from '../log';
 import type { AppPackage } from './app-package';
 import { EnvReader, type Env, type Warn, using } from './env-reader';
+import { jaegerSampler } from './jaeger-settings';
+import { readServiceMap } from './service-map';
 import type {
   Config,
   ExporterName,
@@ -13,6 +15,7 @@ import type {
   OtlpConfig,
   PropagatorName,
   SamplerName,
+  ServiceDefinition,
 } from './types';
 
 export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fetch', 'kafkajs'];
@@ -67,8 +70,28 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
       consumerParent: read.oneOf('HOPTRACE_KAFKA_CONSUMER_PARENT', ['child', 'link'] as const, 'child'),
     },
     express: { middlewareSpans: read.oneOf('HOPTRACE_EXPRESS_SPANS', ['route', 'middleware'] as const, 'route') === 'middleware' },
+    services: [],
+    tracerProviderModule: read.raw('HOPTRACE_TRACER_PROVIDER'),
+    otelInstrumentations: read.list('HOPTRACE_OTEL_INSTRUMENTATIONS') ?? [],
   };
-  return deepFreeze(config);
+  const services = readServiceMapFile(read, config, warn);
+  return deepFreeze(services.length > 0 ? { ...config, services } : config);
+}
+
+/** HOPTRACE_CONFIG_FILE, else INTERCEPTORS_CONFIG_FILE (the OpenTracing Kafka interceptors' own variable). */
+function readServiceMapFile(read: EnvReader, config: Config, warn: Warn): ServiceDefinition[] {
+  const variable = read.firstSet('HOPTRACE_CONFIG_FILE', 'INTERCEPTORS_CONFIG_FILE');
+  if (!variable) return [];
+  if (variable === 'HOPTRACE_CONFIG_FILE' && read.raw('INTERCEPTORS_CONFIG_FILE') !== undefined) {
+    warn('INTERCEPTORS_CONFIG_FILE is ignored: HOPTRACE_CONFIG_FILE is set too, and wins');
+  }
+  const defaults = {
+    resourceAttributes: config.service.resourceAttributes,
+    sampler: config.sampler,
+    export: { exporter: config.exporter, otlp: config.otlp, jaeger: config.jaeger },
+    batch: config.batch,
+  };
+  return readServiceMap(variable, read.raw(variable)!, defaults, warn);
 }
 
 function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
@@ -198,16 +221,12 @@ function readSampler(read: EnvReader): Config['sampler'] {
   return { name, ratio };
 }
 
-/** jaeger-client's sampler settings, as the nearest OpenTelemetry sampler (parent-based, as jaeger-client was). */
+/** jaeger-client's sampler settings, as the nearest OpenTelemetry sampler (see jaeger-settings.ts). */
 function readJaegerSampler(read: EnvReader): Config['sampler'] {
-  const type = read.oneOf('JAEGER_SAMPLER_TYPE', ['const', 'probabilistic', 'ratelimiting', 'remote'] as const, 'const');
-  if (type === 'const') {
-    const on = read.number('JAEGER_SAMPLER_PARAM', 1, 0, 1) >= 1;
-    return { name: on ? 'parentbased_always_on' : 'parentbased_always_off', ratio: 1 };
-  }
-  if (type === 'probabilistic') return { name: 'parentbased_traceidratio', ratio: read.number('JAEGER_SAMPLER_PARAM', 1, 0, 1) };
-  read.reject('JAEGER_SAMPLER_TYPE', type, 'hoptrace supports const and probabilistic', 'using "parentbased_always_on"');
-  return { name: 'parentbased_always_on', ratio: 1 };
+  const type = read.raw('JAEGER_SAMPLER_TYPE');
+  return jaegerSampler(type, read.raw('JAEGER_SAMPLER_PARAM') ?? 1, { name: 'parentbased_always_on', ratio: 1 }, (reason, instead) =>
+    read.reject('JAEGER_SAMPLER_TYPE', type ?? '', reason, instead),
+  );
 }
 
 function readInstrumentations(read: EnvReader): Set<InstrumentationName> {

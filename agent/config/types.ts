@@ -70,6 +70,42 @@ export interface ServiceConfig {
   readonly resourceAttributes: Readonly<Record<string, string>>;
 }
 
+/** OTEL_TRACES_SAMPLER's samplers, and Jaeger's rate-limiting one (a service-map file's `ratelimiting`). */
+export interface SamplerConfig {
+  readonly name: SamplerName | 'parentbased_ratelimiting';
+  readonly ratio: number;
+  /** parentbased_ratelimiting: new traces per second. */
+  readonly perSecond?: number;
+}
+
+/** Where a service's spans go. */
+export interface ExporterSettings {
+  readonly exporter: ExporterName;
+  readonly otlp: OtlpConfig;
+  readonly jaeger: JaegerExporterConfig;
+}
+
+/** What a service of a service-map file owns (see tracing/service-map-resolver.ts for the rules). */
+export interface ServiceOwnership {
+  readonly topics: readonly string[];
+  /** Regular expressions, as written in the file between slashes. */
+  readonly topicPatterns: readonly string[];
+  readonly clientIds: readonly string[];
+  readonly groupIds: readonly string[];
+  readonly ports: readonly number[];
+}
+
+/** One service of HOPTRACE_CONFIG_FILE (or INTERCEPTORS_CONFIG_FILE): unset settings are the process's. */
+export interface ServiceDefinition {
+  readonly service: ServiceConfig;
+  readonly sampler: SamplerConfig;
+  readonly export: ExporterSettings;
+  readonly batch: BatchConfig;
+  /** Every ended span also written to hoptrace's log (jaeger-client's `reporter.logSpans`). */
+  readonly logSpans: boolean;
+  readonly owns: ServiceOwnership;
+}
+
 export interface Config {
   readonly disabled: boolean;
   readonly logLevel: LogLevel;
@@ -81,10 +117,16 @@ export interface Config {
   readonly injectPropagators: readonly PropagatorName[];
   /** `OTEL_PROPAGATORS=none`: neither read nor write trace context. */
   readonly propagationDisabled: boolean;
-  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  readonly sampler: SamplerConfig;
   readonly batch: BatchConfig;
   readonly instrumentations: ReadonlySet<InstrumentationName>;
   readonly http: HttpConfig;
   readonly express: ExpressConfig;
   readonly kafka: KafkaConfig;
+  /** The services of a service-map file, in the file's order; empty without one. */
+  readonly services: readonly ServiceDefinition[];
+  /** HOPTRACE_TRACER_PROVIDER: a module that supplies the TracerProvider hoptrace's spans start in. */
+  readonly tracerProviderModule?: string;
+  /** HOPTRACE_OTEL_INSTRUMENTATIONS: OpenTelemetry instrumentation packages of the app's to load. */
+  readonly otelInstrumentations: readonly string[];
 }

@@ -1,8 +1,8 @@
-import type { Config } from '../config/types';
+import type { ExporterSettings } from '../config/types';
 import type { HoptraceExporter } from './types';
 
 /** Only the chosen exporter's code is loaded. */
-export function createExporter(config: Config): HoptraceExporter | undefined {
+export function createExporter(config: ExporterSettings): HoptraceExporter | undefined {
   switch (config.exporter) {
     case 'none':
       return undefined;

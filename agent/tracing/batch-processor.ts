@@ -42,6 +42,11 @@ export class BoundedBatchProcessor implements SpanProcessor {
     private readonly config: BatchConfig,
   ) {}
 
+  /** Where the exporter sends, for diagnostics. */
+  get destination(): string {
+    return this.exporter.destination;
+  }
+
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {

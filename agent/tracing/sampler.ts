@@ -5,9 +5,10 @@ import {
   type Sampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
-import type { Config } from '../config/types';
+import type { SamplerConfig } from '../config/types';
+import { RateLimitingSampler } from './rate-limiting-sampler';
 
-export function buildSampler({ name, ratio }: Config['sampler']): Sampler {
+export function buildSampler({ name, ratio, perSecond }: SamplerConfig): Sampler {
   switch (name) {
     case 'always_on':
       return new AlwaysOnSampler();
@@ -21,5 +22,7 @@ export function buildSampler({ name, ratio }: Config['sampler']): Sampler {
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     case 'parentbased_traceidratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    case 'parentbased_ratelimiting':
+      return new ParentBasedSampler({ root: new RateLimitingSampler(perSecond ?? 1) });
   }
 }

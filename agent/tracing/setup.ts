@@ -1,21 +1,23 @@
 /**
- * Config → the tracer provider, its span processor and exporter, and the global propagator and
- * context manager every instrumentation relies on.
+ * Config → the services (resource, sampler, span processor, exporter each), the resolver that
+ * attributes spans to them, and the global propagator and context manager every instrumentation
+ * relies on.
  */
-import { NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { type Context, type Tracer, type TracerProvider, context, trace } from '@opentelemetry/api';
 import type { Config } from '../config/types';
-import { createExporter } from '../exporters';
 import { log } from '../log';
 import { HoptracePropagator, noPropagation } from '../propagation/propagator';
-import { AGENT_VERSION } from '../version';
-import { BoundedBatchProcessor } from './batch-processor';
+import type { BoundedBatchProcessor } from './batch-processor';
 import { contextManager } from './context-manager';
-import { buildResource } from './resource';
-import { buildSampler } from './sampler';
-import { type TracerResolver, singleServiceResolver } from './tracers';
+import { ServiceMapResolver } from './service-map-resolver';
+import { type Service, ServiceBuilder } from './services';
+import type { TracerResolver } from './tracers';
+import { type UserProviders, loadUserProviders } from './user-provider';
 
 export interface Tracing {
   readonly tracers: TracerResolver;
+  /** For OpenTelemetry instrumentations: SDK spans, attributed to services by the same rules. */
+  readonly otelTracerProvider: TracerProvider;
   /** Delivers what is queued; resolves when done or after `timeoutMs`, whichever comes first. */
   flush(timeoutMs: number): Promise<void>;
   /** The process is ending: delivers what is queued, then gives up what is unconfirmed after `timeoutMs`. */
@@ -24,53 +26,86 @@ export interface Tracing {
   hasPending(): boolean;
 }
 
-export function setUpTracing(config: Config): Tracing {
-  const exporter = createExporter(config);
-  const processor = exporter ? new BoundedBatchProcessor(exporter, config.batch) : undefined;
-  const resource = buildResource(config.service);
-  const sampler = buildSampler(config.sampler);
-  // The SDK provider serves the app's own calls to the OpenTelemetry API; hoptrace's
-  // instrumentations start their spans through tracers.ts, with the same pieces.
-  const provider = new NodeTracerProvider({ resource, sampler, spanProcessors: processor ? [processor] : [] });
-  provider.register({
+export function setUpTracing(config: Config, appEntry?: string): Tracing {
+  const builder = new ServiceBuilder();
+  const processSettings = { service: config.service, sampler: config.sampler, export: config, batch: config.batch };
+  const defaultService = builder.build(processSettings);
+  const services = config.services.map((definition) => builder.build(definition));
+
+  // The default service's SDK provider serves the app's own calls to the OpenTelemetry API.
+  defaultService.provider().register({
     contextManager,
     propagator: config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators),
   });
+
+  const userProviders = config.tracerProviderModule ? loadUserProviders(config.tracerProviderModule, appEntry, [config, ...config.services]) : undefined;
+  const resolver = services.length > 0 ? new ServiceMapResolver(defaultService, services) : undefined;
+  const tracers = userProviders ? userTracers(userProviders, defaultService, services, resolver) : (resolver ?? singleService(defaultService));
+
   log.debug(
-    `service ${config.service.name}; exporter ${exporter ? `${config.exporter} to ${exporter.destination}` : 'none'}; ` +
+    `services: ${[defaultService, ...services].map((s) => s.name).join(', ')}; exporters: ${builder.describe()}; ` +
       `propagators: read all, write ${config.propagationDisabled ? 'none' : config.injectPropagators.join(',')}; ` +
-      `sampler ${config.sampler.name}${config.sampler.name.endsWith('ratio') ? ` ${config.sampler.ratio}` : ''}`,
+      `sampler ${config.sampler.name}${config.sampler.name.endsWith('ratio') ? ` ${config.sampler.ratio}` : ''}` +
+      (userProviders ? `; spans start in the provider of ${config.tracerProviderModule}` : ''),
   );
+  const processors: readonly BoundedBatchProcessor[] = builder.processors;
+  const flushUser = () => userProviders?.forceFlush() ?? Promise.resolve();
   return {
-    tracers: singleServiceResolver({ resource, sampler, processor: processor ?? NO_PROCESSOR }, AGENT_VERSION),
-    flush: (timeoutMs) => (processor ? withTimeout(processor.forceFlush(), timeoutMs) : Promise.resolve()),
-    drain: (timeoutMs) => processor?.drain(timeoutMs) ?? Promise.resolve(),
-    flushSync: (timeoutMs) => processor?.flushSync(timeoutMs),
-    hasPending: () => processor?.hasPending() ?? false,
+    tracers,
+    otelTracerProvider: resolver ? attributingProvider(resolver, defaultService) : defaultService.provider(),
+    flush: (timeoutMs) => withTimeout(Promise.all([...processors.map((p) => p.forceFlush()), flushUser()]), timeoutMs),
+    drain: (timeoutMs) => Promise.all([...processors.map((p) => p.drain(timeoutMs)), withTimeout(flushUser(), timeoutMs)]).then(() => undefined),
+    flushSync: (timeoutMs) => {
+      for (const processor of processors) processor.flushSync(timeoutMs);
+    },
+    hasPending: () => processors.some((p) => p.hasPending()) || (userProviders?.hasPending() ?? false),
   };
 }
 
-/** For OTEL_TRACES_EXPORTER=none: spans are still made (and propagated), and go nowhere. */
-const NO_PROCESSOR: SpanProcessor = {
-  onStart() {},
-  onEnd() {},
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-};
+function singleService(service: Service): TracerResolver {
+  return { tracerFor: (scope) => service.tracer(scope) };
+}
 
-function withTimeout(work: Promise<void>, timeoutMs: number): Promise<void> {
+/** HOPTRACE_TRACER_PROVIDER: the user's provider(s), per service by the same attribution rules. */
+function userTracers(providers: UserProviders, defaultService: Service, services: readonly Service[], resolver: ServiceMapResolver | undefined): TracerResolver {
+  const all = [defaultService, ...services];
+  return {
+    tracerFor(scope, hint) {
+      const service = resolver ? (resolver.serviceFor(hint) as Service) : defaultService;
+      return providers.tracer(all.indexOf(service), scope);
+    },
+  };
+}
+
+/**
+ * A provider whose tracers start each span in the SDK provider of the service the active span
+ * belongs to, so that an OpenTelemetry instrumentation's spans join the service they work for.
+ */
+function attributingProvider(resolver: ServiceMapResolver, defaultService: Service): TracerProvider {
+  return {
+    getTracer(name, version, options) {
+      const tracerIn = (ctx: Context | undefined) =>
+        ((resolver.serviceOf(trace.getSpan(ctx ?? context.active())) as Service | undefined) ?? defaultService).provider().getTracer(name, version, options);
+      return {
+        startSpan: (spanName, spanOptions, ctx) => tracerIn(ctx).startSpan(spanName, spanOptions, ctx),
+        startActiveSpan: ((...args: unknown[]) => {
+          // (name, fn) | (name, options, fn) | (name, options, context, fn): the context, when given, is third.
+          const ctx = args.length >= 4 ? (args[2] as Context | undefined) : undefined;
+          return (tracerIn(ctx).startActiveSpan as (...a: unknown[]) => unknown)(...args);
+        }) as Tracer['startActiveSpan'],
+      };
+    },
+  };
+}
+
+function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
   });
 }

@@ -25,6 +25,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { UNSAMPLED_RESOURCE } from '../symbols';
 import { HoptraceSpan, type SpanFactoryShared } from './span';
 
 export interface TracerSetup {
@@ -60,7 +61,12 @@ export class HoptraceTracer implements Tracer {
       traceFlags: sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
       traceState: sampling.traceState ?? validParent?.traceState,
     };
-    if (sampling.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    if (sampling.decision === SamplingDecision.NOT_RECORD) {
+      const unsampled = trace.wrapSpanContext(spanContext);
+      // Which service it belongs to still decides where the spans under it belong (service-map-resolver.ts).
+      (unsampled as { [UNSAMPLED_RESOURCE]?: unknown })[UNSAMPLED_RESOURCE] = this.setup.resource;
+      return unsampled;
+    }
     if (sampling.attributes) Object.assign(attributes, sampling.attributes);
     const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, options.startTime);
     this.setup.processor.onStart(span as never, ctx);

@@ -80,7 +80,7 @@ class MessageCursor {
       if (producer) links.push({ context: trace.getSpanContext(producer)! });
     }
     const parent = context.active();
-    this.batchSpan = tracing.tracer().startSpan(
+    this.batchSpan = tracing.tracer(batch.topic).startSpan(
       processSpanName(batch.topic),
       {
         kind: SpanKind.CONSUMER,
@@ -223,7 +223,7 @@ class MessageCursor {
     let entry = this.spans.get(index);
     if (!entry) {
       const message = this.messages[index];
-      entry = startProcessSpan(this.tracing, this.tracing.tracer(), this.batch.topic, this.batch.partition, message, this.producerContextOf(index), {
+      entry = startProcessSpan(this.tracing, this.tracing.tracer(this.batch.topic), this.batch.topic, this.batch.partition, message, this.producerContextOf(index), {
         context: this.batchSpan.spanContext(),
       });
       this.spans.set(index, entry);

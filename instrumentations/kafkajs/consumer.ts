@@ -13,7 +13,8 @@ import type { ConsumedMessage, Consumer, ConsumerRunConfig, EachMessagePayload }
 import type { ClientInfo, KafkajsInstrumentationOptions } from './types';
 
 export interface ConsumerTracing {
-  tracer: () => Tracer;
+  /** The tracer for a span about `topic` (see agent/tracing/service-map-resolver.ts). */
+  tracer: (topic: string | undefined) => Tracer;
   client: ClientInfo;
   options: KafkajsInstrumentationOptions;
 }
@@ -67,7 +68,7 @@ function traceEachMessage(tracing: ConsumerTracing, handler: NonNullable<Consume
   return async function eachMessage(this: unknown, payload: EachMessagePayload): Promise<void> {
     let started: { span: Span; context: Context } | undefined;
     try {
-      started = startProcessSpan(tracing, tracing.tracer(), payload.topic, payload.partition, payload.message);
+      started = startProcessSpan(tracing, tracing.tracer(payload?.topic), payload.topic, payload.partition, payload.message);
     } catch (error) {
       reportAgentError('kafkajs eachMessage', error);
     }

@@ -45,8 +45,9 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
     ];
   }
 
-  private tracerFor(client: ClientInfo, topic?: string): () => Tracer {
-    return () => this.tracers.tracerFor(KAFKAJS_SCOPE, { kafkaClientId: client.clientId, kafkaGroupId: client.groupId, kafkaTopic: topic });
+  /** The tracer for a span about `topic`: the service map attributes it by topic, else client or group id. */
+  private tracerFor(client: ClientInfo): (topic: string | undefined) => Tracer {
+    return (topic) => this.tracers.tracerFor(KAFKAJS_SCOPE, { kafkaClientId: client.clientId, kafkaGroupId: client.groupId, kafkaTopic: topic });
   }
 
   private patch(moduleExports: KafkajsModule, version?: string): void {

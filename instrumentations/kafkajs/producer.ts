@@ -26,7 +26,8 @@ interface SentSpan {
 }
 
 export interface ProducerTracing {
-  tracer: () => Tracer;
+  /** The tracer for a span about `topic` (see agent/tracing/service-map-resolver.ts). */
+  tracer: (topic: string | undefined) => Tracer;
   client: ClientInfo;
   options: KafkajsInstrumentationOptions;
 }
@@ -104,7 +105,6 @@ function settleSpans(sent: SentSpan[], result: Promise<RecordMetadata[]>): Promi
 
 /** Starts the spans (into `sent`, so that they can be ended whatever happens) and returns the copies to send. */
 function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[], sent: SentSpan[]): TopicMessages[] {
-  const tracer = tracing.tracer();
   const base = clientAttributes(tracing.client);
   const active = context.active();
   const hasActiveSpan = trace.getSpan(active) !== undefined;
@@ -115,7 +115,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     const topic = topics.length === 1 ? topics[0] : undefined;
     const firstMessage = groups.find((g) => g.messages.length > 0)?.messages[0];
     const parent = hasActiveSpan ? active : (extractMessageContext(firstMessage?.headers) ?? active);
-    const span = tracer.startSpan(
+    const span = tracing.tracer(topic).startSpan(
       sendSpanName(topic),
       { kind: SpanKind.PRODUCER, attributes: { ...base, ...sendAttributes(topic), 'messaging.batch.message_count': count } },
       parent,
@@ -126,17 +126,20 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     return copies;
   }
 
-  return groups.map((group) => ({
-    topic: group.topic,
-    messages: group.messages.map((message) => {
-      const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
-      const attributes = Object.assign(sendAttributes(group.topic), base);
-      messageAttributes(message ?? {}, attributes);
-      const span = tracer.startSpan(sendSpanName(group.topic), { kind: SpanKind.PRODUCER, attributes }, parent);
-      sent.push({ span, topic: group.topic, messages: [message] });
-      return copyWithContext(message, trace.setSpan(parent, span));
-    }),
-  }));
+  return groups.map((group) => {
+    const tracer = tracing.tracer(group.topic);
+    return {
+      topic: group.topic,
+      messages: group.messages.map((message) => {
+        const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
+        const attributes = Object.assign(sendAttributes(group.topic), base);
+        messageAttributes(message ?? {}, attributes);
+        const span = tracer.startSpan(sendSpanName(group.topic), { kind: SpanKind.PRODUCER, attributes }, parent);
+        sent.push({ span, topic: group.topic, messages: [message] });
+        return copyWithContext(message, trace.setSpan(parent, span));
+      }),
+    };
+  });
 }
 
 /**

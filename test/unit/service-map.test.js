@@ -1,0 +1,196 @@
+'use strict';
+// The service-map file (HOPTRACE_CONFIG_FILE, or the OpenTracing interceptors' INTERCEPTORS_CONFIG_FILE
+// as is) and the attribution rules that put each span into one of its services.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ROOT_CONTEXT, context, propagation, trace } = require('@opentelemetry/api');
+const { contextManager } = require('../../dist/agent/tracing/context-manager');
+const { HoptracePropagator } = require('../../dist/agent/propagation/propagator');
+const { loadConfig } = require('../../dist/agent/config/load-config');
+const { ServiceMapResolver } = require('../../dist/agent/tracing/service-map-resolver');
+const { UNSAMPLED_RESOURCE } = require('../../dist/agent/symbols');
+
+// As every unit file that needs an active context registers them (uvu runs the files in one process).
+context.setGlobalContextManager(contextManager.enable());
+propagation.setGlobalPropagator(new HoptracePropagator(['tracecontext', 'jaeger']));
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-service-map-'));
+let files = 0;
+function load(document, env = {}) {
+  const file = path.join(dir, `map-${files++}.json`);
+  fs.writeFileSync(file, typeof document === 'string' ? document : JSON.stringify(document, null, 2));
+  const warnings = [];
+  const config = loadConfig({ HOPTRACE_CONFIG_FILE: file, OTEL_SERVICE_NAME: 'process', ...env }, {}, (m) => warnings.push(m));
+  return { config, warnings, file };
+}
+
+// The file of the talk this project grew from, unchanged.
+const TALK_FILE = {
+  services: [
+    {
+      service: 'CustomerService',
+      config: { sampler: { type: 'const', param: 1 }, reporter: { logSpans: true, flushIntervalMs: 1000, maxQueueSize: 10 } },
+      topics: ['Topic-1', 'Topic-2', 'Topic-3'],
+    },
+    { service: 'ProductService', config: { reporter: { logSpans: false, maxQueueSize: 100 } }, topics: ['Topic-4'] },
+  ],
+};
+
+test("the talk's file as is: services, samplers, reporter settings mapped; nothing to warn about", () => {
+  const { config, warnings } = load(TALK_FILE, { OTEL_BSP_SCHEDULE_DELAY: '5000' });
+  assert.equal(warnings, []);
+  const [customer, product] = config.services;
+  assert.is(customer.service.name, 'CustomerService');
+  assert.equal(customer.sampler, { name: 'parentbased_always_on', ratio: 1 });
+  assert.is(customer.logSpans, true);
+  assert.is(customer.batch.scheduleDelayMs, 1000);
+  assert.is(customer.batch.maxQueueSize, 10);
+  assert.is(customer.batch.maxExportBatchSize, 10);
+  assert.equal(customer.owns.topics, ['Topic-1', 'Topic-2', 'Topic-3']);
+  assert.is(product.batch.scheduleDelayMs, 5000, "unset: the process's");
+  assert.is(product.batch.maxQueueSize, 100);
+  assert.is(product.export.exporter, 'otlp', "no sender: the process's exporter");
+});
+
+test("the talk's samplers and senders: probabilistic, ratelimiting, remote (warned), UDP agent, HTTP endpoint, authToken (warned)", () => {
+  const { config, warnings } = load({
+    services: [
+      { service: 'a', config: { sampler: { type: 'probabilistic', param: 0.25 }, reporter: { sender: { agentHost: '127.0.0.1', agentPort: 6832 } } } },
+      { service: 'b', config: { sampler: { type: 'ratelimiting', param: 2 }, reporter: { sender: { endpoint: 'http://127.0.0.1:14268/api/traces', user: 'u', password: 'p' } } } },
+      { service: 'c', config: { sampler: { type: 'remote' }, reporter: { sender: { endpoint: 'http://127.0.0.1:14268/api/traces', authToken: 'secret' } } } },
+    ],
+  });
+  const [a, b, c] = config.services;
+  assert.equal(a.sampler, { name: 'parentbased_traceidratio', ratio: 0.25 });
+  assert.is(a.export.exporter, 'jaeger');
+  assert.equal([a.export.jaeger.agentHost, a.export.jaeger.agentPort, a.export.jaeger.endpoint], ['127.0.0.1', 6832, undefined]);
+  assert.equal(b.sampler, { name: 'parentbased_ratelimiting', ratio: 1, perSecond: 2 });
+  assert.equal([b.export.jaeger.endpoint, b.export.jaeger.user, b.export.jaeger.password], ['http://127.0.0.1:14268/api/traces', 'u', 'p']);
+  assert.is(c.sampler.name, 'parentbased_always_on', "remote: the process's sampler");
+  assert.is(warnings.length, 2, warnings.join('\n'));
+  assert.match(warnings[0], /services\[2\]\.config\.sampler: remote sampling .* not supported.*; using parentbased_always_on/);
+  assert.match(warnings[1], /services\[2\]\.config\.reporter\.sender\.authToken: cannot be mapped/);
+  assert.not.match(warnings.join(), /secret/, 'the token itself is never printed');
+});
+
+test("hoptrace's own format: resource, sampler, exporter, batch, and everything a service can own", () => {
+  const { config, warnings } = load({
+    services: [
+      {
+        name: 'orders',
+        version: '2.1.0',
+        resourceAttributes: { 'deployment.environment': 'test' },
+        sampler: { name: 'traceidratio', ratio: 0 },
+        exporter: { type: 'otlp', endpoint: 'http://127.0.0.1:4318', headers: { 'x-key': 'k' } },
+        batch: { scheduleDelayMs: 100 },
+        topics: ['orders', '/^orders\\..+$/'],
+        clientIds: ['orders-client'],
+        groupIds: ['orders-workers'],
+        ports: [8080, 8081],
+      },
+    ],
+  }, { OTEL_RESOURCE_ATTRIBUTES: 'team=t' });
+  assert.equal(warnings, []);
+  const [orders] = config.services;
+  assert.equal(orders.service, { name: 'orders', version: '2.1.0', resourceAttributes: { team: 't', 'deployment.environment': 'test' } });
+  assert.equal(orders.sampler, { name: 'traceidratio', ratio: 0 });
+  assert.is(orders.export.otlp.endpoint, 'http://127.0.0.1:4318/v1/traces');
+  assert.equal(orders.export.otlp.headers, { 'x-key': 'k' });
+  assert.is(orders.batch.scheduleDelayMs, 100);
+  assert.equal(orders.owns, { topics: ['orders'], topicPatterns: ['^orders\\..+$'], clientIds: ['orders-client'], groupIds: ['orders-workers'], ports: [8080, 8081] });
+});
+
+test('a malformed file: one warning naming the file and the line and column; the app runs as one service', () => {
+  const { config, warnings, file } = load('{\n  "services": [\n    { "service": "a", }\n  ]\n}');
+  assert.equal(config.services, []);
+  assert.is(warnings.length, 1);
+  assert.ok(warnings[0].startsWith(`HOPTRACE_CONFIG_FILE ${file}: line 3 column`), warnings[0]);
+  assert.match(warnings[0], /is not valid JSON .*; one service for the whole process/);
+});
+
+test('a file that is missing, or has no services list: one warning each', () => {
+  const missing = loadConfig({ HOPTRACE_CONFIG_FILE: path.join(dir, 'nope.json') }, {}, () => {});
+  assert.equal(missing.services, []);
+  const warnings = [];
+  loadConfig({ HOPTRACE_CONFIG_FILE: path.join(dir, 'nope.json') }, {}, (m) => warnings.push(m));
+  assert.is(warnings.length, 1);
+  assert.match(warnings[0], /cannot be read \(ENOENT\); one service for the whole process/);
+  const { warnings: noList } = load({ service: 'x' });
+  assert.equal(noList.length, 1);
+  assert.match(noList[0], /has no "services" list/);
+});
+
+test('unknown keys, bad values, a topic claimed twice: one warning each, naming the place and what is used instead', () => {
+  const { config, warnings } = load({
+    services: [
+      { service: 'a', topics: ['shared', 'only-a', '/[/'], colour: 'blue', ports: ['http'] },
+      { name: 'b', topics: ['shared'], sampler: { name: 'sometimes' }, exporter: { type: 'zipkin' }, config: { reporter: { sender: 42 }, tags: {} } },
+      { topics: ['nameless'] },
+    ],
+    extra: true,
+  });
+  const expected = [
+    /extra: is not a known key; it is ignored/,
+    /services\[0\]\.colour: is not a known key; it is ignored/,
+    /services\[0\]\.ports\[0\]: "http" is not a port; it is skipped/,
+    /services\[0\]\.topics\[2\]: \/\[\/ is not a valid regular expression .*; it is skipped/,
+    /services\[1\]\.config\.tags: cannot be mapped to hoptrace; it is ignored/,
+    /services\[1\]\.config\.reporter\.sender: is not an object; the exporter stays as it was/,
+    /services\[1\]\.sampler\.name: "sometimes" is not one of .*; using parentbased_always_on/,
+    /services\[1\]\.exporter: needs a "type", one of otlp, jaeger, console, none; the process's exporter is used/,
+    /services\[1\]\.topics\[0\]: "shared" is already owned by a; it stays with that service/,
+    /services\[2\]: has no service name .*; it is skipped/,
+  ];
+  assert.is(warnings.length, expected.length, warnings.join('\n'));
+  for (const pattern of expected) assert.ok(warnings.some((w) => pattern.test(w)), `${pattern} among\n${warnings.join('\n')}`);
+  assert.equal(config.services.map((s) => [s.service.name, s.owns.topics]), [['a', ['shared', 'only-a']], ['b', []]]);
+});
+
+test('HOPTRACE_CONFIG_FILE wins over INTERCEPTORS_CONFIG_FILE, which is read when it is the only one', () => {
+  const { file } = load(TALK_FILE);
+  const alone = loadConfig({ INTERCEPTORS_CONFIG_FILE: file }, {}, () => {});
+  assert.is(alone.services.length, 2);
+  const warnings = [];
+  const both = loadConfig({ INTERCEPTORS_CONFIG_FILE: path.join(dir, 'other.json'), HOPTRACE_CONFIG_FILE: file }, {}, (m) => warnings.push(m));
+  assert.is(both.services.length, 2);
+  assert.equal(warnings, ['INTERCEPTORS_CONFIG_FILE is ignored: HOPTRACE_CONFIG_FILE is set too, and wins']);
+});
+
+// Attribution: services stand in as objects with a resource and a tracer that records who was asked.
+function fakeService(name, owns) {
+  const resource = { name };
+  return { name, resource, owns, tracer: () => ({ service: name }) };
+}
+const fallback = fakeService('default');
+const orders = fakeService('orders', { topics: ['orders'], topicPatterns: ['^orders\\.'], clientIds: ['c-orders'], groupIds: ['g-orders'], ports: [8080] });
+const billing = fakeService('billing', { topics: ['invoices'], topicPatterns: ['^orders\\.billing'], clientIds: ['c-billing'], groupIds: ['g-billing'], ports: [9090] });
+const resolver = new ServiceMapResolver(fallback, [orders, billing]);
+const serviceFor = (hint, ctx = ROOT_CONTEXT) => context.with(ctx, () => resolver.tracerFor('scope', hint).service);
+
+test('attribution: a Kafka span by its topic (exact, then patterns in file order), else client id, else group id', () => {
+  assert.is(serviceFor({ kafkaTopic: 'invoices', kafkaClientId: 'c-orders' }), 'billing');
+  assert.is(serviceFor({ kafkaTopic: 'orders.billing.v1' }), 'orders', 'the first pattern that matches');
+  assert.is(serviceFor({ kafkaTopic: 'unowned', kafkaClientId: 'c-billing', kafkaGroupId: 'g-orders' }), 'billing');
+  assert.is(serviceFor({ kafkaTopic: 'unowned', kafkaClientId: 'other', kafkaGroupId: 'g-orders' }), 'orders');
+  assert.is(serviceFor({ kafkaTopic: 'unowned' }), 'default');
+});
+
+test('attribution: an HTTP server span by its port; any other span by the span active when it starts, sampled or not', () => {
+  assert.is(serviceFor({ serverPort: 9090 }), 'billing');
+  assert.is(serviceFor({ serverPort: 1234 }), 'default');
+  const ordersSpan = Object.assign(trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '1'.repeat(16), traceFlags: 1 }), { resource: orders.resource });
+  assert.is(serviceFor(undefined, trace.setSpan(ROOT_CONTEXT, ordersSpan)), 'orders');
+  assert.is(serviceFor({ kafkaTopic: 'unowned' }, trace.setSpan(ROOT_CONTEXT, ordersSpan)), 'orders', 'a send of a topic nobody owns, while processing');
+  assert.is(serviceFor({ kafkaTopic: 'invoices' }, trace.setSpan(ROOT_CONTEXT, ordersSpan)), 'billing', 'an owned topic wins over the active span');
+  const unsampled = trace.wrapSpanContext({ traceId: '2'.repeat(32), spanId: '2'.repeat(16), traceFlags: 0 });
+  unsampled[UNSAMPLED_RESOURCE] = billing.resource;
+  assert.is(serviceFor(undefined, trace.setSpan(ROOT_CONTEXT, unsampled)), 'billing');
+  const foreign = trace.wrapSpanContext({ traceId: '3'.repeat(32), spanId: '3'.repeat(16), traceFlags: 1 });
+  assert.is(serviceFor(undefined, trace.setSpan(ROOT_CONTEXT, foreign)), 'default', 'a span of no service of ours');
+});
+
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test.run();
