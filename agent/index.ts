@@ -10,6 +10,7 @@ import { installLifecycle } from './lifecycle';
 import { log, routeOpenTelemetryDiagnostics, setLogLevel } from './log';
 import { type AppStart, installModuleHooks } from './module-hooks';
 import { AGENT_STARTED } from './symbols';
+import { apiCopies } from './tracing/api-globals';
 import { setUpTracing } from './tracing/setup';
 
 export type { Config } from './config/types';
@@ -39,7 +40,7 @@ export function start(options: StartOptions = {}): StartResult {
   // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a
   // second time about values the config loader has already reported.
   routeOpenTelemetryDiagnostics(config.logLevel);
-  installModuleHooks(createInstrumentations(tracing.tracers, config), appStart(options));
+  installModuleHooks([...createInstrumentations(tracing.tracers, config), apiCopies], appStart(options));
   if (config.otelInstrumentations.length > 0) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { loadOtelInstrumentations } = require('./otel-instrumentations') as typeof import('./otel-instrumentations');

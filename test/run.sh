@@ -11,20 +11,25 @@ cd "$(dirname "$0")/.."
 npm run --silent build || { echo "tests: 0 passed, 1 failed (the build failed)"; exit 1; }
 
 # Real libraries the fixtures and examples run against, each express major in its own folder so that `require('express')`
-# finds the version under test (installed from their lockfiles; skipped when already there).
-for fixture in test/fixtures/express4 test/fixtures/express5 test/fixtures/kafkajs1 examples; do
+# finds the version under test, and otel-ioredis an app's own OpenTelemetry instrumentation (installed from their
+# lockfiles; skipped when already there).
+for fixture in test/fixtures/express4 test/fixtures/express5 test/fixtures/kafkajs1 test/fixtures/otel-ioredis examples; do
   [ -d "$fixture/node_modules" ] || npm ci --prefix "$fixture" --no-audit --no-fund --loglevel=error ||
     { echo "tests: 0 passed, 1 failed (npm ci in $fixture failed)"; exit 1; }
 done
 
-# The real services the Kafka and e2e tiers use: started here unless already running (CI's .ci/run
-# starts them itself), and stopped again at the end if this script started them. If one cannot
-# start, the run fails here, with its log.
+# The real services the fixture and e2e tiers use (Kafka, Redis, Jaeger): started here unless
+# already running (CI's .ci/run starts them itself), and stopped again at the end if this script
+# started them. If one cannot start, the run fails here, with its log.
 stop_after=()
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ -z "${KAFKA_BROKERS:-}" ] && ! port_open 19092; then
   bash test/infra/kafka/start.sh >/dev/null || { echo "tests: 0 passed, 1 failed (Kafka did not start)"; exit 1; }
   stop_after+=(test/infra/kafka/stop.sh)
+fi
+if [ -z "${REDIS_URL:-}" ] && ! port_open 16379; then
+  bash test/infra/redis/start.sh >/dev/null || { echo "tests: 0 passed, 1 failed (Redis did not start)"; exit 1; }
+  stop_after+=(test/infra/redis/stop.sh)
 fi
 if [ -z "${JAEGER_QUERY_URL:-}" ] && ! port_open 16686; then
   bash test/infra/jaeger/start.sh >/dev/null || { echo "tests: 0 passed, 1 failed (Jaeger did not start)"; exit 1; }
