@@ -54,7 +54,7 @@ function requireRedis() {
  * `receiver`, sends one GET /cache, stops the app (hoptrace delivers what is queued on the way
  * out) and resolves with the response, the app's stderr and every span received.
  */
-async function cacheRequest(receiver, track, env) {
+async function cacheRequest(receiver, track, env, pathname = '/cache') {
   // In each test, not in a before hook: uvu swallows a before hook's error (0 passed, no message, exit 0).
   await requireRedis();
   const app = track(
@@ -65,7 +65,7 @@ async function cacheRequest(receiver, track, env) {
   );
   const [, port] = await app.waitForOutput(/listening (\d+)/);
   const key = `hoptrace-${process.pid}-${Date.now()}`;
-  const response = await get(Number(port), `/cache?key=${key}`);
+  const response = await get(Number(port), `${pathname}?key=${key}`);
   await receiver.waitFor((spans) => spans.some((s) => s.kind === 'SERVER'));
   app.child.kill('SIGTERM');
   const { code, stderr } = await app.exited;
@@ -125,6 +125,18 @@ test('an overlapping and a missing package: one warning each, and the ioredis in
     assert.match(lines[0], /^hoptrace: warn: .*@opentelemetry\/instrumentation-http is not loaded: hoptrace traces http and https itself/);
     assert.match(lines[1], /^hoptrace: warn: .*@opentelemetry\/instrumentation-not-there is not installed in the app/);
     assertRedisSpansJoin(spans);
+  });
+});
+
+test("the app's own calls to its newer copy of @opentelemetry/api: recording spans, children of hoptrace's SERVER span", async () => {
+  await withReceiver(async (receiver, track) => {
+    const { response, spans } = await cacheRequest(receiver, track, {}, '/manual');
+    assert.is(response.body, 'recording', apiVersions());
+    await receiver.waitFor((s) => s.some((x) => x.name === 'manual work'));
+    const server = spans.find((s) => s.kind === 'SERVER');
+    const manual = spans.find((s) => s.name === 'manual work');
+    assert.is(manual.parentSpanId, server.spanId);
+    assert.is(manual.traceId, server.traceId);
   });
 });
 
