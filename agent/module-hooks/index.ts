@@ -16,7 +16,7 @@ import { type AppStart, runsAsEsModules } from './app-format';
 import { hookGetBuiltinModule, patchLateBuiltins, patchWatchedBuiltinsNow } from './builtins';
 import { hookModuleLoad } from './load-hook';
 import { ModulePatcher } from './patcher';
-import { warnAboutPreloadedPackages } from './preloaded';
+import { handlePreloadedPackages } from './preloaded';
 
 export { packageOf, packageOfPath } from './package-names';
 export type { AppStart } from './app-format';
@@ -28,6 +28,11 @@ export interface ModuleDefinition {
   readonly versions: readonly string[];
   /** What the user does not get when this module cannot be patched ("Kafka producer and consumer spans"). */
   readonly lostWhenUntraced: string;
+  /**
+   * The patch only reads the exports (or changes nothing the app has already captured), so a copy
+   * loaded before hoptrace started is patched then, not reported as untraced.
+   */
+  readonly patchesLoadedCopies?: boolean;
   /** Patches the module's exports object in place; must not throw. */
   patch(exports: unknown, version: string | undefined): void;
 }
@@ -51,12 +56,12 @@ export function installModuleHooks(instrumentations: readonly HoptraceInstrument
     }
   }
   if (byName.size === 0) return;
+  const patcher = new ModulePatcher(byName);
   try {
-    warnAboutPreloadedPackages(byName);
+    handlePreloadedPackages(byName, patcher);
   } catch (error) {
     reportAgentError('looking for packages loaded before hoptrace', error);
   }
-  const patcher = new ModulePatcher(byName);
   hookModuleLoad(patcher);
   hookGetBuiltinModule(patcher);
   if (runsAsEsModules(app)) patchWatchedBuiltinsNow(patcher, byName.keys());

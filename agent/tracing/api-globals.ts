@@ -76,6 +76,7 @@ export const apiCopies: HoptraceInstrumentation = {
         name: '@opentelemetry/api',
         versions: ['>=1.0.0 <2'],
         lostWhenUntraced: "the app's own OpenTelemetry API calls, if its copy is newer than hoptrace's",
+        patchesLoadedCopies: true,
         patch: (exports, version) => adoptNewerApi(exports as ApiCopy, version),
       },
     ];

@@ -62,6 +62,12 @@ function openTracingSpans(peer) {
     parentSpanId: span.parentId && span.parentId !== '0' && !/^0+$/.test(span.parentId) ? span.parentId : span.references?.[0]?.spanId,
   }));
 }
+/** Every span of `n` messages' Node hops has arrived: process, the REST call, the REST service. */
+const nodeHopsArrived = (spans, topic, n) =>
+  spans.filter((s) => s.kind === 'CONSUMER' && s.name === `process ${topic}`).length >= n &&
+  spans.filter((s) => s.kind === 'CLIENT').length >= n &&
+  spans.filter((s) => s.kind === 'SERVER').length >= n;
+
 /** The Node consumer's hop and the REST call under it: process ← producer, CLIENT ← process, SERVER ← CLIENT. */
 function assertNodeWorkerHops(spans, topic, producerSpan, what) {
   const process = one(spans, (s) => s.kind === 'CONSUMER' && s.name === `process ${topic}` && s.parentSpanId === producerSpan.spanId, `${what}: Node process span under ${producerSpan.name}`);
@@ -81,7 +87,7 @@ for (const mode of ['eachMessage', 'for-of']) {
       track(startNodeWorker(receiver, topic, service.port, mode));
       const producer = track(await startJavaPeer({ stack: 'otel', mode: 'produce', topic, count: 2, service: 'java-producer', otlpEndpoint: receiver.url, instrumentations: 'kafka' }));
       assert.is((await producer.exited).code, 0);
-      const spans = await receiver.waitFor((s) => s.filter((x) => x.name === `${topic} publish`).length === 2 && s.filter((x) => x.kind === 'SERVER').length === 2, 30000);
+      const spans = await receiver.waitFor((s) => s.filter((x) => x.name === `${topic} publish`).length === 2 && nodeHopsArrived(s, topic, 2), 30000);
       for (const publish of spans.filter((s) => s.name === `${topic} publish`)) assertNodeWorkerHops(spans, topic, publish, `Java ${publish.spanId}`);
     });
   });
@@ -98,7 +104,7 @@ for (const [propagation, bits] of [['jaeger', 64], ['jaeger', 128], ['b3', 128]]
       assert.is((await producer.exited).code, 0);
       const sends = openTracingSpans(producer).filter((s) => s.name === `To_${topic}`);
       assert.is(sends.length, 2);
-      const spans = await receiver.waitFor((s) => s.filter((x) => x.kind === 'SERVER').length === 2, 30000);
+      const spans = await receiver.waitFor((s) => nodeHopsArrived(s, topic, 2), 30000);
       for (const send of sends) {
         if (bits === 64) assert.ok(send.traceId.startsWith('0'.repeat(16)), `a 64-bit id, padded: ${send.traceId}`);
         assertNodeWorkerHops(spans, topic, send, `To_${topic} ${send.spanId}`);
@@ -114,7 +120,7 @@ test('Node → Java (OpenTelemetry agent): the Java process span is the child of
     const consumer = track(await startJavaPeer({ stack: 'otel', mode: 'consume', topic, count: 2, service: 'java-consumer', otlpEndpoint: receiver.url, instrumentations: 'kafka' }));
     await produceFromNode(receiver, topic, ['n1', 'n2']);
     assert.is((await consumer.exited).code, 0);
-    const spans = await receiver.waitFor((s) => s.filter((x) => x.name === `${topic} process`).length === 2, 30000);
+    const spans = await receiver.waitFor((s) => s.filter((x) => x.name === `${topic} process`).length === 2 && s.filter((x) => x.kind === 'PRODUCER').length === 2, 30000);
     for (const send of spans.filter((s) => s.kind === 'PRODUCER' && s.name === `send ${topic}`)) {
       const process = one(spans, (s) => s.name === `${topic} process` && s.parentSpanId === send.spanId, `Java process under Node send ${keyOf(send)}`);
       assertChild(process, send, 'Java process ← Node send');
@@ -149,7 +155,7 @@ test('Java → Node relay → Java (OpenTelemetry agent): publish ← Node proce
     const producer = track(await startJavaPeer({ stack: 'otel', mode: 'produce', topic: a, count: 1, service: 'java-producer', otlpEndpoint: receiver.url, instrumentations: 'kafka' }));
     assert.is((await producer.exited).code, 0);
     assert.is((await consumer.exited).code, 0);
-    const spans = await receiver.waitFor((s) => s.some((x) => x.name === `${b} process`), 30000);
+    const spans = await receiver.waitFor((s) => [`${b} process`, `send ${b}`, `process ${a}`, `${a} publish`].every((name) => s.some((x) => x.name === name)), 30000);
     const publish = one(spans, (s) => s.name === `${a} publish`, 'Java publish');
     const nodeProcess = one(spans, (s) => s.name === `process ${a}`, 'Node process');
     const nodeSend = one(spans, (s) => s.name === `send ${b}`, 'Node send');
@@ -171,7 +177,7 @@ for (const style of ['wrappers', 'interceptors']) {
       const relay = track(await startJavaPeer({ stack: 'opentracing', style, mode: 'relay', topic: a, toTopic: b, count: 1 }));
       await produceFromNode(receiver, a, ['r1']);
       assert.is((await relay.exited).code, 0);
-      const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER'), 30000);
+      const spans = await receiver.waitFor((s) => s.some((x) => x.name === `send ${a}`) && nodeHopsArrived(s, b, 1), 30000);
       const nodeSend = one(spans, (s) => s.name === `send ${a}`, 'Node send');
       const relayed = openTracingSpans(relay);
       const from = one(relayed, (s) => s.name === `From_${a}`, `From_${a}`);
@@ -193,7 +199,7 @@ test("Node → Java relay (OpenTelemetry agent) → Node: the Node consumer cont
     const relay = track(await startJavaPeer({ stack: 'otel', mode: 'relay', topic: a, toTopic: b, count: 1, service: 'java-relay', otlpEndpoint: receiver.url, instrumentations: 'kafka', timeoutMs: 90000 }));
     await produceFromNode(receiver, a, ['r1']);
     assert.is((await relay.exited).code, 0);
-    const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER') && s.some((x) => x.name === `${b} publish`), 30000);
+    const spans = await receiver.waitFor((s) => nodeHopsArrived(s, b, 1) && s.some((x) => x.name === `${b} publish`) && s.some((x) => x.name === `${a} process`) && s.some((x) => x.name === `send ${a}`), 30000);
     const nodeSend = one(spans, (s) => s.name === `send ${a}`, 'Node send');
     const relayProcess = one(spans, (s) => s.name === `${a} process`, 'Java relay process');
     const relayPublish = one(spans, (s) => s.name === `${b} publish`, 'Java relay publish');
