@@ -139,6 +139,8 @@ export class BoundedBatchProcessor implements SpanProcessor {
     if (spans.length > 0) {
       if (this.unresponsive) {
         log.warn(`not sent to ${this.exporter.destination} at exit, which did not answer as the process ended: ${spans.length} spans lost`);
+      } else if (timeoutMs <= 0) {
+        log.warn(`not sent to ${this.exporter.destination} at exit: the time for delivery at exit was used up by other exporters; ${spans.length} spans lost`);
       } else {
         const delivered = this.exporter.exportSync?.(spans, timeoutMs) ?? false;
         if (!delivered) log.warn(`could not deliver spans to ${this.exporter.destination} before exit: ${spans.length} lost`);

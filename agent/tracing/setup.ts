@@ -55,8 +55,10 @@ export function setUpTracing(config: Config, appEntry?: string): Tracing {
     otelTracerProvider: resolver ? attributingProvider(resolver, defaultService) : defaultService.provider(),
     flush: (timeoutMs) => withTimeout(Promise.all([...processors.map((p) => p.forceFlush()), flushUser()]), timeoutMs),
     drain: (timeoutMs) => Promise.all([...processors.map((p) => p.drain(timeoutMs)), withTimeout(flushUser(), timeoutMs)]).then(() => undefined),
+    // One deadline for all exporters: the exit is held up by the bound, not by the bound per exporter.
     flushSync: (timeoutMs) => {
-      for (const processor of processors) processor.flushSync(timeoutMs);
+      const deadline = Date.now() + timeoutMs;
+      for (const processor of processors) processor.flushSync(deadline - Date.now());
     },
     hasPending: () => processors.some((p) => p.hasPending()) || (userProviders?.hasPending() ?? false),
   };
