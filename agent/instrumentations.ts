@@ -1,7 +1,7 @@
 /**
  * The instrumentations hoptrace ships, by name. Each is constructed with what it needs from the
  * agent (tracers, its slice of the configuration) and loaded only when enabled, and says which
- * others it needs: express names and records errors on the SERVER span that http starts.
+ * others it needs: express, fastify and koa name and record errors on the SERVER span that http starts.
  */
 import type { Config, InstrumentationName } from './config/types';
 import { log } from './log';
@@ -21,6 +21,16 @@ const factories: Record<InstrumentationName, Factory> = {
     const { ExpressInstrumentation } = require('../instrumentations/express') as typeof import('../instrumentations/express');
     return new ExpressInstrumentation(tracers, config.express);
   },
+  fastify: (tracers, config) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { FastifyInstrumentation } = require('../instrumentations/fastify') as typeof import('../instrumentations/fastify');
+    return new FastifyInstrumentation(tracers, config.fastify);
+  },
+  koa: (tracers, config) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KoaInstrumentation } = require('../instrumentations/koa') as typeof import('../instrumentations/koa');
+    return new KoaInstrumentation(tracers, config.koa);
+  },
   kafkajs: (tracers, config) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KafkajsInstrumentation } = require('../instrumentations/kafkajs') as typeof import('../instrumentations/kafkajs');
@@ -36,18 +46,33 @@ const factories: Record<InstrumentationName, Factory> = {
 /** What an instrumentation cannot work without, and what is lost without it. */
 const NEEDS: Partial<Record<InstrumentationName, { readonly needs: InstrumentationName; readonly lost: string }>> = {
   express: { needs: 'http', lost: 'route names and handler errors (express adds them to the http SERVER span)' },
+  fastify: { needs: 'http', lost: 'route names and handler errors (fastify adds them to the http SERVER span)' },
+  koa: { needs: 'http', lost: 'route names and handler errors (koa adds them to the http SERVER span)' },
 };
 
 /**
- * The enabled instrumentations, less those whose dependency the configuration disabled: those are
- * said once each, naming both, and not loaded.
+ * The enabled instrumentations, less those whose dependency the configuration disabled: those
+ * patch nothing, and are said once each, naming both, when the app loads a package they would
+ * have patched (so that an app that never loads fastify hears nothing about it).
  */
 export function createInstrumentations(tracers: TracerResolver, config: Config): HoptraceInstrumentation[] {
-  const usable = [...config.instrumentations].filter((name) => {
+  return [...config.instrumentations].map((name) => {
+    const instrumentation = factories[name](tracers, config);
     const dependency = NEEDS[name];
-    if (!dependency || config.instrumentations.has(dependency.needs)) return true;
-    log.warn(`the ${name} instrumentation needs the ${dependency.needs} instrumentation, which is disabled: no ${dependency.lost}`);
-    return false;
+    if (!dependency || config.instrumentations.has(dependency.needs)) return instrumentation;
+    const warning = `the ${name} instrumentation needs the ${dependency.needs} instrumentation, which is disabled: no ${dependency.lost}`;
+    return warnWhenLoaded(instrumentation, warning);
   });
-  return usable.map((name) => factories[name](tracers, config));
+}
+
+function warnWhenLoaded(instrumentation: HoptraceInstrumentation, warning: string): HoptraceInstrumentation {
+  let said = false;
+  const sayOnce = () => {
+    if (!said) log.warn(warning);
+    said = true;
+  };
+  return {
+    instrumentationName: instrumentation.instrumentationName,
+    modules: () => instrumentation.modules().map((definition) => ({ ...definition, patch: sayOnce })),
+  };
 }

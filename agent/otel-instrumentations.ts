@@ -19,6 +19,8 @@ const OVERLAPPING: Readonly<Record<string, string>> = {
   '@opentelemetry/instrumentation-undici': 'fetch (undici)',
   '@opentelemetry/instrumentation-fetch': 'fetch',
   '@opentelemetry/instrumentation-kafkajs': 'kafkajs',
+  '@opentelemetry/instrumentation-fastify': 'fastify',
+  '@opentelemetry/instrumentation-koa': 'koa',
   '@opentelemetry/auto-instrumentations-node': 'http, express, fetch and kafkajs, among others',
 };
 

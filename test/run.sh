@@ -13,10 +13,14 @@ npm run --silent build || { echo "tests: 0 passed, 1 failed (the build failed)";
 # Real libraries the fixtures and examples run against, each express major in its own folder so that `require('express')`
 # finds the version under test, and otel-ioredis an app's own OpenTelemetry instrumentation (installed from their
 # lockfiles; skipped when already there).
-for fixture in test/fixtures/express4 test/fixtures/express5 test/fixtures/kafkajs1 test/fixtures/otel-ioredis examples; do
+for fixture in test/fixtures/express4 test/fixtures/express5 test/fixtures/fastify4 test/fixtures/fastify5 test/fixtures/koa2 test/fixtures/koa3 test/fixtures/kafkajs1 test/fixtures/kafkajs1.3 test/fixtures/kafkajs1.4 test/fixtures/otel-ioredis examples; do
   [ -d "$fixture/node_modules" ] || npm ci --prefix "$fixture" --no-audit --no-fund --loglevel=error ||
     { echo "tests: 0 passed, 1 failed (npm ci in $fixture failed)"; exit 1; }
 done
+# @confluentinc/kafka-javascript, a native addon: librdkafka and the addon built for the Node that runs the tests
+# (the first time on a machine ~6 min, then 1-2 min for each other Node; cached outside the clone: seconds).
+bash test/infra/confluent-kafka/install.sh "${HOPTRACE_TEST_NODE:-node}" >/dev/null ||
+  { echo "tests: 0 passed, 1 failed (@confluentinc/kafka-javascript could not be installed)"; exit 1; }
 
 # The real services the fixture and e2e tiers use (Kafka, Redis, Jaeger): started here unless
 # already running (CI's .ci/run starts them itself), and stopped again at the end if this script

@@ -18,7 +18,7 @@ import type {
   ServiceDefinition,
 } from './types';
 
-export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fetch', 'kafkajs'];
+export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs'];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none'];
 /** jaeger-client's UDP sender speaks Thrift binary, which Jaeger receives on 6832 (6831 is compact). */
 const DEFAULT_JAEGER_AGENT_PORT = 6832;
@@ -69,13 +69,31 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
       producerSpans: read.oneOf('HOPTRACE_KAFKA_PRODUCER_SPANS', ['per-message', 'per-call'] as const, 'per-message'),
       consumerParent: read.oneOf('HOPTRACE_KAFKA_CONSUMER_PARENT', ['child', 'link'] as const, 'child'),
     },
-    express: { middlewareSpans: read.oneOf('HOPTRACE_EXPRESS_SPANS', ['route', 'middleware'] as const, 'route') === 'middleware' },
+    ...readHandlerSpans(read, warn),
     services: [],
     tracerProviderModule: read.raw('HOPTRACE_TRACER_PROVIDER'),
     otelInstrumentations: read.list('HOPTRACE_OTEL_INSTRUMENTATIONS') ?? [],
   };
   const services = readServiceMapFile(read, config, warn);
   return deepFreeze(services.length > 0 ? { ...config, services } : config);
+}
+
+/**
+ * HOPTRACE_HANDLER_SPANS applies to every framework (express, fastify, koa); HOPTRACE_EXPRESS_SPANS,
+ * its older express-only name, keeps working for express. When both are set the newer, general
+ * name wins for express too: one setting then describes every framework, which is what a user who
+ * has moved to it expects; a differing old value is said once.
+ */
+function readHandlerSpans(read: EnvReader, warn: Warn): Pick<Config, 'express' | 'fastify' | 'koa'> {
+  const middlewareSpans = (variable: string) => read.oneOf(variable, ['route', 'middleware'] as const, 'route') === 'middleware';
+  const general = read.raw('HOPTRACE_HANDLER_SPANS');
+  const expressOnly = read.raw('HOPTRACE_EXPRESS_SPANS');
+  if (general !== undefined && expressOnly !== undefined && general.toLowerCase() !== expressOnly.toLowerCase()) {
+    warn('HOPTRACE_EXPRESS_SPANS is ignored: HOPTRACE_HANDLER_SPANS is set too, and wins');
+  }
+  const frameworks = general !== undefined && middlewareSpans('HOPTRACE_HANDLER_SPANS');
+  const express = general !== undefined ? frameworks : expressOnly !== undefined && middlewareSpans('HOPTRACE_EXPRESS_SPANS');
+  return { express: { middlewareSpans: express }, fastify: { middlewareSpans: frameworks }, koa: { middlewareSpans: frameworks } };
 }
 
 /** HOPTRACE_CONFIG_FILE, else INTERCEPTORS_CONFIG_FILE (the OpenTracing Kafka interceptors' own variable). */

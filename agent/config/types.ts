@@ -13,7 +13,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Every instrumentation hoptrace ships, by the name users write in the OTEL_NODE_*_INSTRUMENTATIONS lists. */
-export type InstrumentationName = 'http' | 'express' | 'fetch' | 'kafkajs';
+export type InstrumentationName = 'http' | 'express' | 'fastify' | 'koa' | 'fetch' | 'kafkajs';
 
 export interface OtlpConfig {
   /** The full URL spans are posted to, `/v1/traces` included. */
@@ -49,7 +49,13 @@ export interface HttpConfig {
 }
 
 export interface ExpressConfig {
-  /** HOPTRACE_EXPRESS_SPANS=middleware: an INTERNAL span per middleware and route handler. */
+  /** HOPTRACE_HANDLER_SPANS (else HOPTRACE_EXPRESS_SPANS)=middleware: an INTERNAL span per middleware and route handler. */
+  readonly middlewareSpans: boolean;
+}
+
+/** fastify and koa: what they take from the configuration. */
+export interface FrameworkConfig {
+  /** HOPTRACE_HANDLER_SPANS=middleware: an INTERNAL span per middleware, hook and route handler. */
   readonly middlewareSpans: boolean;
 }
 
@@ -122,6 +128,8 @@ export interface Config {
   readonly instrumentations: ReadonlySet<InstrumentationName>;
   readonly http: HttpConfig;
   readonly express: ExpressConfig;
+  readonly fastify: FrameworkConfig;
+  readonly koa: FrameworkConfig;
   readonly kafka: KafkaConfig;
   /** The services of a service-map file, in the file's order; empty without one. */
   readonly services: readonly ServiceDefinition[];

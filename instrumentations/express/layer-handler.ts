@@ -3,19 +3,17 @@
  * request is inside, so that when a route layer takes it the full route template is known; record
  * errors the app passes on; optionally, a span per middleware and route handler.
  */
-import { type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
-import { errorType, recordFailure, recordRaisedError } from '../../agent/tracing/errors';
+import { recordFailure } from '../../agent/tracing/errors';
 import { EXPRESS_LAYER_PATH, EXPRESS_MATCHED_PATHS } from '../../agent/symbols';
-import { type ServerRequestState, serverRequestOf } from '../http/server-request';
+import { type ServerRequestState, recordRequestError, serverRequestOf, startHandlerSpan } from '../http/server-request';
 import type { Layer, LayerHandle, Next } from './internal-types';
 import { joinRoute } from './route-template';
 import type { ExpressInstrumentationOptions } from './types';
 
 type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string };
 type RequestWithPaths = { [EXPRESS_MATCHED_PATHS]?: string[] };
-
-const recordedErrors = new WeakSet<object>();
 
 export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumentationOptions) {
   return (original: LayerHandle): LayerHandle =>
@@ -81,18 +79,10 @@ function startLayerSpan(tracer: Tracer, layer: Layer, state: ServerRequestState,
     ? { 'express.type': 'request_handler', 'express.name': name, ...(state.route ? { 'http.route': state.route } : {}) }
     : { 'express.type': 'middleware', 'express.name': name };
   const spanName = isRouteHandler ? `request handler - ${state.route ?? name}` : `middleware - ${name}`;
-  // Parent: the SERVER span, so consecutive middleware are siblings rather than a nested chain.
-  const span = tracer.startSpan(spanName, { kind: SpanKind.INTERNAL, attributes }, state.context);
-  (state.childSpans ??= []).push(span);
-  return span;
+  return startHandlerSpan(tracer, state, spanName, attributes);
 }
 
 function recordAppError(state: ServerRequestState, error: unknown, layerSpan: Span | undefined): void {
-  const isObject = typeof error === 'object' || typeof error === 'function';
-  if (isObject && recordedErrors.has(error as object)) return;
-  if (isObject) recordedErrors.add(error as object);
   // The SERVER span's status and error.type follow the response express sends (http's 5xx rule).
-  recordRaisedError(state.span, error);
-  state.errorType = errorType(error);
-  if (layerSpan) recordFailure(layerSpan, error);
+  if (recordRequestError(state, error) && layerSpan) recordFailure(layerSpan, error);
 }

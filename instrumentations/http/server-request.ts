@@ -1,11 +1,13 @@
 /**
- * The contract between the http instrumentation and the frameworks on top of it (express): http
- * starts and ends the SERVER span; a framework tells it, while the request runs, which route
- * matched and which error the app raised. The name and attributes are applied when the span ends,
- * so a route that later falls through (next('route'), a 404) leaves no wrong name behind.
+ * The contract between the http instrumentation and the frameworks on top of it (express, fastify,
+ * koa): http starts and ends the SERVER span; a framework tells it, while the request runs, which
+ * route matched and which error the app raised (recordRequestError), and may open INTERNAL spans
+ * for the app's handlers (startHandlerSpan). The name and attributes are applied when the span
+ * ends, so a route that later falls through (next('route'), a 404) leaves no wrong name behind.
  */
-import type { Context, Span } from '@opentelemetry/api';
+import { type Attributes, type Context, type Span, type Tracer, SpanKind } from '@opentelemetry/api';
 import { SERVER_REQUEST } from '../../agent/symbols';
+import { errorType, recordRaisedError } from '../../agent/tracing/errors';
 
 export interface ServerRequestState {
   readonly span: Span;
@@ -29,4 +31,35 @@ export function serverRequestOf(req: object): ServerRequestState | undefined {
 
 export function attachServerRequest(req: object, state: ServerRequestState): void {
   (req as Record<symbol, ServerRequestState>)[SERVER_REQUEST] = state;
+}
+
+/** Errors already recorded: one error passes several of a framework's layers on its way out. */
+const recordedErrors = new WeakSet<object>();
+
+/**
+ * An error the app raised while handling the request (thrown, rejected, passed on), as a framework
+ * saw it: an exception event on the SERVER span, once per error, and its class for `error.type`
+ * should the response be a 5xx (the status itself follows the response, http's rule). False when
+ * this error was already recorded.
+ */
+export function recordRequestError(state: ServerRequestState, error: unknown): boolean {
+  const isObject = (typeof error === 'object' && error !== null) || typeof error === 'function';
+  if (isObject) {
+    if (recordedErrors.has(error as object)) return false;
+    recordedErrors.add(error as object);
+  }
+  recordRaisedError(state.span, error);
+  state.errorType = errorType(error);
+  return true;
+}
+
+/**
+ * An INTERNAL span for one of the app's handlers (a middleware, a hook, a route handler): a child of
+ * the SERVER span, so consecutive handlers are siblings rather than a nested chain, and ended with
+ * the request at the latest.
+ */
+export function startHandlerSpan(tracer: Tracer, state: ServerRequestState, name: string, attributes: Attributes): Span {
+  const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, state.context);
+  (state.childSpans ??= []).push(span);
+  return span;
 }

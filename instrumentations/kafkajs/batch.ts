@@ -110,13 +110,14 @@ class MessageCursor {
   }
 
   resolveOffsetView(resolveOffset: EachBatchPayload['resolveOffset']): EachBatchPayload['resolveOffset'] {
-    return (offset) => {
+    // confluent's takes a second argument (the leader epoch): every argument is passed on.
+    return (offset, ...more) => {
       try {
         if (this.current >= 0 && this.messages[this.current]?.offset === offset) this.leave();
       } catch (error) {
         reportAgentError('kafkajs eachBatch', error);
       }
-      return resolveOffset(offset);
+      return resolveOffset(offset, ...more);
     };
   }
 

@@ -1,2 +1,2 @@
-export { KafkajsInstrumentation, KAFKAJS_SUPPORTED_VERSIONS } from './instrumentation';
+export { KafkajsInstrumentation, KAFKAJS_SUPPORTED_VERSIONS, CONFLUENT_KAFKA_SUPPORTED_VERSIONS } from './instrumentation';
 export type { KafkajsInstrumentationOptions } from './types';

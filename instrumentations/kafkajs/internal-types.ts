@@ -1,6 +1,10 @@
 /**
- * Hand-written shapes of the kafkajs objects hoptrace touches (kafkajs 2.2).
+ * Hand-written shapes of the kafkajs objects hoptrace touches, as kafkajs 2.2 declares them; kafkajs
+ * 1.x and @confluentinc/kafka-javascript's KafkaJS API hand over the same shapes, less what is
+ * marked optional here.
  * https://github.com/tulios/kafkajs/blob/v2.2.4/types/index.d.ts
+ * https://github.com/tulios/kafkajs/blob/v1.4.0/src/index.js (1.x: no transaction() before 1.5)
+ * https://github.com/confluentinc/confluent-kafka-javascript/blob/v1.10.1/types/kafkajs.d.ts
  */
 export type KafkaHeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 export type KafkaHeaders = Record<string, KafkaHeaderValue>;
@@ -41,7 +45,8 @@ export interface Sender {
 }
 
 export interface Producer extends Sender {
-  transaction: () => Promise<Sender>;
+  /** kafkajs ≥ 1.5 and confluent; confluent's resolves with the producer itself. */
+  transaction?: () => Promise<Sender>;
 }
 
 /** A message as a consumer receives it. */
@@ -68,7 +73,8 @@ export interface Batch {
 
 export interface EachBatchPayload {
   batch: Batch;
-  resolveOffset: (offset: string) => void;
+  /** confluent takes the message's leader epoch as a second argument. */
+  resolveOffset: (offset: string, ...more: unknown[]) => void;
   [more: string]: unknown;
 }
 
@@ -82,10 +88,8 @@ export interface Consumer {
   run: (config?: ConsumerRunConfig) => Promise<void>;
 }
 
-export interface KafkaConfig {
-  clientId?: string;
-  brokers?: string[] | (() => unknown);
-}
+/** kafkajs's `{ clientId, brokers }`, confluent's `{ kafkaJS: { clientId, brokers } }` (client-settings.ts). */
+export type KafkaConfig = object | undefined;
 
 export interface KafkaClass {
   new (config: KafkaConfig): KafkaInstance;
@@ -94,9 +98,10 @@ export interface KafkaClass {
 
 export interface KafkaInstance {
   producer(config?: object): Producer;
-  consumer(config?: { groupId?: string }): Consumer;
+  consumer(config?: object): Consumer;
 }
 
-export interface KafkajsModule {
+/** What holds the `Kafka` class: kafkajs's exports; confluent's `KafkaJS` export. */
+export interface KafkaNamespace {
   Kafka: KafkaClass;
 }

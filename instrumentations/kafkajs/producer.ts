@@ -2,8 +2,12 @@
  * Producer side: a PRODUCER span per message (or per call), its context written into a copy of
  * each message's headers. Parent: the active span; else a context the message already carries
  * (relays and outbox processes forward messages with no request around them); else a new trace.
+ *
+ * @confluentinc/kafka-javascript's sendBatch() calls the producer's own, traced, send() once per
+ * topic; inside a traced sendBatch those calls pass straight through (SENDING_TRACED_BATCH), so each
+ * message still gets exactly one span, and the per-call mode one span per sendBatch().
  */
-import { type Context, type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Context, type Span, type Tracer, SpanKind, context, createContextKey, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -32,10 +36,14 @@ export interface ProducerTracing {
   options: KafkajsInstrumentationOptions;
 }
 
+/** Set while a traced sendBatch() runs: its messages are traced already. */
+const SENDING_TRACED_BATCH = createContextKey('hoptrace.kafka.sendingTracedBatch');
+
 export function wrapSend(tracing: ProducerTracing) {
   return (original: Send): Send =>
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
       if (!record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
+      if (context.active().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
       return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], (groups) => original.call(this, withProperty(record, 'messages', groups[0].messages)), () => original.call(this, record));
     };
 }
@@ -48,13 +56,19 @@ export function wrapSendBatch(tracing: ProducerTracing) {
       return traceSend(
         tracing,
         topicMessages,
-        (groups) => original.call(this, withProperty(batch, 'topicMessages', topicMessages.map((t, i) => withProperty(t, 'messages', groups[i].messages)))),
+        (groups) => {
+          const copy = withProperty(batch, 'topicMessages', topicMessages.map((t, i) => withProperty(t, 'messages', groups[i].messages)));
+          return context.with(context.active().setValue(SENDING_TRACED_BATCH, true), () => original.call(this, copy));
+        },
         () => original.call(this, batch),
       );
     };
 }
 
-/** Wraps send and sendBatch of the object a transaction() promise resolves to. */
+/**
+ * Wraps send and sendBatch of the object a transaction() promise resolves to (`wrap` leaves what is
+ * wrapped already: confluent's transaction() resolves with the producer itself).
+ */
 export function traceTransactionSender(sender: Sender, wrap: (sender: Sender) => void): Sender {
   try {
     wrap(sender);

@@ -19,8 +19,10 @@ test('defaults: otlp/protobuf to localhost:4318, W3C+baggage+Jaeger written, par
   assert.equal(config.injectPropagators, ['tracecontext', 'baggage', 'jaeger']);
   assert.is(config.sampler.name, 'parentbased_always_on');
   assert.equal(config.batch, { scheduleDelayMs: 5000, exportTimeoutMs: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 });
-  assert.equal([...config.instrumentations], ['http', 'express', 'fetch', 'kafkajs']);
+  assert.equal([...config.instrumentations], ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs']);
   assert.is(config.express.middlewareSpans, false);
+  assert.is(config.fastify.middlewareSpans, false);
+  assert.is(config.koa.middlewareSpans, false);
   assert.is(config.service.name, 'unknown_service:node');
   assert.is(config.logLevel, 'warn');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.otlp));
@@ -79,7 +81,7 @@ test('OTEL_PROPAGATORS: the listed ones, in order, duplicates once; none disable
 });
 
 test('instrumentation lists: enabled narrows, disabled removes, unknown names warn', () => {
-  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch' }).config.instrumentations], ['express', 'kafkajs']);
+  assert.equal([...load({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch' }).config.instrumentations], ['express', 'fastify', 'koa', 'kafkajs']);
   assert.equal([...load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' }).config.instrumentations], ['http']);
   const unknown = load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' });
   assert.equal([...unknown.config.instrumentations], ['http']);
@@ -107,6 +109,22 @@ test('HOPTRACE_EXPRESS_SPANS: route (default) or middleware', () => {
   const bad = load({ HOPTRACE_EXPRESS_SPANS: 'all' });
   assert.is(bad.config.express.middlewareSpans, false);
   assert.match(bad.warnings[0], /HOPTRACE_EXPRESS_SPANS="all"/);
+});
+
+test('HOPTRACE_HANDLER_SPANS: every framework; HOPTRACE_EXPRESS_SPANS still works for express; the new name wins', () => {
+  const spans = (env) => {
+    const { config, warnings } = load(env);
+    return { express: config.express.middlewareSpans, fastify: config.fastify.middlewareSpans, koa: config.koa.middlewareSpans, warnings };
+  };
+  assert.equal(spans({ HOPTRACE_HANDLER_SPANS: 'middleware' }), { express: true, fastify: true, koa: true, warnings: [] });
+  assert.equal(spans({ HOPTRACE_EXPRESS_SPANS: 'middleware' }), { express: true, fastify: false, koa: false, warnings: [] });
+  assert.equal(spans({ HOPTRACE_HANDLER_SPANS: 'MIDDLEWARE', HOPTRACE_EXPRESS_SPANS: 'middleware' }), { express: true, fastify: true, koa: true, warnings: [] });
+  const both = spans({ HOPTRACE_HANDLER_SPANS: 'route', HOPTRACE_EXPRESS_SPANS: 'middleware' });
+  assert.equal([both.express, both.fastify, both.koa], [false, false, false]);
+  assert.equal(both.warnings, ['HOPTRACE_EXPRESS_SPANS is ignored: HOPTRACE_HANDLER_SPANS is set too, and wins']);
+  const bad = spans({ HOPTRACE_HANDLER_SPANS: 'all' });
+  assert.equal([bad.express, bad.fastify, bad.koa], [false, false, false]);
+  assert.match(bad.warnings[0], /HOPTRACE_HANDLER_SPANS="all"/);
 });
 
 test('jaeger exporter: OTEL_EXPORTER_JAEGER_* first, then the JAEGER_* names jaeger-client users set', () => {

@@ -1,0 +1,2 @@
+export { FastifyInstrumentation, FASTIFY_SUPPORTED_VERSIONS } from './instrumentation';
+export type { FastifyInstrumentationOptions } from './types';
