@@ -8,7 +8,7 @@ import type { Config } from './config/types';
 import { createInstrumentations } from './instrumentations';
 import { installLifecycle } from './lifecycle';
 import { log, routeOpenTelemetryDiagnostics, setLogLevel } from './log';
-import { type AppStart, installModuleHooks } from './module-hooks';
+import { type AppStart, installModuleHooks, runsAsEsModules } from './module-hooks';
 import { AGENT_STARTED } from './symbols';
 import { apiCopies } from './tracing/api-globals';
 import { setUpTracing } from './tracing/setup';
@@ -44,7 +44,7 @@ export function start(options: StartOptions = {}): StartResult {
   if (config.otelInstrumentations.length > 0) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { loadOtelInstrumentations } = require('./otel-instrumentations') as typeof import('./otel-instrumentations');
-    loadOtelInstrumentations(config.otelInstrumentations, process.argv[1], tracing.otelTracerProvider);
+    loadOtelInstrumentations(config.otelInstrumentations, process.argv[1], tracing.otelTracerProvider, runsAsEsModules(appStart(options)));
   }
   installLifecycle(tracing);
   log.debug(`started; instrumentations: ${[...config.instrumentations].join(', ') || 'none'}`);

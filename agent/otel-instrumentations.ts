@@ -30,7 +30,13 @@ interface Instrumentation {
 }
 type InstrumentationClass = new (config?: object) => Instrumentation;
 
-export function loadOtelInstrumentations(names: readonly string[], appEntry: string | undefined, provider: TracerProvider): void {
+export function loadOtelInstrumentations(names: readonly string[], appEntry: string | undefined, provider: TracerProvider, esModuleApp: boolean): void {
+  if (esModuleApp) {
+    log.warn(
+      'HOPTRACE_OTEL_INSTRUMENTATIONS: this app runs as ES modules, and OpenTelemetry instrumentations see only require(): ' +
+        "what the app imports is not traced by them unless OpenTelemetry's own ESM loader hook is registered too",
+    );
+  }
   const appRequire = createRequire(appEntry ? resolve(appEntry) : join(process.cwd(), 'noop.js'));
   for (const name of names) {
     const overlap = OVERLAPPING[name];

@@ -20,6 +20,7 @@ import { handlePreloadedPackages } from './preloaded';
 
 export { packageOf, packageOfPath } from './package-names';
 export type { AppStart } from './app-format';
+export { runsAsEsModules } from './app-format';
 
 export interface ModuleDefinition {
   /** A package name, or a Node built-in without the `node:` prefix. */

@@ -140,4 +140,21 @@ test("the app's own calls to its newer copy of @opentelemetry/api: recording spa
   });
 });
 
+test('an ES module app (--import): one warning that the instrumentations see require() only', async () => {
+  await withReceiver(async (receiver, track) => {
+    await requireRedis();
+    const app = track(runFixture(path.join(APP_DIR, 'app.js'), {
+      cwd: APP_DIR,
+      preload: 'import',
+      env: { OTEL_SERVICE_NAME: 'cache', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, REDIS_URL, HOPTRACE_OTEL_INSTRUMENTATIONS: IOREDIS },
+    }));
+    await app.waitForOutput(/listening (\d+)/);
+    app.child.kill('SIGTERM');
+    const { stderr } = await app.exited;
+    const warnings = stderr.split('\n').filter((l) => l.startsWith('hoptrace: warn'));
+    assert.is(warnings.length, 1, stderr);
+    assert.match(warnings[0], /HOPTRACE_OTEL_INSTRUMENTATIONS: this app runs as ES modules/);
+  });
+});
+
 test.run();
