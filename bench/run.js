@@ -14,8 +14,13 @@ const { writeReport } = require('./report');
 
 const QUICK = process.argv.includes('--quick');
 const PLAN = QUICK
-  ? { rounds: 1, warmup: 1, duration: 3, connections: 50, startupRuns: 5, memoryRequests: 5000, kafka: { 1: 300, 100: 2000 } }
-  : { rounds: 3, warmup: 3, duration: 10, connections: 50, startupRuns: 30, memoryRequests: 100000, kafka: { 1: 3000, 100: 30000 } };
+  ? { rounds: 1, warmup: 1, duration: 3, connections: 50, startupRuns: 5, memoryRequests: [5000, 10000], kafka: { 1: 300, 100: 2000 } }
+  : { rounds: 3, warmup: 3, duration: 10, connections: 50, startupRuns: 30, memoryRequests: [100000, 1000000], kafka: { 1: 3000, 100: 30000 } };
+// The long memory run (to the last count of memoryRequests) only where flatness is the question:
+// no agent and hoptrace; the other agents stop at the first count.
+const LONG_MEMORY = new Set(['no agent', 'hoptrace']);
+// Nothing listens there: connections are refused, as with a collector that is down.
+const DOWN_RECEIVER = 'http://127.0.0.1:9';
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:19092';
 // Server on core 0, load generator and receiver on core 1 (a 2-core machine).
 const APP_CPU = '0';
@@ -105,18 +110,27 @@ async function httpRun(config, receiver, pathname, spansPerRequest, { esm = fals
   return { rps: measured.rps, p99: measured.p99, cpuPerRequestUs, spans: receiver.take(), expected: config.preload.length ? ok * spansPerRequest : 0 };
 }
 
-async function memoryRun(config, receiver) {
+/**
+ * RSS of the express app after warm-up and after each count of requests in `counts` (cumulative).
+ * `env` may point the exporter at a receiver that is down.
+ */
+async function memoryRun(config, receiver, counts, env = {}) {
   receiver.take();
-  const app = startApp(config, 'http-app.js', {});
+  const app = startApp(config, 'http-app.js', env);
   const [, port] = await waitFor(app, /listening (\d+)/);
   const url = `http://127.0.0.1:${port}/users/42`;
   await runLoad(url, { DURATION: String(PLAN.warmup) });
   const afterWarmup = rssMb(app.child.pid);
-  await runLoad(url, { AMOUNT: String(PLAN.memoryRequests) });
-  const afterLoad = rssMb(app.child.pid);
+  const after = {};
+  let done = 0;
+  for (const count of counts) {
+    await runLoad(url, { AMOUNT: String(count - done) });
+    done = count;
+    after[count] = rssMb(app.child.pid);
+  }
   await stopApp(app);
   receiver.take();
-  return { afterWarmup, afterLoad };
+  return { afterWarmup, after, afterLoad: after[counts[0]] };
 }
 
 function startupRun(config) {
@@ -157,7 +171,7 @@ async function kafkaRun(config, receiver, batch, mode) {
   await app.exited;
   clearTimeout(timer);
   await new Promise((r) => setTimeout(r, 300));
-  return { rate: result.rate, spans: receiver.take(), expected: config.preload.length ? result.operations : 0 };
+  return { rate: result.rate, cpuPerMessageUs: result.cpuPerMessageUs, spans: receiver.take(), expected: config.preload.length ? result.operations : 0 };
 }
 
 function checkSpans(config, scenario, run, failures) {
@@ -199,7 +213,12 @@ async function main() {
     log(`start-up and memory: ${config.name}`);
     results[config.name].startup = startupRun(config);
     results[config.name].listening = await listeningRun(config);
-    results[config.name].memory.push(await memoryRun(config, receiver));
+    const counts = LONG_MEMORY.has(config.name) ? PLAN.memoryRequests : PLAN.memoryRequests.slice(0, 1);
+    results[config.name].memory.push(await memoryRun(config, receiver, counts));
+    if (config.name === 'hoptrace') {
+      log('memory with the receiver down: hoptrace');
+      results[config.name].memoryReceiverDown = await memoryRun(config, receiver, counts, { OTEL_EXPORTER_OTLP_ENDPOINT: DOWN_RECEIVER });
+    }
   }
   await receiver.close();
 

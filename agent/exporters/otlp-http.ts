@@ -3,31 +3,24 @@
  *
  * The transport is ours, on Node's http module as it was before any patch, so the agent's own
  * requests can never show up as spans, and so that the same payload can be delivered
- * synchronously at exit (see sync-post.ts). Protobuf, the default, is encoded by our own
- * single-pass encoder (otlp/encode-traces.ts); JSON, a debugging aid, by the OpenTelemetry
- * transformer, loaded only when chosen.
+ * synchronously at exit (see sync-post.ts). Protobuf, the default, is written by our own encoder
+ * as each span ends (otlp/otlp-batch.ts); JSON, a debugging aid, by the OpenTelemetry transformer
+ * at export, loaded only when chosen.
  */
 import type * as http from 'node:http';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { OtlpConfig } from '../config/types';
 import { type DetachedAgent, createDetachedAgent } from './detached-agent';
-import { encodeTraces } from './otlp/encode-traces';
+import { OtlpBatch, requestOf } from './otlp/otlp-batch';
+import { SpanList, spansOf } from './span-list';
 import { postSynchronously } from './sync-post';
 import type { HoptraceExporter } from './types';
 
-type Serialize = (spans: ReadableSpan[]) => Uint8Array | undefined;
+type Batch = OtlpBatch | SpanList;
 
-function loadSerializer(protocol: OtlpConfig['protocol']): Serialize {
-  if (protocol !== 'http/json') return encodeTraces;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const transformer = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
-  return (spans) => transformer.JsonTraceSerializer.serializeRequest(spans);
-}
-
-export class OtlpHttpExporter implements HoptraceExporter {
+export class OtlpHttpExporter implements HoptraceExporter<Batch> {
   readonly destination: string;
-  private serialize: Serialize | undefined;
+  private readonly json: boolean;
   private readonly url: URL;
   private readonly headers: Record<string, string>;
   private readonly connections: DetachedAgent;
@@ -35,6 +28,7 @@ export class OtlpHttpExporter implements HoptraceExporter {
 
   constructor(private readonly config: OtlpConfig) {
     this.url = new URL(config.endpoint);
+    this.json = config.protocol === 'http/json';
     this.destination = `${this.url.origin}${this.url.pathname}`;
     this.headers = {
       ...config.headers,
@@ -48,15 +42,21 @@ export class OtlpHttpExporter implements HoptraceExporter {
     this.send = transport.request;
   }
 
-  private encode(spans: ReadableSpan[]): Uint8Array | undefined {
-    this.serialize ??= loadSerializer(this.config.protocol);
-    return this.serialize(spans);
+  newBatch(): Batch {
+    return this.json ? new SpanList() : new OtlpBatch();
   }
 
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+  private encode(batches: readonly Batch[]): Uint8Array | undefined {
+    if (!this.json) return requestOf(batches as readonly OtlpBatch[]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const transformer = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+    return transformer.JsonTraceSerializer.serializeRequest(spansOf(batches as readonly SpanList[]));
+  }
+
+  export(batches: readonly Batch[], done: (result: ExportResult) => void): void {
     let body: Uint8Array | undefined;
     try {
-      body = this.encode(spans);
+      body = this.encode(batches);
     } catch (error) {
       done({ code: ExportResultCode.FAILED, error: error as Error });
       return;
@@ -88,8 +88,8 @@ export class OtlpHttpExporter implements HoptraceExporter {
     req.end(body);
   }
 
-  exportSync(spans: ReadableSpan[], timeoutMs: number): boolean {
-    const body = this.encode(spans);
+  exportSync(batches: readonly Batch[], timeoutMs: number): boolean {
+    const body = this.encode(batches);
     if (!body) return false;
     return postSynchronously({ url: this.url.href, headers: this.headers, body }, timeoutMs);
   }

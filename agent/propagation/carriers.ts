@@ -64,6 +64,8 @@ export const MAX_VALUES_PER_HEADER = 32;
 /** A getter that can also hand over every value of a repeated header, in wire order (oldest first). */
 export interface MultiValueGetter<Carrier = HeaderCarrier> extends TextMapGetter<Carrier> {
   getAll(carrier: Carrier, key: string): string[];
+  /** Whether the header is there at all, and whether more than once; nothing is decoded. */
+  presence(carrier: Carrier, key: string): 'none' | 'one' | 'several';
 }
 
 function lastOfJoined(key: string, value: string | undefined): string | undefined {
@@ -102,6 +104,13 @@ function createHeaderGetter(keysAreLowercase: boolean): MultiValueGetter {
     get(carrier, key) {
       const text = headerValueToString(find(carrier, key));
       return keysAreLowercase ? lastOfJoined(key.toLowerCase(), text) : text;
+    },
+    presence(carrier, key) {
+      const value = find(carrier, key);
+      if (value === undefined || value === null) return 'none';
+      if (Array.isArray(value)) return value.length === 0 ? 'none' : value.length === 1 ? 'one' : 'several';
+      // Node joins repeated HTTP headers with commas.
+      return keysAreLowercase && typeof value === 'string' && !LIST_HEADERS.has(key.toLowerCase()) && value.includes(',') ? 'several' : 'one';
     },
     getAll(carrier, key) {
       const value = find(carrier, key);

@@ -89,7 +89,8 @@ function extractBaggage(context: Context, carrier: unknown, getter: TextMapGette
   let count = 0;
   let length = 0;
   for (const key of getter.keys(carrier)) {
-    if (key.length <= BAGGAGE_PREFIX.length || key.slice(0, BAGGAGE_PREFIX.length).toLowerCase() !== BAGGAGE_PREFIX) continue;
+    // The first letter first: most headers are not baggage, and are passed over without a copy.
+    if (key.length <= BAGGAGE_PREFIX.length || (key.charCodeAt(0) | 0x20) !== 0x75 || key.slice(0, BAGGAGE_PREFIX.length).toLowerCase() !== BAGGAGE_PREFIX) continue;
     const name = key.slice(BAGGAGE_PREFIX.length).toLowerCase();
     if (existing?.getEntry(name) || entries[name]) continue; // W3C baggage, read first, wins.
     const value = getter.get(carrier, key);

@@ -90,6 +90,8 @@ export class HoptracePropagator implements TextMapPropagator {
         });
       }
     } catch {}
+    // Most carriers have no B3 header: the B3 reader (several lookups and objects) is not run for them.
+    if (!mayHaveB3(carrier, getter)) return result;
     try {
       const extracted = this.b3.extract(result, carrier, getter);
       const spanContext = extracted !== result ? trace.getSpanContext(extracted) : undefined;
@@ -123,10 +125,22 @@ function parseAll(values: readonly string[], parse: (value: string) => HopContex
 
 function readNewestHop(carrier: unknown, getter: TextMapGetter): ReturnType<typeof newestContext> {
   const w3c = parseAll(valuesOf(carrier, getter, TRACEPARENT_HEADER), parseTraceparent);
-  const jaegerValues = valuesOf(carrier, getter, JAEGER_HEADER);
-  // No Jaeger history to consult: a valid W3C context stands as it is.
-  if (w3c.length > 0 && jaegerValues.length <= 1) return newestContext(w3c, []);
-  return newestContext(w3c, parseAll(jaegerValues, parseUberTraceId));
+  // No Jaeger history to consult: a valid W3C context stands as it is, and Jaeger's one value
+  // (hoptrace writes both on every hop) is not even decoded.
+  if (w3c.length > 0 && presenceOf(carrier, getter, JAEGER_HEADER) !== 'several') return newestContext(w3c, []);
+  return newestContext(w3c, parseAll(valuesOf(carrier, getter, JAEGER_HEADER), parseUberTraceId));
+}
+
+function presenceOf(carrier: unknown, getter: TextMapGetter, key: string): 'none' | 'one' | 'several' {
+  const multi = getter as Partial<MultiValueGetter<unknown>>;
+  if (typeof multi.presence === 'function') return multi.presence(carrier, key);
+  const count = valuesOf(carrier, getter, key).length;
+  return count === 0 ? 'none' : count === 1 ? 'one' : 'several';
+}
+
+/** The headers the B3 reader looks at first (single and multi-header forms); any other B3 header needs one of them. */
+function mayHaveB3(carrier: unknown, getter: TextMapGetter): boolean {
+  return presenceOf(carrier, getter, 'b3') !== 'none' || presenceOf(carrier, getter, 'x-b3-traceid') !== 'none';
 }
 
 function readTraceState(carrier: unknown, getter: TextMapGetter): TraceState | undefined {

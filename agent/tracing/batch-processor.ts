@@ -1,5 +1,7 @@
 /**
- * Collects ended spans and hands them to the exporter in batches, off the request path.
+ * Collects ended spans and hands them to the exporter in batches, off the request path. Each span
+ * goes into the exporter's own kind of batch as it ends (the OTLP exporter writes it out there and
+ * then, so the span object is not kept; see exporters/otlp/otlp-batch.ts).
  *
  * Written here instead of using the SDK's BatchSpanProcessor (which bounds its queue and counts
  * what it drops too) for what that one cannot do: end with the process instead of holding it
@@ -13,8 +15,9 @@ import { type Context, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid } f
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { BatchConfig } from '../config/types';
-import type { HoptraceExporter } from '../exporters/types';
+import type { HoptraceExporter, SpanBatch } from '../exporters/types';
 import { log, logRateLimited } from '../log';
+import { HoptraceSpan } from './span';
 
 /** An export under way; `giveUp` settles it as failed at once, whatever the exporter does later. */
 interface ExportUnderWay {
@@ -23,8 +26,11 @@ interface ExportUnderWay {
 }
 
 export class BoundedBatchProcessor implements SpanProcessor {
-  private queue: ReadableSpan[] = [];
-  private readonly inFlight = new Map<ReadableSpan[], ExportUnderWay>();
+  /** Batches waiting for export, oldest first; spans go into the last one until it is full. */
+  private queue: SpanBatch[] = [];
+  /** Spans in `queue`: the bound applies to them, whatever form the exporter keeps them in. */
+  private queued = 0;
+  private readonly inFlight = new Map<readonly SpanBatch[], ExportUnderWay>();
   /** The process is ending (drain): nothing is exported on schedule, nothing is retried. */
   private draining = false;
   /** A drain ran out of time: the destination does not answer, so exit does not wait for it again. */
@@ -34,6 +40,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
   private droppedQueueFull = 0;
   private droppedExportFailed = 0;
   private droppedInvalidIds = 0;
+  private droppedUnencodable = 0;
   private lastFailure = '';
   private stopped = false;
 
@@ -52,13 +59,14 @@ export class BoundedBatchProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const spanContext = span.spanContext();
     if (this.stopped || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
-    // Backends reject ids that are not exactly 16 and 8 bytes; no exporter gets one.
-    if (!isSpanContextValid(spanContext)) {
+    // Backends reject ids that are not exactly 16 and 8 bytes; no exporter gets one. hoptrace's
+    // own spans have valid ids by construction (tracer.ts); the app's, from any id generator, are checked.
+    if (!(span instanceof HoptraceSpan) && !isSpanContextValid(spanContext)) {
       this.droppedInvalidIds++;
       logRateLimited('warn', 'invalid-ids', `span "${span.name}" has an invalid trace or span id and is dropped; dropped so far: ${this.droppedInvalidIds}`);
       return;
     }
-    if (this.queue.length >= this.config.maxQueueSize) {
+    if (this.queued >= this.config.maxQueueSize) {
       this.droppedQueueFull++;
       logRateLimited(
         'warn',
@@ -67,20 +75,34 @@ export class BoundedBatchProcessor implements SpanProcessor {
       );
       return;
     }
-    this.queue.push(span);
-    if (this.queue.length >= this.config.maxExportBatchSize) this.scheduleExport(0);
+    let open = this.queue[this.queue.length - 1];
+    if (!open || open.size >= this.config.maxExportBatchSize) {
+      open = this.exporter.newBatch();
+      this.queue.push(open);
+    }
+    const before = open.size;
+    try {
+      open.add(span);
+    } catch (error) {
+      // Never into the app, which is ending a span; the batch is left as it was.
+      this.droppedUnencodable++;
+      logRateLimited('warn', 'unencodable', `span "${span.name}" could not be encoded and is dropped (${(error as Error)?.message}); dropped so far: ${this.droppedUnencodable}`);
+      return;
+    }
+    this.queued += open.size - before;
+    if (open.size >= this.config.maxExportBatchSize) this.scheduleExport(0);
     else this.scheduleExport(this.config.scheduleDelayMs);
   }
 
   /** True while spans wait in the queue or an export is under way. */
   hasPending(): boolean {
-    return this.queue.length > 0 || this.inFlight.size > 0;
+    return this.queued > 0 || this.inFlight.size > 0;
   }
 
   async forceFlush(): Promise<void> {
     this.clearTimer();
     while (this.exporting) await this.exporting;
-    while (this.queue.length > 0) {
+    while (this.queued > 0) {
       await this.exportNextBatch();
     }
   }
@@ -100,9 +122,8 @@ export class BoundedBatchProcessor implements SpanProcessor {
   drain(timeoutMs: number): Promise<void> {
     this.clearTimer();
     this.draining = true;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length > 0) this.startExport(batch);
+    const batches = this.takeQueue();
+    if (batches.length > 0) this.startExport(batches);
     const underWay = [...this.inFlight.values()];
     if (underWay.length === 0) {
       this.draining = false;
@@ -133,17 +154,22 @@ export class BoundedBatchProcessor implements SpanProcessor {
    */
   flushSync(timeoutMs: number): void {
     this.clearTimer();
-    const spans = [...[...this.inFlight.keys()].flat(), ...this.queue];
-    this.queue = [];
+    const batches = [...[...this.inFlight.keys()].flat(), ...this.takeQueue()];
     this.inFlight.clear();
-    if (spans.length > 0) {
+    const count = spansIn(batches);
+    if (count > 0) {
       if (this.unresponsive) {
-        log.warn(`not sent to ${this.exporter.destination} at exit, which did not answer as the process ended: ${spans.length} spans lost`);
+        log.warn(`not sent to ${this.exporter.destination} at exit, which did not answer as the process ended: ${count} spans lost`);
       } else if (timeoutMs <= 0) {
-        log.warn(`not sent to ${this.exporter.destination} at exit: the time for delivery at exit was used up by other exporters; ${spans.length} spans lost`);
+        log.warn(`not sent to ${this.exporter.destination} at exit: the time for delivery at exit was used up by other exporters; ${count} spans lost`);
       } else {
-        const delivered = this.exporter.exportSync?.(spans, timeoutMs) ?? false;
-        if (!delivered) log.warn(`could not deliver spans to ${this.exporter.destination} before exit: ${spans.length} lost`);
+        let delivered = false;
+        try {
+          delivered = this.exporter.exportSync?.(batches, timeoutMs) ?? false;
+        } catch {
+          delivered = false;
+        }
+        if (!delivered) log.warn(`could not deliver spans to ${this.exporter.destination} before exit: ${count} lost`);
       }
     }
     this.reportLosses();
@@ -154,14 +180,15 @@ export class BoundedBatchProcessor implements SpanProcessor {
    * rate-limited, so they may not have told the whole count.
    */
   private reportLosses(): void {
-    const lost = this.droppedQueueFull + this.droppedExportFailed + this.droppedInvalidIds;
+    const lost = this.droppedQueueFull + this.droppedExportFailed + this.droppedInvalidIds + this.droppedUnencodable;
     if (lost === 0) return;
     const parts = [];
     if (this.droppedExportFailed > 0) parts.push(`${this.droppedExportFailed} could not be exported (last error: ${this.lastFailure})`);
     if (this.droppedQueueFull > 0) parts.push(`${this.droppedQueueFull} were dropped because the queue was full`);
     if (this.droppedInvalidIds > 0) parts.push(`${this.droppedInvalidIds} had invalid ids`);
+    if (this.droppedUnencodable > 0) parts.push(`${this.droppedUnencodable} could not be encoded`);
     log.warn(`spans lost while running, to ${this.exporter.destination}: ${parts.join('; ')}`);
-    this.droppedQueueFull = this.droppedExportFailed = this.droppedInvalidIds = 0;
+    this.droppedQueueFull = this.droppedExportFailed = this.droppedInvalidIds = this.droppedUnencodable = 0;
   }
 
   private scheduleExport(delayMs: number): void {
@@ -184,18 +211,28 @@ export class BoundedBatchProcessor implements SpanProcessor {
 
   private exportNextBatch(): Promise<void> {
     if (this.exporting) return this.exporting;
-    const batch = this.queue.splice(0, this.config.maxExportBatchSize);
-    if (batch.length === 0) return Promise.resolve();
-    this.exporting = this.startExport(batch).done.finally(() => {
+    const batch = this.queue.shift();
+    if (!batch) return Promise.resolve();
+    this.queued -= batch.size;
+    if (batch.size === 0) return Promise.resolve();
+    this.exporting = this.startExport([batch]).done.finally(() => {
       this.exporting = undefined;
-      if (this.queue.length > 0 && !this.stopped && !this.draining) {
-        this.scheduleExport(this.queue.length >= this.config.maxExportBatchSize ? 0 : this.config.scheduleDelayMs);
+      if (this.queued > 0 && !this.stopped && !this.draining) {
+        this.scheduleExport(this.queued >= this.config.maxExportBatchSize ? 0 : this.config.scheduleDelayMs);
       }
     });
     return this.exporting;
   }
 
-  private startExport(batch: ReadableSpan[]): ExportUnderWay {
+  /** Everything queued, the queue left empty. */
+  private takeQueue(): SpanBatch[] {
+    const batches = this.queue.filter((batch) => batch.size > 0);
+    this.queue = [];
+    this.queued = 0;
+    return batches;
+  }
+
+  private startExport(batch: readonly SpanBatch[]): ExportUnderWay {
     let timeout: NodeJS.Timeout | undefined;
     let settled = false;
     let resolveDone: () => void = () => {};
@@ -208,7 +245,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
       clearTimeout(timeout);
       this.inFlight.delete(batch);
       if (error) {
-        this.droppedExportFailed += batch.length;
+        this.droppedExportFailed += spansIn(batch);
         this.lastFailure = error.message;
         logRateLimited(
           'warn',
@@ -234,4 +271,10 @@ export class BoundedBatchProcessor implements SpanProcessor {
     }
     return underWay;
   }
+}
+
+function spansIn(batches: readonly SpanBatch[]): number {
+  let count = 0;
+  for (const batch of batches) count += batch.size;
+  return count;
 }

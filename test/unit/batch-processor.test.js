@@ -8,6 +8,8 @@ function fakeSpan(sampled = true, ids = { traceId: '0af7651916cd43dd8448eb211c80
   return { name: 'op', spanContext: () => ({ ...ids, traceFlags: sampled ? 1 : 0 }) };
 }
 
+const count = (batches) => batches.reduce((n, batch) => n + batch.size, 0);
+
 function exporter({ answer = 'success', sync = true } = {}) {
   const batches = [];
   const synced = [];
@@ -15,13 +17,17 @@ function exporter({ answer = 'success', sync = true } = {}) {
     destination: 'test',
     batches,
     synced,
-    export(spans, done) {
-      batches.push(spans.length);
+    newBatch() {
+      const spans = [];
+      return { spans, get size() { return spans.length; }, add: (span) => spans.push(span) };
+    },
+    export(exported, done) {
+      batches.push(count(exported));
       if (answer === 'success') setImmediate(() => done({ code: ExportResultCode.SUCCESS }));
       else if (answer === 'fail') setImmediate(() => done({ code: ExportResultCode.FAILED, error: new Error('nope') }));
       // 'never': no answer at all
     },
-    exportSync: sync ? (spans) => (synced.push(spans.length), true) : undefined,
+    exportSync: sync ? (exported) => (synced.push(count(exported)), true) : undefined,
     shutdown: async () => {},
   };
 }
@@ -102,6 +108,71 @@ test('spans with invalid ids reach no exporter: dropped, counted, and said', asy
   assert.equal(e.synced, [1]);
   assert.match(stderr, /span "op" has an invalid trace or span id and is dropped; dropped so far: 1/);
   assert.match(stderr, /spans lost while running, to test: 2 had invalid ids/);
+});
+
+test('a span the batch cannot take is dropped, counted and said; the app ending it sees nothing', async () => {
+  const e = exporter();
+  const newBatch = e.newBatch;
+  e.newBatch = () => {
+    const batch = newBatch();
+    const add = batch.add;
+    batch.add = (span) => {
+      if (span.name === 'bad') throw new Error('cannot encode');
+      add(span);
+    };
+    return batch;
+  };
+  const p = new BoundedBatchProcessor(e, { ...config, maxExportBatchSize: 10 });
+  const write = process.stderr.write;
+  let stderr = '';
+  process.stderr.write = (chunk) => ((stderr += chunk), true);
+  try {
+    p.onEnd(fakeSpan());
+    p.onEnd({ ...fakeSpan(), name: 'bad' });
+    p.onEnd(fakeSpan());
+    p.flushSync(100);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(e.synced, [2]);
+  assert.match(stderr, /span "bad" could not be encoded and is dropped \(cannot encode\); dropped so far: 1/);
+  assert.match(stderr, /spans lost while running, to test: 1 could not be encoded/);
+});
+
+test('with the OTLP exporter an ended span is not kept until its export: only its bytes wait', async () => {
+  const v8 = require('node:v8');
+  const vm = require('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const { OtlpHttpExporter } = require('../../dist/agent/exporters/otlp-http');
+  const { resourceFromAttributes } = require('@opentelemetry/resources');
+  const otlpSpan = () => ({
+    ...fakeSpan(),
+    kind: 1,
+    startTime: [1764115200, 0],
+    endTime: [1764115200, 5],
+    attributes: { 'http.request.method': 'GET', payload: 'x'.repeat(1000) },
+    status: { code: 0 },
+    events: [],
+    links: [],
+    resource: resourceFromAttributes({ 'service.name': 'orders' }),
+    instrumentationScope: { name: 'test' },
+  });
+  const queued = {};
+  for (const protocol of ['http/protobuf', 'http/json']) {
+    const e = new OtlpHttpExporter({ endpoint: 'http://127.0.0.1:9/v1/traces', protocol, headers: {}, timeoutMs: 1000 });
+    const p = new BoundedBatchProcessor(e, { ...config, maxQueueSize: 100, maxExportBatchSize: 50 });
+    (() => {
+      const span = otlpSpan();
+      p.onEnd(span);
+      queued[protocol] = new WeakRef(span);
+    })();
+    assert.ok(p.hasPending(), protocol);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 10)); // WeakRefs hold their target until the job ends
+  gc();
+  assert.is(queued['http/protobuf'].deref(), undefined, 'protobuf: the span object is gone, its bytes queued');
+  assert.ok(queued['http/json'].deref(), 'json (converted at export): the span object waits in the queue');
 });
 
 test.run();

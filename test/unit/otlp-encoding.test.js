@@ -6,7 +6,7 @@ const assert = require('uvu/assert');
 const { SpanKind, SpanStatusCode, TraceFlags } = require('@opentelemetry/api');
 const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
-const { encodeTraces } = require('../../dist/agent/exporters/otlp/encode-traces');
+const { OtlpBatch, encodeTraces, requestOf } = require('../../dist/agent/exporters/otlp/otlp-batch');
 const { decodeProtobuf } = require('../support/otlp-decode');
 const { readFields } = require('../support/protobuf');
 
@@ -148,6 +148,54 @@ test('ids are decoded from hex in any case; ids on the wire are exactly 16 and 8
 
 test('an empty batch is an empty request', () => {
   assert.is(encodeTraces([]).length, 0);
+});
+
+test('values that repeat are copied from the cache and still decode as the transformer writes them', () => {
+  // The same values twice in a row fill the cache; a third time copies it; changing values, types
+  // and keys in between must never bring back an older value's bytes.
+  const sequence = [];
+  const values = ['orders', 'orders', 'orders', 'payments', 'orders', 7, 7, 7, 8, 7, true, true, false, 'x'.repeat(80), 'x'.repeat(80), 'orders', 'orders'];
+  values.forEach((value, i) => {
+    sequence.push(span({ name: `s${i}`, attributes: { 'messaging.destination.name': value, 'server.port': i % 3 === 0 ? 9092 : 9093, 'hoptrace.i': i } }));
+  });
+  for (let pass = 0; pass < 3; pass++) {
+    const ours = decodeProtobuf(encodeTraces(sequence));
+    const theirs = decodeProtobuf(Buffer.from(ProtobufTraceSerializer.serializeRequest(sequence)));
+    assert.equal(ours, theirs, `pass ${pass}`);
+    assert.equal(ours.map((s) => s.attributes['messaging.destination.name']), values);
+  }
+});
+
+test('spans written as they end: a request of several batches decodes as one request of all their spans', () => {
+  const batches = [new OtlpBatch(), new OtlpBatch(), new OtlpBatch()];
+  spans.forEach((s, i) => batches[i % 3].add(s));
+  batches[0].add(span({ name: 'late' }));
+  assert.equal(batches.map((b) => b.size), [2, 1, 1]);
+  const merged = decodeProtobuf(requestOf(batches));
+  const one = decodeProtobuf(encodeTraces([spans[0], span({ name: 'late' }), spans[1], spans[2]]));
+  assert.equal(merged.map((s) => s.name).sort(), one.map((s) => s.name).sort());
+  assert.equal(merged.find((s) => s.name === 'send orders'), one.find((s) => s.name === 'send orders'));
+});
+
+test('a batch encodes its request once; the same bytes go out again (retry, exit flush)', () => {
+  const batch = new OtlpBatch();
+  batch.add(spans[0]);
+  const first = batch.encoded();
+  assert.ok(batch.encoded() === first);
+  assert.throws(() => batch.add(spans[1]), /already encoded/);
+  assert.is(batch.size, 1);
+});
+
+test('a span that cannot be encoded leaves its batch as it was', () => {
+  const batch = new OtlpBatch();
+  batch.add(spans[0]);
+  const hostile = span({ name: 'hostile', attributes: { get 'boom'() { throw new Error('getter'); } } });
+  // A getter that throws half-way through the span's bytes.
+  Object.defineProperty(hostile.attributes, 'boom', { enumerable: true, get() { throw new Error('getter'); } });
+  assert.throws(() => batch.add(hostile), /getter/);
+  batch.add(spans[1]);
+  assert.is(batch.size, 2);
+  assert.equal(decodeProtobuf(batch.encoded()), decodeProtobuf(encodeTraces([spans[0], spans[1]])));
 });
 
 test.run();

@@ -13,6 +13,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { JaegerExporterConfig } from '../../config/types';
 import { logRateLimited } from '../../log';
 import { type DetachedAgent, createDetachedAgent } from '../detached-agent';
+import { SpanList, spansOf } from '../span-list';
 import type { HoptraceExporter } from '../types';
 import { type ThriftProcess, type ThriftSpan, toThriftProcess, toThriftSpan, trimThriftSpan } from './to-thrift';
 
@@ -67,7 +68,7 @@ const quietLogger = {
   error: (message: string) => logRateLimited('warn', 'jaeger-sender', `jaeger sender: ${message}`),
 };
 
-export class JaegerExporter implements HoptraceExporter {
+export class JaegerExporter implements HoptraceExporter<SpanList> {
   readonly destination: string;
   private sender: Sender | undefined;
   private connections: DetachedAgent | undefined;
@@ -79,8 +80,12 @@ export class JaegerExporter implements HoptraceExporter {
     this.destination = config.endpoint ?? `udp://${config.agentHost}:${config.agentPort}`;
   }
 
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.send(spans).then(
+  newBatch(): SpanList {
+    return new SpanList();
+  }
+
+  export(batches: readonly SpanList[], done: (result: ExportResult) => void): void {
+    this.send(spansOf(batches)).then(
       () => done({ code: ExportResultCode.SUCCESS }),
       (error: Error) => done({ code: ExportResultCode.FAILED, error }),
     );

@@ -157,9 +157,35 @@ export class ProtobufWriter {
 
   /** Bytes encoded once beforehand (a field key and its value), copied as they are. */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const length = bytes.length;
+    this.ensure(length);
+    if (length > 48) {
+      this.buf.set(bytes, this.pos);
+      this.pos += length;
+      return;
+    }
+    // Short copies (keys, cached attributes) by hand: cheaper than a call into the runtime.
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) buf[pos++] = bytes[i];
+    this.pos = pos;
+  }
+
+  /** A copy of what was written from `start` on. */
+  copy(start: number): Buffer {
+    return Buffer.from(this.buf.subarray(start, this.pos));
+  }
+
+  /**
+   * A length-delimited field made of parts already encoded: its length is known beforehand, so
+   * nothing moves (large messages, such as a batch's spans, are not copied twice).
+   */
+  lengthDelimited(field: number, parts: readonly Uint8Array[]): void {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    this.tag(field, 2);
+    this.varint(length);
+    for (const part of parts) this.raw(part);
   }
 
   bytes(value: Uint8Array): void {

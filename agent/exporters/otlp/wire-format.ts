@@ -1,5 +1,6 @@
 /**
- * Encodes ended spans as an OTLP ExportTraceServiceRequest (protobuf), in one pass over the spans.
+ * The OTLP protobuf wire format of spans, resources and scopes (see otlp-batch.ts for how a
+ * request is put together from them).
  *
  * The OpenTelemetry transformer first builds an object per span, attribute and value, then hands
  * them to a generic protobuf library; on a busy service that was a sixth of the process's CPU. This
@@ -16,79 +17,36 @@ import { ProtobufWriter } from './protobuf-writer';
 const FLAGS_HAS_IS_REMOTE = 0x100;
 const FLAGS_IS_REMOTE = 0x200;
 
-// A rough size per span, so that most batches never grow the buffer.
-const BYTES_PER_SPAN_ESTIMATE = 640;
-
 type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 
-export function encodeTraces(spans: readonly ReadableSpan[]): Buffer {
-  const out = new ProtobufWriter(spans.length * BYTES_PER_SPAN_ESTIMATE);
-  for (const [resource, scopes] of groupByResourceAndScope(spans)) {
-    out.tag(1, 2); // ExportTraceServiceRequest.resource_spans
-    const resourceSpans = out.begin();
-    writeResource(out, resource);
-    for (const scopeSpans of scopes.values()) writeScopeSpans(out, scopeSpans);
-    if (resource.schemaUrl) {
-      out.tag(3, 2);
-      out.string(resource.schemaUrl);
-    }
-    out.end(resourceSpans);
-  }
-  return out.finish();
-}
-
-// Tracers are cached, so spans of one scope share its object; a scope that appears under two
-// objects is sent as two ScopeSpans, which OTLP allows.
-function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, Map<Scope, ReadableSpan[]>> {
-  const byResource = new Map<Resource, Map<Scope, ReadableSpan[]>>();
-  for (const span of spans) {
-    let byScope = byResource.get(span.resource);
-    if (!byScope) {
-      byScope = new Map();
-      byResource.set(span.resource, byScope);
-    }
-    const group = byScope.get(span.instrumentationScope);
-    if (group) group.push(span);
-    else byScope.set(span.instrumentationScope, [span]);
-  }
-  return byResource;
-}
-
-function writeResource(out: ProtobufWriter, resource: Resource): void {
-  out.tag(1, 2); // ResourceSpans.resource
+/** ResourceSpans.resource: the resource message, tag included. */
+export function writeResource(out: ProtobufWriter, resource: Resource): void {
+  out.tag(1, 2);
   const mark = out.begin();
   writeAttributes(out, 1, resource.attributes);
   out.end(mark);
 }
 
-function writeScopeSpans(out: ProtobufWriter, spans: ReadableSpan[]): void {
-  const scope = spans[0].instrumentationScope;
-  out.tag(2, 2); // ResourceSpans.scope_spans
-  const scopeSpans = out.begin();
-  out.tag(1, 2); // ScopeSpans.scope
-  const scopeMark = out.begin();
+/** ScopeSpans.scope: the scope message, tag included. */
+export function writeScope(out: ProtobufWriter, scope: Scope): void {
+  out.tag(1, 2);
+  const mark = out.begin();
   out.tag(1, 2);
   out.string(scope.name);
   if (scope.version) {
     out.tag(2, 2);
     out.string(scope.version);
   }
-  out.end(scopeMark);
-  for (const span of spans) writeSpan(out, span);
-  if (scope.schemaUrl) {
-    out.tag(3, 2);
-    out.string(scope.schemaUrl);
-  }
-  out.end(scopeSpans);
+  out.end(mark);
 }
 
 /**
- * Ids go on the wire as exactly 16 and 8 bytes, or not at all (backends reject any other): a span
- * whose own ids are not (the batch processor drops those before any exporter) is left out, and so
- * is a link with such ids.
+ * One ScopeSpans.spans field. Ids go on the wire as exactly 16 and 8 bytes, or not at all
+ * (backends reject any other): a span whose own ids are not (the batch processor drops those
+ * before any exporter) is left out, and so is a link with such ids.
  */
-function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
+export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
   const start = out.position();
@@ -192,34 +150,66 @@ function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void
   out.fixed64(mixed % 0x100000000, Math.floor(high16 / 0x10000) + Math.floor(mixed / 0x100000000));
 }
 
-// Attribute keys repeat on every span: each is encoded once (field tag, length, UTF-8) and copied
-// after that. Bounded, in case an app makes up keys as it goes.
+/**
+ * Attribute keys repeat on every span, and many values too (the messaging system, the topic, the
+ * server, the HTTP method): each key is encoded once, and a KeyValue whose scalar value came twice
+ * in a row is kept whole and copied from then on. Bounded, in case an app makes up keys as it goes.
+ */
 const KEY_CACHE_LIMIT = 1024;
-const encodedKeys = new Map<string, Buffer>();
+// Longer values (URLs, statements) rarely repeat exactly and would hold memory for nothing.
+const CACHED_VALUE_MAX_LENGTH = 64;
 
-function encodedKey(key: string): Buffer {
+interface EncodedKey {
+  /** KeyValue.key: tag, length, UTF-8. */
+  readonly key: Buffer;
+  lastValue: unknown;
+  /** The whole KeyValue for lastValue, once it came twice in a row. */
+  lastKeyValue: Buffer | undefined;
+}
+
+const encodedKeys = new Map<string, EncodedKey>();
+
+function encodedKey(key: string): EncodedKey {
   let encoded = encodedKeys.get(key);
   if (encoded === undefined) {
     const writer = new ProtobufWriter(16 + key.length * 3);
     writer.tag(1, 2);
     writer.string(key);
-    encoded = Buffer.from(writer.finish());
+    encoded = { key: Buffer.from(writer.finish()), lastValue: undefined, lastKeyValue: undefined };
     if (encodedKeys.size < KEY_CACHE_LIMIT) encodedKeys.set(key, encoded);
   }
   return encoded;
+}
+
+function isCacheable(value: unknown): boolean {
+  return typeof value === 'string' ? value.length <= CACHED_VALUE_MAX_LENGTH : typeof value === 'number' || typeof value === 'boolean';
 }
 
 function writeAttributes(out: ProtobufWriter, field: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
+    const encoded = encodedKey(key);
+    const repeated = encoded.lastValue === value;
+    if (repeated && encoded.lastKeyValue !== undefined) {
+      out.tag(field, 2);
+      out.varint(encoded.lastKeyValue.length);
+      out.raw(encoded.lastKeyValue);
+      continue;
+    }
     out.tag(field, 2);
     const mark = out.begin();
-    out.raw(encodedKey(key)); // KeyValue.key
+    const start = out.position();
+    out.raw(encoded.key);
     out.tag(2, 2); // KeyValue.value
     const valueMark = out.begin();
     writeAnyValue(out, value);
     out.end(valueMark);
+    if (repeated) encoded.lastKeyValue = out.copy(start);
+    else if (isCacheable(value)) {
+      encoded.lastValue = value;
+      encoded.lastKeyValue = undefined;
+    }
     out.end(mark);
   }
 }

@@ -1,0 +1,95 @@
+/**
+ * A batch of spans in OTLP protobuf, written as each span ends.
+ *
+ * Keeping ended spans until their batch was exported kept every span object, its attributes and
+ * its ids alive for seconds: long enough to survive V8's young generation, be copied into the old
+ * one and be collected there, at a cost on every request and message. Written at once, a span's
+ * objects die with the operation that made them, and a batch is a few growing buffers, one per
+ * resource and scope (OTLP groups spans that way). At export they are framed into one
+ * ExportTraceServiceRequest without being copied more than once.
+ */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import type { SpanBatch } from '../types';
+import { ProtobufWriter } from './protobuf-writer';
+import { writeResource, writeScope, writeSpan } from './wire-format';
+
+type Resource = ReadableSpan['resource'];
+type Scope = ReadableSpan['instrumentationScope'];
+
+// Grows by doubling: a few bytes for a trickle of spans, a few copies on the way to a full batch.
+const INITIAL_BYTES = 8 * 1024;
+
+export class OtlpBatch implements SpanBatch {
+  size = 0;
+  /** Tracers are cached, so spans of one scope share its object; a scope under two objects becomes two ScopeSpans, which OTLP allows. */
+  private groups = new Map<Resource, Map<Scope, ProtobufWriter>>();
+  private request: Buffer | undefined;
+
+  add(span: ReadableSpan): void {
+    if (this.request) throw new Error('the batch was already encoded for export');
+    let byScope = this.groups.get(span.resource);
+    if (!byScope) {
+      byScope = new Map();
+      this.groups.set(span.resource, byScope);
+    }
+    let spans = byScope.get(span.instrumentationScope);
+    if (!spans) {
+      spans = new ProtobufWriter(INITIAL_BYTES);
+      byScope.set(span.instrumentationScope, spans);
+    }
+    const start = spans.position();
+    try {
+      writeSpan(spans, span);
+    } catch (error) {
+      spans.rewind(start);
+      throw error;
+    }
+    if (spans.position() !== start) this.size++;
+  }
+
+  /** The ExportTraceServiceRequest; made once (a retry or the exit flush sends the same bytes), after which the per-scope buffers are let go. */
+  encoded(): Buffer {
+    if (this.request) return this.request;
+    let total = 0;
+    for (const byScope of this.groups.values()) for (const spans of byScope.values()) total += spans.position();
+    const out = new ProtobufWriter(total + 1024);
+    for (const [resource, byScope] of this.groups) {
+      const parts: Uint8Array[] = [encodedWith((w) => writeResource(w, resource))];
+      for (const [scope, spans] of byScope) {
+        const scopeParts: Uint8Array[] = [encodedWith((w) => writeScope(w, scope)), spans.finish()];
+        if (scope.schemaUrl) scopeParts.push(encodedWith((w) => (w.tag(3, 2), w.string(scope.schemaUrl!))));
+        // ResourceSpans.scope_spans, framed around the span bytes rather than copied with them.
+        parts.push(encodedWith((w) => (w.tag(2, 2), w.varint(lengthOf(scopeParts)))), ...scopeParts);
+      }
+      if (resource.schemaUrl) parts.push(encodedWith((w) => (w.tag(3, 2), w.string(resource.schemaUrl!))));
+      out.lengthDelimited(1, parts); // ExportTraceServiceRequest.resource_spans
+    }
+    this.request = out.finish();
+    this.groups = new Map();
+    return this.request;
+  }
+}
+
+function lengthOf(parts: readonly Uint8Array[]): number {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  return length;
+}
+
+function encodedWith(write: (out: ProtobufWriter) => void): Buffer {
+  const out = new ProtobufWriter(256);
+  write(out);
+  return out.finish();
+}
+
+/** One request for several batches: concatenated protobuf messages merge, and repeated fields append. */
+export function requestOf(batches: readonly OtlpBatch[]): Buffer {
+  return batches.length === 1 ? batches[0].encoded() : Buffer.concat(batches.map((batch) => batch.encoded()));
+}
+
+/** Ended spans as one ExportTraceServiceRequest. */
+export function encodeTraces(spans: readonly ReadableSpan[]): Buffer {
+  const batch = new OtlpBatch();
+  for (const span of spans) batch.add(span);
+  return batch.encoded();
+}
