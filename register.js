@@ -2,7 +2,11 @@
 // The preload entry: `node --require hoptrace/register app.js`, or `node --import hoptrace/register
 // app.js` (ES module apps). Starts hoptrace on the main thread only (worker threads inherit the
 // flag but share nothing with the main thread's exporter), and never keeps the app from running.
-const { isMainThread } = require('node:worker_threads');
+//
+// Which thread: Node replaces process.chdir in worker threads by a function of this name (since
+// Node 10; test/integration/lifecycle.test.js checks it on every supported major). Loading
+// node:worker_threads to ask instead cost ~6 ms of every start.
+const isMainThread = process.chdir.name !== 'unavailableInWorker';
 
 if (isMainThread) {
   try {

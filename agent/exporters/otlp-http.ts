@@ -23,8 +23,7 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
   private readonly json: boolean;
   private readonly url: URL;
   private readonly headers: Record<string, string>;
-  private readonly connections: DetachedAgent;
-  private readonly send: typeof http.request;
+  private transport: { readonly connections: DetachedAgent; readonly send: typeof http.request } | undefined;
 
   constructor(private readonly config: OtlpConfig) {
     this.url = new URL(config.endpoint);
@@ -34,12 +33,20 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
       ...config.headers,
       'content-type': config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
     };
-    // Only the module the endpoint needs (https would load TLS for nothing), and now, at start,
-    // before the http instrumentation patches it.
+  }
+
+  /**
+   * Only the module the endpoint needs (https would load TLS for nothing), and only at the first
+   * export: a process that never exports (or does not use http itself, as a Kafka worker) does not
+   * pay for loading it at start. By then the http instrumentation may have patched it; the
+   * function underneath is used, and the export runs with tracing suppressed besides.
+   */
+  private connect(): { readonly connections: DetachedAgent; readonly send: typeof http.request } {
+    if (this.transport) return this.transport;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const transport = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof http;
-    this.connections = createDetachedAgent(transport);
-    this.send = transport.request;
+    const module = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof http;
+    this.transport = { connections: createDetachedAgent(module), send: unwrapped(module.request) };
+    return this.transport;
   }
 
   newBatch(): Batch {
@@ -71,9 +78,10 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
       answered = true;
       done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
     };
-    const req = this.send(this.url, {
+    const { send, connections } = this.connect();
+    const req = send(this.url, {
       method: 'POST',
-      agent: this.connections.agent,
+      agent: connections.agent,
       headers: { ...this.headers, 'content-length': body.length },
       timeout: this.config.timeoutMs,
     });
@@ -95,12 +103,23 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
   }
 
   abandon(): void {
-    this.connections.abandon();
+    this.transport?.connections.abandon();
   }
 
   async forceFlush(): Promise<void> {}
 
   async shutdown(): Promise<void> {
-    this.connections.abandon();
+    this.transport?.connections.abandon();
   }
+}
+
+/** What shimmer wrapped (it marks each wrapper with `__original`), down to Node's own function. */
+function unwrapped<F extends (...args: never[]) => unknown>(fn: F): F {
+  let original = fn;
+  for (let depth = 0; depth < 8; depth++) {
+    const inner = (original as { __original?: unknown }).__original;
+    if (typeof inner !== 'function') break;
+    original = inner as F;
+  }
+  return original;
 }

@@ -116,4 +116,16 @@ test('exporter unreachable, several failed exports: one last warning at exit tel
   assert.match(warnings[1], /spans lost while running, to http:\/\/127\.0\.0\.1:9\/v1\/traces: 3 could not be exported \(last error: .*ECONNREFUSED.*\)/);
 });
 
+test('worker threads inherit the preload flag and are left alone: one agent, on the main thread', async () => {
+  // register.js tells the threads apart without loading node:worker_threads (see its comment);
+  // this runs on every supported Node major.
+  await withReceiver(async (receiver) => {
+    const app = runFixture('worker-thread.js', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_LOG_LEVEL: 'debug' } });
+    const result = await app.exited;
+    assert.match(result.stdout, /done 0/);
+    assert.is(result.stderr.match(/^hoptrace: started; /gm)?.length, 1, result.stderr);
+    assert.equal(receiver.spans.map((s) => [s.kind, s.name]), [['SERVER', 'GET']], 'the server span only: the worker made no client span');
+  });
+});
+
 test.run();
