@@ -267,6 +267,11 @@ class MessageCursor {
 
   private endCurrent(): void {
     const entry = this.spans.get(this.current);
-    if (entry && entry.span.isRecording()) entry.span.end();
+    if (!entry || !entry.span.isRecording()) return;
+    entry.span.end();
+    // Work that comes back to this message (a second loop) still continues its trace, under its
+    // ids alone: the ended span itself is not kept for the rest of the batch.
+    const ended = trace.wrapSpanContext(entry.span.spanContext());
+    this.spans.set(this.current, { span: ended, context: trace.setSpan(entry.context, ended) });
   }
 }

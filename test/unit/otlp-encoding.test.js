@@ -151,10 +151,12 @@ test('an empty batch is an empty request', () => {
 });
 
 test('values that repeat are copied from the cache and still decode as the transformer writes them', () => {
-  // The same values twice in a row fill the cache; a third time copies it; changing values, types
-  // and keys in between must never bring back an older value's bytes.
+  // A value's second appearance fills the cache, the third copies it; alternating values, values
+  // of other types that compare alike ('7' and 7), more values than a key keeps and values too long
+  // to keep must never bring back another value's bytes.
   const sequence = [];
-  const values = ['orders', 'orders', 'orders', 'payments', 'orders', 7, 7, 7, 8, 7, true, true, false, 'x'.repeat(80), 'x'.repeat(80), 'orders', 'orders'];
+  const many = Array.from({ length: 12 }, (_, i) => `topic-${i}`);
+  const values = ['orders', 'orders', 'orders', 'payments', 'orders', 'payments', 'orders', 7, '7', 7, '7', 8, 7, true, 'true', true, false, -0, 0, 'x'.repeat(80), 'x'.repeat(80), ...many, ...many, 'orders'];
   values.forEach((value, i) => {
     sequence.push(span({ name: `s${i}`, attributes: { 'messaging.destination.name': value, 'server.port': i % 3 === 0 ? 9092 : 9093, 'hoptrace.i': i } }));
   });

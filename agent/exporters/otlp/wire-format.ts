@@ -152,19 +152,22 @@ function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void
 
 /**
  * Attribute keys repeat on every span, and many values too (the messaging system, the topic, the
- * server, the HTTP method): each key is encoded once, and a KeyValue whose scalar value came twice
- * in a row is kept whole and copied from then on. Bounded, in case an app makes up keys as it goes.
+ * operation, the server, the HTTP method and route): each key is encoded once, and a KeyValue
+ * whose scalar value was seen before is kept whole on its second appearance and copied from then
+ * on. A few values per key, so that keys whose values alternate (send and process, two topics)
+ * are served too; keys with many values (offsets, ids) fill their few places and are then
+ * encoded as usual. Bounded, in case an app makes up keys as it goes.
  */
 const KEY_CACHE_LIMIT = 1024;
+const VALUES_PER_KEY = 8;
 // Longer values (URLs, statements) rarely repeat exactly and would hold memory for nothing.
 const CACHED_VALUE_MAX_LENGTH = 64;
 
 interface EncodedKey {
   /** KeyValue.key: tag, length, UTF-8. */
   readonly key: Buffer;
-  lastValue: unknown;
-  /** The whole KeyValue for lastValue, once it came twice in a row. */
-  lastKeyValue: Buffer | undefined;
+  /** Values seen: the whole KeyValue once a value came a second time, null until then. */
+  readonly values: Map<unknown, Buffer | null>;
 }
 
 const encodedKeys = new Map<string, EncodedKey>();
@@ -175,7 +178,7 @@ function encodedKey(key: string): EncodedKey {
     const writer = new ProtobufWriter(16 + key.length * 3);
     writer.tag(1, 2);
     writer.string(key);
-    encoded = { key: Buffer.from(writer.finish()), lastValue: undefined, lastKeyValue: undefined };
+    encoded = { key: Buffer.from(writer.finish()), values: new Map() };
     if (encodedKeys.size < KEY_CACHE_LIMIT) encodedKeys.set(key, encoded);
   }
   return encoded;
@@ -190,11 +193,11 @@ function writeAttributes(out: ProtobufWriter, field: number, attributes: Attribu
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     const encoded = encodedKey(key);
-    const repeated = encoded.lastValue === value;
-    if (repeated && encoded.lastKeyValue !== undefined) {
+    const cached = encoded.values.get(value);
+    if (cached) {
       out.tag(field, 2);
-      out.varint(encoded.lastKeyValue.length);
-      out.raw(encoded.lastKeyValue);
+      out.varint(cached.length);
+      out.raw(cached);
       continue;
     }
     out.tag(field, 2);
@@ -205,11 +208,9 @@ function writeAttributes(out: ProtobufWriter, field: number, attributes: Attribu
     const valueMark = out.begin();
     writeAnyValue(out, value);
     out.end(valueMark);
-    if (repeated) encoded.lastKeyValue = out.copy(start);
-    else if (isCacheable(value)) {
-      encoded.lastValue = value;
-      encoded.lastKeyValue = undefined;
-    }
+    // Seen before (null): kept whole from now on. New: remembered, while the key has room.
+    if (cached === null) encoded.values.set(value, out.copy(start));
+    else if (encoded.values.size < VALUES_PER_KEY && isCacheable(value)) encoded.values.set(value, null);
     out.end(mark);
   }
 }
