@@ -3,10 +3,11 @@
  * passes `Module._load`, nor does `process.getBuiltinModule('node:http')`.
  *
  * `process.getBuiltinModule` is wrapped: the module is patched as it is handed out. For ES module
- * apps the watched built-ins are loaded and patched when hoptrace starts, before the app's first
- * line runs, and their ES module facades synced (see ModulePatcher.builtinLoaded). That costs the
- * built-ins' load time (http ~5 ms, https ~5–15 ms, measured on Node 20–26), which an HTTP service
- * pays anyway; CommonJS apps keep loading them lazily, through `require`.
+ * apps the watched built-ins are patched as Node loads them, through module.registerHooks where
+ * Node has it, and their ES module facades synced (see ModulePatcher.builtinLoaded). On Node 20 they
+ * are loaded and patched when hoptrace starts instead, before the app's first line runs: that costs
+ * their load time (http ~5 ms, https ~5–15 ms), which an HTTP service pays anyway. CommonJS apps
+ * load them lazily, through `require`.
  */
 import Module = require('node:module');
 import { onceAfterStart } from '../after-start';
@@ -35,7 +36,75 @@ export function hookGetBuiltinModule(patcher: ModulePatcher): void {
   };
 }
 
-export function patchWatchedBuiltinsNow(patcher: ModulePatcher, names: Iterable<string>): void {
+// How long after start the start-up-only work below waits: built-ins loaded behind hoptrace's back
+// are looked for then (and when the event loop first empties), and the ES module hook comes off.
+const LATE_CHECK_MS = 1000;
+
+interface LoadHooks {
+  deregister?(): void;
+}
+type LoadResult = { format?: string };
+type RegisterHooks = (hooks: { load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => LoadResult): LoadResult }) => LoadHooks;
+
+/**
+ * ES module apps: each watched built-in is patched as it is first loaded, before the module that
+ * imports it runs, where Node lets hoptrace see that (module.registerHooks: Node 22.15+, 23.5+).
+ * The hook sees every module load, so it lives through start-up only: once every watched built-in
+ * is patched, or a second after start, when those still waiting are loaded and patched (off the
+ * start-up path; a process that ends sooner never loads them). Elsewhere (Node 20) they are all
+ * loaded and patched now, which costs their load time even to an app that never uses them.
+ */
+export function patchBuiltinsOfEsModuleApp(patcher: ModulePatcher, names: Iterable<string>): void {
+  const builtins = [...names].filter((name) => Module.isBuiltin(name));
+  const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  if (typeof registerHooks !== 'function') {
+    patchWatchedBuiltinsNow(patcher, builtins);
+    return;
+  }
+  // Loaded already (by Node itself or by a module preloaded before hoptrace): patched now.
+  patchWatchedBuiltinsNow(patcher, builtins.filter(loadedByNode));
+  const waiting = new Set(builtins.filter((name) => !patcher.hasSeenBuiltin(name)));
+  if (waiting.size === 0) return;
+  let patching = false;
+  let hooks: LoadHooks | undefined;
+  try {
+    hooks = registerHooks({
+      load(url, context, nextLoad) {
+        const result = nextLoad(url, context);
+        // Our own require() below passes here again: `patching` keeps that from recursing.
+        if (patching || !url.startsWith('node:')) return result;
+        const name = url.slice(5);
+        if (!waiting.has(name)) return result;
+        patching = true;
+        try {
+          waiting.delete(name);
+          // Through the CommonJS module hook, which patches it and syncs its ES module facade,
+          // before Node builds the facade the importing module will read.
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          patcher.builtinLoaded(name, require(url));
+          if (waiting.size === 0) hooks?.deregister?.();
+        } catch (error) {
+          reportAgentError(`patching ${name}`, error);
+        } finally {
+          patching = false;
+        }
+        return result;
+      },
+    });
+  } catch (error) {
+    reportAgentError('registering the built-in module hook', error);
+    patchWatchedBuiltinsNow(patcher, waiting);
+    return;
+  }
+  const timer = setTimeout(() => {
+    hooks?.deregister?.();
+    patchWatchedBuiltinsNow(patcher, waiting);
+    waiting.clear();
+  }, LATE_CHECK_MS);
+  timer.unref();
+}
+
+function patchWatchedBuiltinsNow(patcher: ModulePatcher, names: Iterable<string>): void {
   for (const name of names) {
     if (!Module.isBuiltin(name)) continue;
     try {
@@ -47,9 +116,6 @@ export function patchWatchedBuiltinsNow(patcher: ModulePatcher, names: Iterable<
   }
 }
 
-// When built-ins loaded behind hoptrace's back are looked for: after start-up, and when the
-// event loop first empties (a short-lived process).
-const LATE_CHECK_MS = 1000;
 
 /**
  * A CommonJS app can still reach a built-in only through an ES module it imports (a `.cjs` entry

@@ -5,7 +5,8 @@
  * - `require('express')`, and an ES module's `import express from 'express'` of a CommonJS
  *   package: both pass `Module._load` (load-hook.ts);
  * - `import http from 'node:http'` and `process.getBuiltinModule`: built-ins (builtins.ts), patched
- *   up front for ES module apps, and looked for shortly after start in CommonJS apps;
+ *   as they load for ES module apps (up front on Node 20), and looked for shortly after start in
+ *   CommonJS apps;
  * - whatever cannot be patched (loaded before hoptrace, an unsupported version, an ES module's
  *   sealed namespace) is said once per package (untraced.ts).
  *
@@ -13,7 +14,7 @@
  */
 import { reportAgentError } from '../log';
 import { type AppStart, runsAsEsModules } from './app-format';
-import { hookGetBuiltinModule, patchLateBuiltins, patchWatchedBuiltinsNow } from './builtins';
+import { hookGetBuiltinModule, patchBuiltinsOfEsModuleApp, patchLateBuiltins } from './builtins';
 import { hookModuleLoad } from './load-hook';
 import { ModulePatcher } from './patcher';
 import { handlePreloadedPackages } from './preloaded';
@@ -65,6 +66,6 @@ export function installModuleHooks(instrumentations: readonly HoptraceInstrument
   }
   hookModuleLoad(patcher);
   hookGetBuiltinModule(patcher);
-  if (runsAsEsModules(app)) patchWatchedBuiltinsNow(patcher, byName.keys());
+  if (runsAsEsModules(app)) patchBuiltinsOfEsModuleApp(patcher, byName.keys());
   else patchLateBuiltins(patcher, byName.keys(), Date.now());
 }

@@ -168,4 +168,27 @@ otherWays('node:http reached only through process.getBuiltinModule: a REST hop',
     assert.equal(names(spanTrees(spans, { services: ['a', 'b'] })), ['svc0 SERVER GET', 'svc0 CLIENT GET', 'svc1 SERVER GET']);
   });
 });
+otherWays('--import: built-ins are patched as the app loads them, and not loaded for an app that does not (Node 22.15+)', async () => {
+  await withReceiver(async (receiver, track) => {
+    const target = track(await startHttpService('target', receiver));
+    const app = track(
+      runFixture('esm/builtins-on-demand.js', {
+        preload: 'import',
+        env: { OTEL_SERVICE_NAME: 'on-demand', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, TARGET_URL: `http://127.0.0.1:${target.port}/headers` },
+      }),
+    );
+    const [line] = await app.waitForOutput(/^\{.*\}$/m);
+    await app.waitForOutput(/called/);
+    // Where Node has module.registerHooks hoptrace waits for the app's import; on Node 20 it loads
+    // them as it starts (README, ES modules).
+    const onDemand = typeof require('node:module').registerHooks === 'function';
+    assert.equal(JSON.parse(line), { httpAtStart: !onDemand, httpsAtStart: !onDemand });
+    const spans = await receiver.waitFor((s) => s.some((span) => span.kind === 'CLIENT' && span.resource['service.name'] === 'on-demand'));
+    const client = spans.find((span) => span.kind === 'CLIENT' && span.resource['service.name'] === 'on-demand');
+    assert.is(client.attributes['url.full'], `http://127.0.0.1:${target.port}/headers`);
+    const isChild = (span) => span.kind === 'SERVER' && span.parentSpanId === client.spanId && span.traceId === client.traceId;
+    await receiver.waitFor((s) => s.some(isChild)); // the call carried its trace context: a named import of the patched built-in
+  });
+});
+
 otherWays.run();

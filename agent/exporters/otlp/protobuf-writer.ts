@@ -26,6 +26,11 @@ export class ProtobufWriter {
     this.buf = Buffer.allocUnsafe(Math.max(256, initialSize));
   }
 
+  /** Bytes the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** The bytes written so far (a view, not a copy). */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
