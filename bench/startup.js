@@ -105,7 +105,7 @@ async function main() {
     '|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.node} | ${r.codeCache} | ${ms(r.exit.without)} ms | +${ms(r.exit.added)} ms | +${ms(r.exitImport.added)} ms | ${ms(r.commonjs.without)} ms | +${ms(r.commonjs.added)} ms | ${ms(r.esm.without)} ms | +${ms(r.esm.added)} ms |`),
     '',
-    '`used`: the cache made by the build (only where the package was built); `local`: the one hoptrace made on that Node, in that folder, at its first start (see agent/code-cache-store.ts). `--import` counts as an ES module app: hoptrace loads and patches `http` and `https` when it starts, and Node starts its ES module loader for the flag.',
+    '`used`: the cache made by the build (only where the package was built); `local`: the one hoptrace made on that Node, in that folder, at its first start (see agent/code-cache-store.ts). `--import` counts as an ES module app: on Node 20 hoptrace loads and patches `http` and `https` when it starts (later Nodes patch them as the app imports them), and Node starts its ES module loader for the flag.',
     '',
   ];
   const file = path.join(__dirname, QUICK ? 'STARTUP-quick.md' : 'STARTUP.md');
