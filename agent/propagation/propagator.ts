@@ -90,9 +90,9 @@ export class HoptracePropagator implements TextMapPropagator {
         });
       }
     } catch {}
-    // Most carriers have no B3 header: the B3 reader (several lookups and objects) is not run for them.
-    if (!mayHaveB3(carrier, getter)) return result;
     try {
+      // Most carriers have no B3 header: the B3 reader (several lookups and objects) is not run for them.
+      if (!mayHaveB3(carrier, getter)) return result;
       const extracted = this.b3.extract(result, carrier, getter);
       const spanContext = extracted !== result ? trace.getSpanContext(extracted) : undefined;
       if (spanContext && isSpanContextValid(spanContext)) return withLowerCaseIds(extracted, spanContext);
