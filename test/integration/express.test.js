@@ -6,6 +6,7 @@ const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
 const { startExpressApp } = require('../support/services');
+const { assertFetchChain, serverSpanOf } = require('../support/framework-apps');
 const { get } = require('../support/http');
 
 const ROUTES = [
@@ -39,12 +40,7 @@ for (const version of ['express4', 'express5']) {
     await receiver.close();
   });
 
-  async function serverSpanFor(path) {
-    const marker = `m=${Math.random().toString(36).slice(2)}`;
-    const response = await get(app.port, `${path}?${marker}`);
-    const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER' && x.attributes['url.query'] === marker));
-    return { response, span: spans.find((x) => x.kind === 'SERVER' && x.attributes['url.query'] === marker) };
-  }
+  const serverSpanFor = (path) => serverSpanOf(app, receiver, path);
 
   for (const [path, name] of ROUTES) {
     t(`${path} → "${name}"`, async () => {
@@ -104,20 +100,8 @@ chain('one trace, right parents, route-named spans, fetch headers in place', asy
   await withReceiver(async (receiver, track) => {
     const service = track(await startExpressApp('express4', 'users-service', receiver));
     const gateway = track(await startExpressApp('express5', 'gateway', receiver));
-    const response = await get(gateway.port, `/downstream?port=${service.port}`);
-    assert.is(response.status, 200);
-    assert.equal(JSON.parse(response.body), { id: '7' });
-    const spans = await receiver.waitFor((s) => s.length >= 3);
-    const gatewayServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'gateway');
-    const fetchClient = spans.find((s) => s.kind === 'CLIENT');
-    const serviceServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'users-service');
-    assert.is(gatewayServer.name, 'GET /downstream');
-    assert.is(fetchClient.scope, '@hoptrace/fetch');
+    const { fetchClient } = await assertFetchChain(receiver, gateway, service);
     assert.is(fetchClient.name, 'GET');
-    assert.is(fetchClient.parentSpanId, gatewayServer.spanId);
-    assert.is(serviceServer.parentSpanId, fetchClient.spanId);
-    assert.is(serviceServer.traceId, gatewayServer.traceId);
-    assert.is(serviceServer.name, 'GET /users/:id');
     assert.is(fetchClient.attributes['url.full'], `http://127.0.0.1:${service.port}/users/7?token=REDACTED`);
     assert.is(fetchClient.attributes['http.response.status_code'], 200);
     assert.is(fetchClient.attributes['server.port'], service.port);

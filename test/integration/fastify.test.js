@@ -6,7 +6,7 @@ const { suite } = require('uvu');
 const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
-const { startFrameworkApp } = require('../support/framework-apps');
+const { assertFetchChain, serverSpanOf, startFrameworkApp } = require('../support/framework-apps');
 const { get } = require('../support/http');
 
 const startFastifyApp = (version, serviceName, receiver, env) =>
@@ -44,12 +44,7 @@ for (const version of ['fastify4', 'fastify5']) {
     await receiver.close();
   });
 
-  async function serverSpanFor(path) {
-    const marker = `m=${Math.random().toString(36).slice(2)}`;
-    const response = await get(app.port, `${path}?${marker}`);
-    const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER' && x.attributes['url.query'] === marker));
-    return { response, span: spans.find((x) => x.kind === 'SERVER' && x.attributes['url.query'] === marker) };
-  }
+  const serverSpanFor = (path) => serverSpanOf(app, receiver, path);
 
   for (const [path, name] of ROUTES) {
     t(`${path} → "${name}"`, async () => {
@@ -121,19 +116,7 @@ chain('one trace, right parents, route-named spans', async () => {
       startFastifyApp('fastify5', 'gateway', receiver),
     ]);
     track(service, gateway);
-    const response = await get(gateway.port, `/downstream?port=${service.port}`);
-    assert.is(response.status, 200);
-    assert.equal(JSON.parse(response.body), { id: '7' });
-    const spans = await receiver.waitFor((s) => s.length >= 3);
-    const gatewayServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'gateway');
-    const fetchClient = spans.find((s) => s.kind === 'CLIENT');
-    const serviceServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'users-service');
-    assert.is(gatewayServer.name, 'GET /downstream');
-    assert.is(fetchClient.scope, '@hoptrace/fetch');
-    assert.is(fetchClient.parentSpanId, gatewayServer.spanId);
-    assert.is(serviceServer.parentSpanId, fetchClient.spanId);
-    assert.is(serviceServer.traceId, gatewayServer.traceId);
-    assert.is(serviceServer.name, 'GET /users/:id');
+    await assertFetchChain(receiver, gateway, service);
   });
 });
 chain.run();

@@ -4,7 +4,9 @@
 // listens. The app prints `listening <port> <label>`; the label names what it loaded, and must be
 // what the test asked for.
 const path = require('node:path');
+const assert = require('uvu/assert');
 const { runFixture, FIXTURES } = require('./run-fixture');
+const { get } = require('./http');
 
 async function startFrameworkApp({ script, folder, label, serviceName, receiver, env = {} }) {
   const app = runFixture(script, {
@@ -22,4 +24,38 @@ async function startFrameworkApp({ script, folder, label, serviceName, receiver,
   return { ...app, port: Number(port), stop: () => (app.child.kill('SIGTERM'), app.exited) };
 }
 
-module.exports = { startFrameworkApp };
+/**
+ * GETs `path` from `app` with a query marker of its own, and returns the response and the SERVER
+ * span the receiver got for that very request.
+ */
+async function serverSpanOf(app, receiver, path) {
+  const marker = `m=${Math.random().toString(36).slice(2)}`;
+  const response = await get(app.port, `${path}${path.includes('?') ? '&' : '?'}${marker}`);
+  const isIt = (x) => x.kind === 'SERVER' && x.attributes['url.query']?.endsWith(marker);
+  const spans = await receiver.waitFor((s) => s.some(isIt));
+  return { response, span: spans.find(isIt) };
+}
+
+/**
+ * The gateway → fetch → service scenario every framework's fixture app serves (`/downstream` calls
+ * the service's `/users/7`): asserts one trace with the right parents and route-named SERVER spans,
+ * and returns the three spans for a framework's own further checks.
+ */
+async function assertFetchChain(receiver, gateway, service) {
+  const response = await get(gateway.port, `/downstream?port=${service.port}`);
+  assert.is(response.status, 200);
+  assert.equal(JSON.parse(response.body), { id: '7' });
+  const spans = await receiver.waitFor((s) => s.length >= 3);
+  const gatewayServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'gateway');
+  const fetchClient = spans.find((s) => s.kind === 'CLIENT');
+  const serviceServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'users-service');
+  assert.is(gatewayServer.name, 'GET /downstream');
+  assert.is(fetchClient.scope, '@hoptrace/fetch');
+  assert.is(fetchClient.parentSpanId, gatewayServer.spanId);
+  assert.is(serviceServer.parentSpanId, fetchClient.spanId);
+  assert.is(serviceServer.traceId, gatewayServer.traceId);
+  assert.is(serviceServer.name, 'GET /users/:id');
+  return { gatewayServer, fetchClient, serviceServer };
+}
+
+module.exports = { startFrameworkApp, serverSpanOf, assertFetchChain };
