@@ -31,7 +31,7 @@ function installConfluentKafka() {
   }
 }
 
-const spansOf = (spans, service, kind) => spans.filter((s) => s.resource['service.name'] === service && s.kind === kind);
+const { assertRestKafkaRest } = require('../support/rest-kafka-rest');
 
 /** A fixture of test/fixtures/confluent-kafka/, with the librdkafka it was built against. */
 function runConfluent(script, env, options = {}) {
@@ -43,23 +43,6 @@ function startWorker(script, receiver, topic, downstreamPort, env) {
   return run('worker.js', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, TOPIC: topic, GROUP: `group-${topic}`, DOWNSTREAM_PORT: String(downstreamPort), ...env });
 }
 
-/** One trace from A's request through B's processing to C: returns the five spans, parents asserted. */
-async function restKafkaRest(receiver) {
-  const spans = await receiver.waitFor((s) =>
-    ['svc-a:SERVER', 'svc-a:PRODUCER', 'svc-b:CONSUMER', 'svc-b:CLIENT', 'svc-c:SERVER'].every((k) => spansOf(s, ...k.split(':')).length >= 1),
-  );
-  const [aServer] = spansOf(spans, 'svc-a', 'SERVER');
-  const [aSend] = spansOf(spans, 'svc-a', 'PRODUCER');
-  const [bProcess] = spansOf(spans, 'svc-b', 'CONSUMER');
-  const [bClient] = spansOf(spans, 'svc-b', 'CLIENT');
-  const [cServer] = spansOf(spans, 'svc-c', 'SERVER');
-  for (const span of [aSend, bProcess, bClient, cServer]) assert.is(span.traceId, aServer.traceId, span.name);
-  assert.is(aSend.parentSpanId, aServer.spanId);
-  assert.is(bProcess.parentSpanId, aSend.spanId);
-  assert.is(bClient.parentSpanId, bProcess.spanId);
-  assert.is(cServer.parentSpanId, bClient.spanId);
-  return { aSend, bProcess };
-}
 
 const test = suite('@confluentinc/kafka-javascript (KafkaJS API)');
 test.before(async () => {
@@ -81,7 +64,7 @@ test('REST → confluent send → kafkajs eachMessage → REST: one trace, right
     const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
     assert.is((await postJson(Number(port), '/orders', { id: 'o-1', sku: 'sku-42' })).status, 202);
     await b.waitForOutput(/processed o-1/, 30000);
-    const { aSend } = await restKafkaRest(receiver);
+    const { aSend } = await assertRestKafkaRest(receiver);
     assert.is(aSend.name, `send ${topic}`);
     assert.is(aSend.scope, '@hoptrace/confluent-kafka-javascript');
     assert.equal(aSend.attributes, {
@@ -109,7 +92,7 @@ test('REST → kafkajs send → confluent eachMessage → REST: one trace, right
     const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
     assert.is((await postJson(Number(port), '/orders', { id: 'o-2', sku: 'sku-42' })).status, 202);
     await b.waitForOutput(/processed o-2/, 30000);
-    const { bProcess } = await restKafkaRest(receiver);
+    const { bProcess } = await assertRestKafkaRest(receiver);
     assert.is(bProcess.name, `process ${topic}`);
     assert.is(bProcess.scope, '@hoptrace/confluent-kafka-javascript');
     const { 'hoptrace.kafka.queue_time_ms': queueTime, ...attributes } = bProcess.attributes;
