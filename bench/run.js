@@ -26,12 +26,13 @@ const KAFKA_BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:19092';
 const APP_CPU = '0';
 const LOAD_CPU = '1';
 
-function pinned(cpu, args) {
-  return ['taskset', ['-c', cpu, process.execPath, ...args]];
+/** BENCH_NODE: the apps run on that Node (bench/floor.js runs them on each major); the load generator on this one. */
+function pinned(cpu, args, node = process.execPath) {
+  return ['taskset', ['-c', cpu, node, ...args]];
 }
 
 function startApp(config, script, env, preload = config.preload) {
-  const [command, args] = pinned(APP_CPU, [...preload, path.join(__dirname, 'apps', script)]);
+  const [command, args] = pinned(APP_CPU, [...preload, path.join(__dirname, 'apps', script)], process.env.BENCH_NODE || process.execPath);
   const child = spawn(command, args, { cwd: __dirname, env: { PATH: process.env.PATH, ...config.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -107,7 +108,7 @@ async function httpRun(config, receiver, pathname, spansPerRequest, { esm = fals
   const cpuPerRequestUs = ((cpuMs(app.child.pid) - cpuBefore) * 1000) / measured.requests;
   await stopApp(app);
   const ok = warm.requests + measured.requests - warm.non2xx - measured.non2xx - warm.errors - measured.errors;
-  return { rps: measured.rps, p99: measured.p99, cpuPerRequestUs, spans: receiver.take(), expected: config.preload.length ? ok * spansPerRequest : 0 };
+  return { rps: measured.rps, p99: measured.p99, cpuPerRequestUs, spans: receiver.take(), expected: tracesEverything(config) ? ok * spansPerRequest : 0 };
 }
 
 /**
@@ -171,7 +172,12 @@ async function kafkaRun(config, receiver, batch, mode) {
   await app.exited;
   clearTimeout(timer);
   await new Promise((r) => setTimeout(r, 300));
-  return { rate: result.rate, cpuPerMessageUs: result.cpuPerMessageUs, spans: receiver.take(), expected: config.preload.length ? result.operations : 0 };
+  return { rate: result.rate, cpuPerMessageUs: result.cpuPerMessageUs, spans: receiver.take(), expected: tracesEverything(config) ? result.operations : 0 };
+}
+
+/** An agent that samples everything must deliver a span for every traced operation; one that samples less, none is counted. */
+function tracesEverything(config) {
+  return config.preload.length > 0 && config.sampledFraction !== false;
 }
 
 function checkSpans(config, scenario, run, failures) {
@@ -246,7 +252,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+module.exports = { PLAN, httpRun, kafkaRun, checkSpans };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

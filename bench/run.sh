@@ -2,11 +2,18 @@
 # `npm run bench [-- --quick]`: installs the benchmark's own dependencies (the agents compared
 # against) when missing, makes sure hoptrace is built, and runs bench/run.js against the broker
 # `npm run kafka:start` runs (or KAFKA_BROKERS). `npm run bench -- --startup [--quick]`: start-up
-# on every supported Node major instead (bench/startup.js; needs no broker).
+# on every supported Node major instead (bench/startup.js; needs no broker). `-- --floor`: against
+# the propagation floor, sampling off, 10 % and 100 %, per Node major (bench/floor.js; the broker).
+# `-- --alloc [--check]`: bytes allocated per operation per Node major, and CI's guard over them
+# (bench/alloc.js; no broker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/hoptrace.js ] || npm run build
 [ -d bench/node_modules ] || npm ci --prefix bench --no-audit --no-fund --loglevel=error
 command -v taskset >/dev/null || { echo "bench: taskset (util-linux) is needed to pin processes to cores" >&2; exit 1; }
-for arg in "$@"; do [ "$arg" = --startup ] && exec node bench/startup.js "$@"; done
+for arg in "$@"; do
+  [ "$arg" = --startup ] && exec node bench/startup.js "$@"
+  [ "$arg" = --alloc ] && exec node bench/alloc.js "$@"
+  [ "$arg" = --floor ] && exec node bench/floor.js "$@"
+done
 exec node bench/run.js "$@"

@@ -12,15 +12,19 @@ import {
   type TextMapSetter,
   TraceFlags,
   isSpanContextValid,
+  propagation,
   trace,
 } from '@opentelemetry/api';
-import { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator, isTracingSuppressed } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from '../config/types';
 import { reportAgentError } from '../log';
-import { MAX_VALUES_PER_HEADER, type MultiValueGetter } from './carriers';
+import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter } from './carriers';
 import { JaegerPropagator, parseUberTraceId } from './jaeger';
 import { type HopContext, newestContext } from './newest-context';
+import { HoptraceSpan } from '../tracing/span';
+import { UnsampledSpan } from '../tracing/unsampled-span';
+import { extractOwnHop } from './own-hop';
 import { parseTraceparent } from './w3c';
 
 function createFormat(name: PropagatorName): TextMapPropagator {
@@ -52,13 +56,24 @@ export class HoptracePropagator implements TextMapPropagator {
   private readonly jaegerBaggage = new JaegerPropagator();
   private readonly injectors: readonly TextMapPropagator[];
   private readonly fieldNames: string[];
+  /** The formats to write, when every one is a format `writeOwnHop` writes itself; else undefined. */
+  private readonly ownHopFormats: readonly PropagatorName[] | undefined;
 
   constructor(inject: readonly PropagatorName[]) {
     this.injectors = inject.map(createFormat);
     this.fieldNames = [...new Set(this.injectors.flatMap((format) => format.fields()))];
+    this.ownHopFormats = inject.every((name) => name === 'tracecontext' || name === 'jaeger' || name === 'baggage') ? inject : undefined;
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    if (this.ownHopFormats) {
+      try {
+        if (writeOwnHop(this.ownHopFormats, context, carrier, setter)) return;
+      } catch (error) {
+        reportAgentError('trace context injection', error);
+        return;
+      }
+    }
     for (const format of this.injectors) {
       try {
         format.inject(context, carrier, setter);
@@ -70,6 +85,12 @@ export class HoptracePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     // Malformed input from the wire: the format that chokes contributes nothing, the trace starts fresh.
+    if (getter === anyCaseHeaderGetter || getter === incomingHttpHeaderGetter) {
+      try {
+        const own = extractOwnHop(context, carrier, getter === incomingHttpHeaderGetter);
+        if (own !== undefined) return own;
+      } catch {}
+    }
     let result = context;
     try {
       result = this.w3cBaggage.extract(result, carrier, getter);
@@ -103,6 +124,26 @@ export class HoptracePropagator implements TextMapPropagator {
   fields(): string[] {
     return this.fieldNames;
   }
+}
+
+/**
+ * The common hop, written directly: a span of hoptrace's own (ids valid by construction, so not
+ * checked again), no baggage, tracing not suppressed. The same headers, in the same order, as the
+ * formats' own writers give; false when the hop is anything else, for them to write.
+ */
+function writeOwnHop(formats: readonly PropagatorName[], context: Context, carrier: unknown, setter: TextMapSetter): boolean {
+  const span = trace.getSpan(context);
+  if (!(span instanceof HoptraceSpan || span instanceof UnsampledSpan) || propagation.getBaggage(context) !== undefined || isTracingSuppressed(context)) return false;
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  const flags = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00';
+  for (let i = 0; i < formats.length; i++) {
+    const format = formats[i];
+    if (format === 'tracecontext') {
+      setter.set(carrier, TRACEPARENT_HEADER, `00-${traceId}-${spanId}-${flags}`);
+      if (traceState) setter.set(carrier, TRACESTATE_HEADER, traceState.serialize());
+    } else if (format === 'jaeger') setter.set(carrier, JAEGER_HEADER, `${traceId}:${spanId}:0:${flags}`);
+  }
+  return true;
 }
 
 /** Every value of a header, oldest first; from any getter, ours (getAll) or the OpenTelemetry API's. */

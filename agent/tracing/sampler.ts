@@ -1,14 +1,45 @@
+import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   ParentBasedSampler,
   type Sampler,
+  SamplingDecision,
+  type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
 import type { SamplerConfig } from '../config/types';
 import { RateLimitingSampler } from './rate-limiting-sampler';
 
-export function buildSampler({ name, ratio, perSecond }: SamplerConfig): Sampler {
+export function buildSampler(config: SamplerConfig): Sampler {
+  return new SharedDecisions(samplerFor(config));
+}
+
+/**
+ * The SDK's samplers answer with a new object on every span, for a decision that is one of three
+ * values; a plain decision (no attributes, no trace state) is handed on as one shared, frozen
+ * answer, so that inlined into the tracer the sampler's own object need not exist at all.
+ */
+class SharedDecisions implements Sampler {
+  constructor(private readonly inner: Sampler) {}
+
+  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const result = this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+    return result.attributes === undefined && result.traceState === undefined ? DECISIONS[result.decision] : result;
+  }
+
+  toString(): string {
+    return this.inner.toString();
+  }
+}
+
+const DECISIONS: Readonly<Record<SamplingDecision, SamplingResult>> = {
+  [SamplingDecision.NOT_RECORD]: Object.freeze({ decision: SamplingDecision.NOT_RECORD }),
+  [SamplingDecision.RECORD]: Object.freeze({ decision: SamplingDecision.RECORD }),
+  [SamplingDecision.RECORD_AND_SAMPLED]: Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED }),
+};
+
+function samplerFor({ name, ratio, perSecond }: SamplerConfig): Sampler {
   switch (name) {
     case 'always_on':
       return new AlwaysOnSampler();

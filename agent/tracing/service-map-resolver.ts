@@ -49,6 +49,10 @@ export class ServiceMapResolver implements TracerResolver {
     return this.serviceFor(hint).tracer(scope);
   }
 
+  settledTracerFor(scope: string, hint: TracerHint): Tracer | undefined {
+    return this.owner(hint)?.tracer(scope);
+  }
+
   serviceFor(hint?: TracerHint): AttributableService {
     return (hint && this.owner(hint)) ?? this.serviceOf(trace.getSpan(context.active())) ?? this.defaultService;
   }
@@ -60,7 +64,8 @@ export class ServiceMapResolver implements TracerResolver {
     return resource ? this.byResource.get(resource) : undefined;
   }
 
-  private owner(hint: TracerHint): AttributableService | undefined {
+  /** The service that owns what the hint names, by the rules above (1 and 2). */
+  owner(hint: TracerHint): AttributableService | undefined {
     if (hint.kafkaTopic !== undefined) {
       const exact = this.byTopic.get(hint.kafkaTopic);
       if (exact) return exact;

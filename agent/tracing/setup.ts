@@ -65,7 +65,7 @@ export function setUpTracing(config: Config, appEntry?: string): Tracing {
 }
 
 function singleService(service: Service): TracerResolver {
-  return { tracerFor: (scope) => service.tracer(scope) };
+  return { tracerFor: (scope) => service.tracer(scope), settledTracerFor: (scope) => service.tracer(scope) };
 }
 
 /** HOPTRACE_TRACER_PROVIDER: the user's provider(s), per service by the same attribution rules. */
@@ -75,6 +75,10 @@ function userTracers(providers: UserProviders, defaultService: Service, services
     tracerFor(scope, hint) {
       const service = resolver ? (resolver.serviceFor(hint) as Service) : defaultService;
       return providers.tracer(all.indexOf(service), scope);
+    },
+    settledTracerFor(scope, hint) {
+      const service = resolver ? (resolver.owner(hint) as Service | undefined) : defaultService;
+      return service ? providers.tracer(all.indexOf(service), scope) : undefined;
     },
   };
 }

@@ -28,6 +28,14 @@ import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk
 
 const COUNT_LIMIT = 128;
 
+// Shared until a span has one of its own: most spans get no event, no link and no status, and a
+// span's times are set once, at its end. Frozen, so that nobody writes into another span's.
+const NO_EVENTS = Object.freeze([]) as unknown as TimedEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as Link[];
+const NOT_ENDED = Object.freeze([0, 0]) as unknown as HrTime;
+const NO_DURATION = Object.freeze([-1, -1]) as unknown as HrTime;
+const STATUS_UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
 type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 
@@ -39,12 +47,15 @@ export interface SpanFactoryShared {
 }
 
 export class HoptraceSpan implements Span, ReadableSpan {
-  readonly links: Link[];
-  readonly events: TimedEvent[] = [];
-  readonly startTime: HrTime;
-  endTime: HrTime = [0, 0];
-  duration: HrTime = [-1, -1];
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  links: Link[] = NO_LINKS;
+  events: TimedEvent[] = NO_EVENTS;
+  // Times as numbers, seconds and nanoseconds: the OTLP encoder reads them as they are, and the
+  // HrTime arrays of the ReadableSpan contract are made only for whoever asks (other exporters).
+  startSeconds: number;
+  startNanos: number;
+  endSeconds = 0;
+  endNanos = 0;
+  status: SpanStatus = STATUS_UNSET;
   ended = false;
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
@@ -61,19 +72,50 @@ export class HoptraceSpan implements Span, ReadableSpan {
     readonly kind: SpanKind,
     readonly parentSpanContext: SpanContext | undefined,
     /** Owned from here on: callers hand over an object they built for this span. */
-    readonly attributes: Attributes,
+    readonly ownAttributes: Attributes,
     links: readonly Link[] | undefined,
     startTime?: TimeInput,
+    /**
+     * Attributes every span of one destination has (a topic's client and operation): shared and
+     * frozen, never copied per span; the OTLP encoder writes them from bytes it encoded once.
+     * Own attributes of the same key take precedence.
+     */
+    readonly template?: Attributes,
   ) {
     // Wall-clock start, and the monotonic clock for the duration (as the SDK does).
     this.startTimeGiven = startTime !== undefined;
-    this.startTime = startTime === undefined ? millisToHrTime(Date.now()) : explicitTime(startTime);
+    if (startTime === undefined) {
+      const now = Date.now();
+      this.startSeconds = secondsOf(now);
+      this.startNanos = nanosOf(now);
+    } else {
+      const given = explicitTime(startTime);
+      this.startSeconds = given[0];
+      this.startNanos = given[1];
+    }
     this.performanceStart = performance.now();
     let count = 0;
-    for (const _ in attributes) count++;
+    for (const _ in ownAttributes) count++;
+    if (template) for (const key in template) if (!Object.prototype.hasOwnProperty.call(ownAttributes, key)) count++;
     this.attributeCount = count;
-    this.links = [];
     if (links) this.addLinks(links as Link[]);
+  }
+
+  get startTime(): HrTime {
+    return [this.startSeconds, this.startNanos];
+  }
+
+  get endTime(): HrTime {
+    return this.ended ? [this.endSeconds, this.endNanos] : NOT_ENDED;
+  }
+
+  get duration(): HrTime {
+    return this.ended ? hrTimeDuration(this.startTime, this.endTime) : NO_DURATION;
+  }
+
+  /** Template and own attributes as one object (made when asked: exporters other than OTLP, processors). */
+  get attributes(): Attributes {
+    return this.template === undefined ? this.ownAttributes : { ...this.template, ...this.ownAttributes };
   }
 
   get resource(): Resource {
@@ -94,14 +136,14 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   setAttribute(key: string, value: AttributeValue | undefined): this {
     if (this.ended || value === undefined || value === null || key.length === 0 || !isAttributeValue(value)) return this;
-    if (!Object.prototype.hasOwnProperty.call(this.attributes, key)) {
+    if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key) && !(this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key))) {
       if (this.attributeCount >= COUNT_LIMIT) {
         this.droppedAttributesCount++;
         return this;
       }
       this.attributeCount++;
     }
-    this.attributes[key] = value;
+    this.ownAttributes[key] = value;
     return this;
   }
 
@@ -112,6 +154,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
+    if (this.events === NO_EVENTS) this.events = [];
     if (this.events.length >= COUNT_LIMIT) {
       this.events.shift();
       this.droppedEventsCount++;
@@ -130,6 +173,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
   addLink(link: Link): this {
     // A link whose ids are not valid would reach the wire malformed; the API drops it.
     if (this.ended || !link || !isSpanContextValid(link.context)) return this;
+    if (this.links === NO_LINKS) this.links = [];
     if (this.links.length >= COUNT_LIMIT) this.droppedLinksCount++;
     else this.links.push(link.attributes ? { ...link, attributes: validAttributes(link.attributes) } : link);
     return this;
@@ -168,11 +212,30 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   end(endTime?: TimeInput): void {
     if (this.ended) return;
-    this.endTime = this.timeOf(endTime);
-    this.duration = hrTimeDuration(this.startTime, this.endTime);
-    if (this.duration[0] < 0) {
-      this.endTime = this.startTime;
-      this.duration = [0, 0];
+    if (endTime !== undefined) {
+      const given = explicitTime(endTime);
+      this.endSeconds = given[0];
+      this.endNanos = given[1];
+    } else if (this.startTimeGiven) {
+      const now = Date.now();
+      this.endSeconds = secondsOf(now);
+      this.endNanos = nanosOf(now);
+    } else {
+      // The start plus the monotonic time elapsed, added as addHrTimes would, without its arrays.
+      const elapsed = performance.now() - this.performanceStart;
+      let seconds = this.startSeconds + secondsOf(elapsed);
+      let nanos = this.startNanos + nanosOf(elapsed);
+      if (nanos >= 1e9) {
+        seconds += 1;
+        nanos -= 1e9;
+      }
+      this.endSeconds = seconds;
+      this.endNanos = nanos;
+    }
+    // An end before the start (a clock that moved, an explicit time) ends at the start.
+    if (this.endSeconds < this.startSeconds || (this.endSeconds === this.startSeconds && this.endNanos < this.startNanos)) {
+      this.endSeconds = this.startSeconds;
+      this.endNanos = this.startNanos;
     }
     this.ended = true;
     this.shared.processor.onEnd(this);
@@ -185,8 +248,17 @@ export class HoptraceSpan implements Span, ReadableSpan {
   private timeOf(input: TimeInput | undefined): HrTime {
     if (input !== undefined) return explicitTime(input);
     if (this.startTimeGiven) return millisToHrTime(Date.now());
-    return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.performanceStart));
+    return addHrTimes([this.startSeconds, this.startNanos], millisToHrTime(performance.now() - this.performanceStart));
   }
+}
+
+/** millisToHrTime's two halves, as numbers. */
+function secondsOf(millis: number): number {
+  return Math.trunc(millis / 1000);
+}
+
+function nanosOf(millis: number): number {
+  return Math.round((millis % 1000) * 1e6);
 }
 
 function explicitTime(input: TimeInput): HrTime {

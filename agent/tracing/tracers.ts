@@ -15,4 +15,9 @@ export interface TracerHint {
 
 export interface TracerResolver {
   tracerFor(scope: string, hint?: TracerHint): Tracer;
+  /**
+   * The tracer when the hint alone settles the service, so that an instrumentation may keep it per
+   * destination; undefined when the span active at the time decides (service-map-resolver.ts).
+   */
+  settledTracerFor(scope: string, hint: TracerHint): Tracer | undefined;
 }

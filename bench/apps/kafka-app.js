@@ -1,8 +1,10 @@
 'use strict';
 // The Kafka benchmark app: produces MESSAGES messages to TOPIC in sends of BATCH messages and
 // consumes them in the same process with MODE (eachMessage | eachBatch). Prints one JSON line with
-// the end-to-end rate. No tracing code.
+// the end-to-end rate. No tracing code; FLOOR=1 adds the propagation floor by hand (floor.js).
 const { Kafka, logLevel } = require('kafkajs');
+const floor = process.env.FLOOR === '1' ? require('./floor') : undefined;
+const { kafkaHandlers, benchMessages } = require('./kafka-handlers');
 
 const { KAFKA_BROKERS, TOPIC, MODE } = process.env;
 const MESSAGES = Number(process.env.MESSAGES);
@@ -20,27 +22,18 @@ const count = (n) => {
   consumed += n;
   if (consumed >= MESSAGES) done();
 };
-const handlers = {
-  eachMessage: { eachMessage: async () => count(1) },
-  eachBatch: {
-    eachBatch: async ({ batch, resolveOffset }) => {
-      for (const message of batch.messages) resolveOffset(message.offset);
-      count(batch.messages.length);
-    },
-  },
-};
+const handlers = kafkaHandlers(count, floor);
 
 (async () => {
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
   await consumer.run(handlers[MODE]);
-  const value = JSON.stringify({ order: 1, sku: 'sku-42', qty: 2, note: 'x'.repeat(100) });
   const started = process.hrtime.bigint();
   const cpuAtStart = process.cpuUsage();
   let sends = 0;
   for (let sent = 0; sent < MESSAGES; sent += BATCH) {
     const n = Math.min(BATCH, MESSAGES - sent);
-    await producer.send({ topic: TOPIC, messages: Array.from({ length: n }, (_, i) => ({ key: `k${sent + i}`, value })) });
+    await producer.send({ topic: TOPIC, messages: benchMessages(sent, n, floor) });
     sends++;
   }
   await allConsumed;

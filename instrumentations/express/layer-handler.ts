@@ -19,7 +19,9 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
   return (original: LayerHandle): LayerHandle =>
     function handleRequest(this: Layer, req: object, res: object, next: Next): unknown {
       const state = req && typeof next === 'function' ? serverRequestOf(req) : undefined;
-      if (!state) return original.call(this, req, res, next);
+      // A request whose SERVER span is not recorded: its route, its errors and spans under it
+      // (children of a span not recorded are not either) would go nowhere.
+      if (!state || !state.span.isRecording()) return original.call(this, req, res, next);
       let entered: { next: Next; span?: Span };
       try {
         entered = enterLayer(this, state, req as RequestWithPaths, next, options.middlewareSpans ? tracer() : undefined);

@@ -10,9 +10,11 @@ import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { recordSetter } from '../../agent/propagation/carriers';
 import { CLIENT_CALL } from '../../agent/symbols';
+import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
+import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { clientRequestAttributes, normalizeMethod, spanName } from './attributes';
+import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { readOutgoingTarget } from './outgoing-target';
 import { HTTP_SCOPE } from './server';
 import type { QueryRedactor } from './url-redaction';
@@ -20,12 +22,13 @@ import type { QueryRedactor } from './url-redaction';
 type Request = typeof httpRequest;
 
 export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', redactor: QueryRedactor) {
+  const recipe: AttributeRecipe<OutgoingTarget> = (target) => clientRequestAttributes(target, normalizeMethod(target.method), redactor);
   return (original: Request): Request =>
     function request(this: unknown, ...args: unknown[]): ClientRequest {
       if (isTracingSuppressed(context.active())) return original.apply(this, args as Parameters<Request>);
       let span: Span | undefined;
       try {
-        span = startClientSpan(tracers, args, scheme, redactor);
+        span = startClientSpan(tracers, args, scheme, recipe);
       } catch (error) {
         reportAgentError('http client', error);
       }
@@ -47,7 +50,8 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', 
       }
       try {
         injectContext(req, span);
-        watchRequest(req, span);
+        // A span that is not recorded has nothing to note when the call ends.
+        if (span.isRecording()) watchRequest(req, span);
       } catch (error) {
         reportAgentError('http client', error);
       }
@@ -65,13 +69,10 @@ export function patchGet(moduleExports: { request: Request }) {
     } as Request;
 }
 
-function startClientSpan(tracers: TracerResolver, args: unknown[], scheme: 'http' | 'https', redactor: QueryRedactor): Span | undefined {
+function startClientSpan(tracers: TracerResolver, args: unknown[], scheme: 'http' | 'https', recipe: AttributeRecipe<OutgoingTarget>): Span | undefined {
   const target = readOutgoingTarget(args, scheme);
   if (!target) return undefined;
-  const method = normalizeMethod(target.method);
-  return tracers
-    .tracerFor(HTTP_SCOPE)
-    .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method, redactor) });
+  return startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(target.method).method), SpanKind.CLIENT, activeContext(), recipe, target);
 }
 
 function injectContext(req: ClientRequest, span: Span): void {

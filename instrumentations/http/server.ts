@@ -2,19 +2,21 @@
  * Incoming requests: one SERVER span each, continuing the caller's trace, active while the app
  * handles the request, ended when the response is finished or the client goes away.
  */
-import { type Tracer, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { type Context, type Tracer, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { executionAsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
+import { ROOT } from '../../agent/tracing/context';
 import { enterContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
+import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
 import { createPathMatcher } from './ignore-paths';
-import { type ServerRequestState, attachServerRequest } from './server-request';
+import { type ServerRequestState, attachServerRequest, serverRequestOf } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
 import type { QueryRedactor } from './url-redaction';
 
@@ -23,8 +25,22 @@ export const HTTP_SCOPE = '@hoptrace/http';
 /** EventEmitter's emit signature; Server's overloads are too narrow to forward arguments through. */
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 
+/** Local ports whose tracer is kept; a process serves on a handful. */
+const MAX_KEPT_PORTS = 64;
+
 export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: QueryRedactor) {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
+  const recipe: AttributeRecipe<IncomingMessage> = (req) => serverRequestAttributes(req, normalizeMethod(req.method), redactor);
+  // The tracer per local port, when the port settles it (one service: always).
+  const byPort = new Map<number | undefined, Tracer | undefined>();
+  const tracerFor = (port: number | undefined): Tracer => {
+    let tracer = byPort.get(port);
+    if (tracer === undefined && !byPort.has(port)) {
+      tracer = tracers.settledTracerFor(HTTP_SCOPE, { serverPort: port });
+      if (byPort.size < MAX_KEPT_PORTS) byPort.set(port, tracer);
+    }
+    return tracer ?? tracers.tracerFor(HTTP_SCOPE, { serverPort: port });
+  };
   return (originalEmit: Emit): Emit =>
     function emit(this: Server, event: string | symbol): boolean {
       // `arguments` as it came: every event of every server passes through here, so no copies.
@@ -34,13 +50,13 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
       const req = args[1] as IncomingMessage;
       const res = args[2] as ServerResponse;
       let state: ServerRequestState | undefined;
-      let requestContext = ROOT_CONTEXT;
+      let requestContext: Context = ROOT;
       try {
         if (isIgnored?.(req.url)) {
           // Health checks and the like: no span, and nothing they call downstream is traced either.
-          requestContext = suppressTracing(ROOT_CONTEXT);
+          requestContext = suppressTracing(ROOT);
         } else {
-          state = startServerSpan(tracers.tracerFor(HTTP_SCOPE, { serverPort: req.socket?.localPort }), req, res, redactor);
+          state = startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe);
           requestContext = state.context;
         }
       } catch (error) {
@@ -96,27 +112,35 @@ function isEmittedByParser(req: IncomingMessage): boolean {
   return req.socket !== undefined && req.socket !== null && resource?.socket === req.socket;
 }
 
-function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, redactor: QueryRedactor): ServerRequestState {
+function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, recipe: AttributeRecipe<IncomingMessage>): ServerRequestState {
   const method = normalizeMethod(req.method);
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers, incomingHttpHeaderGetter);
-  const span = tracer.startSpan(
-    spanName(method.method),
-    { kind: SpanKind.SERVER, attributes: serverRequestAttributes(req, method, redactor) },
-    parent,
-  );
+  const parent = propagation.extract(ROOT, req.headers, incomingHttpHeaderGetter);
+  const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
   const state: ServerRequestState = { span, context: trace.setSpan(parent, span), method: method.method };
   attachServerRequest(req, state);
-  // One passive 'close' listener (it changes nothing for the app, unlike an 'error' one would).
-  // 'close' follows 'finish' within the same turn; without 'finish' before it, the client went
-  // away before the response was complete.
-  res.on('close', () => {
-    if (!res.writableFinished) {
-      span.setAttribute('error.type', 'aborted');
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
-      endServerSpan(state, res.headersSent ? res.statusCode : undefined);
-    } else endServerSpan(state, res.statusCode);
-  });
+  // A span that is not recorded has nothing to note when the response ends.
+  if (span.isRecording()) res.on('close', onResponseClose);
   return state;
+}
+
+/**
+ * One passive 'close' listener per recorded request (it changes nothing for the app, unlike an
+ * 'error' one would), the same function for all: the request's state is found from the response.
+ * 'close' follows 'finish' within the same turn; without 'finish' before it, the client went away
+ * before the response was complete.
+ */
+function onResponseClose(this: ServerResponse): void {
+  try {
+    const state = serverRequestOf(this.req);
+    if (!state) return;
+    if (!this.writableFinished) {
+      state.span.setAttribute('error.type', 'aborted');
+      state.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
+      endServerSpan(state, this.headersSent ? this.statusCode : undefined);
+    } else endServerSpan(state, this.statusCode);
+  } catch (error) {
+    reportAgentError('http server', error);
+  }
 }
 
 function endServerSpan(state: ServerRequestState, statusCode: number | undefined): void {

@@ -16,12 +16,13 @@
  * ends. Anything else (filter, slice, reduce, find, …) works on the plain array and the work stays
  * on the batch span: never on a message it may not belong to.
  */
-import { type Context, type Link, type Span, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Attributes, type Context, type Link, type Span, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
-import { enterContext } from '../../agent/tracing/context-manager';
+import { activeContext, enterContext, runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { clientAttributes, processAttributes, processSpanName } from './attributes';
-import { type ConsumerTracing, startProcessSpan } from './consumer';
+import { startSpanWith } from '../../agent/tracing/tracer';
+import { type ConsumerTracing, type ProcessSpan, startProcessSpan } from './consumer';
+import type { TopicDestination } from './destinations';
 import { extractMessageContext } from './headers';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, EachBatchPayload } from './internal-types';
 
@@ -42,7 +43,7 @@ export function traceEachBatch(tracing: ConsumerTracing, handler: EachBatch): Ea
     }
     if (!cursor) return handler.call(this, payload);
     try {
-      return await context.with(cursor.batchContext, () => handler.call(this, traced));
+      return await runInContext(cursor.batchContext, handler, this, traced);
     } catch (error) {
       recordFailure(cursor.batchSpan, error);
       cursor.recordErrorOnCurrent(error);
@@ -53,11 +54,20 @@ export function traceEachBatch(tracing: ConsumerTracing, handler: EachBatch): Ea
   };
 }
 
+/** The batch span's own attributes (the rest is the topic's template). */
+function batchAttributes(messageCount: number): Attributes {
+  return { 'messaging.batch.message_count': messageCount };
+}
+
 class MessageCursor {
   readonly batchSpan: Span;
   readonly batchContext: Context;
   private readonly messages: ConsumedMessage[];
-  private readonly spans = new Map<number, { span: Span; context: Context }>();
+  private readonly destination: TopicDestination;
+  /** The link every message's span has to the batch span: one array, shared (spans copy links). */
+  private readonly batchLinks: Link[];
+  /** Each message's span once started, by index. */
+  private readonly spans: Array<ProcessSpan | undefined>;
   /** Each message's producer context, read from its headers once (undefined: none valid; null: not read yet). */
   private readonly producerContexts: Array<Context | undefined | null>;
   private current = -1;
@@ -73,61 +83,77 @@ class MessageCursor {
     private readonly batch: Batch,
   ) {
     this.messages = Array.isArray(batch.messages) ? batch.messages : [];
+    this.destination = tracing.destinations.topic(batch.topic);
     this.producerContexts = new Array(this.messages.length).fill(null);
-    const links: Link[] = [];
-    for (let i = 0; i < this.messages.length && links.length < MAX_BATCH_LINKS; i++) {
-      const producer = this.producerContextOf(i);
-      if (producer) links.push({ context: trace.getSpanContext(producer)! });
-    }
-    const parent = context.active();
-    this.batchSpan = tracing.tracer(batch.topic).startSpan(
-      processSpanName(batch.topic),
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          ...clientAttributes(tracing.client),
-          ...processAttributes(batch.topic, batch.partition),
-          'messaging.batch.message_count': this.messages.length,
-        },
-        links,
-      },
+    this.spans = new Array(this.messages.length);
+    const parent = activeContext();
+    this.batchSpan = startSpanWith(
+      this.destination.tracer(),
+      this.destination.processName,
+      SpanKind.CONSUMER,
       parent,
+      batchAttributes,
+      this.messages.length,
+      undefined,
+      this.destination.processTemplate(batch.partition),
     );
+    // The links to every message's producer: only for a batch span that is recorded (a batch of
+    // thousands would otherwise make as many objects for nothing).
+    if (this.batchSpan.isRecording()) {
+      const links: Link[] = [];
+      for (let i = 0; i < this.messages.length && links.length < MAX_BATCH_LINKS; i++) {
+        const producer = this.producerContextOf(i);
+        if (producer) links.push({ context: trace.getSpanContext(producer)! });
+      }
+      this.batchSpan.addLinks(links);
+    }
     this.batchContext = trace.setSpan(parent, this.batchSpan);
+    this.batchLinks = [{ context: this.batchSpan.spanContext() }];
   }
 
   /** The batch as the app sees it: the same object but for `messages`. */
   batchView(): Batch {
     const messagesView = this.messagesView();
+    // Batch methods run against kafkajs's own object, not through the view; each is bound once per
+    // batch, when first read, not on every read.
+    let bound: Map<PropertyKey, unknown> | undefined;
     return new Proxy(this.batch, {
       get: (target, property) => {
         if (property === 'messages') return messagesView;
         const value = Reflect.get(target, property, target) as unknown;
-        // Batch methods run against kafkajs's own object, not through the view.
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        if (typeof value !== 'function') return value;
+        bound ??= new Map();
+        let method = bound.get(property);
+        if (method === undefined || (method as { original?: unknown }).original !== value) {
+          method = Object.assign((value as (...a: unknown[]) => unknown).bind(target), { original: value });
+          bound.set(property, method);
+        }
+        return method;
       },
     });
   }
 
   resolveOffsetView(resolveOffset: EachBatchPayload['resolveOffset']): EachBatchPayload['resolveOffset'] {
-    // confluent's takes a second argument (the leader epoch): every argument is passed on.
-    return (offset, ...more) => {
+    const cursor = this;
+    // confluent's takes a second argument (the leader epoch): every argument is passed on, as given.
+    return function resolveOffsetTraced(this: unknown, offset: string) {
       try {
-        if (this.current >= 0 && this.messages[this.current]?.offset === offset) this.leave();
+        if (cursor.current >= 0 && cursor.messages[cursor.current]?.offset === offset) cursor.leave();
       } catch (error) {
         reportAgentError('kafkajs eachBatch', error);
       }
-      return resolveOffset(offset, ...more);
-    };
+      // eslint-disable-next-line prefer-rest-params
+      return resolveOffset.apply(this, arguments as unknown as Parameters<typeof resolveOffset>);
+    } as EachBatchPayload['resolveOffset'];
   }
 
   recordErrorOnCurrent(error: unknown): void {
-    const current = this.spans.get(this.current);
+    const current = this.current >= 0 ? this.spans[this.current] : undefined;
     if (current) recordFailure(current.span, error);
   }
 
   finish(): void {
-    for (const { span } of this.spans.values()) if (span.isRecording()) span.end();
+    for (const entry of this.spans) if (entry?.span.isRecording()) entry.span.end();
     this.batchSpan.end();
   }
 
@@ -220,14 +246,11 @@ class MessageCursor {
     return producer;
   }
 
-  private spanFor(index: number): { span: Span; context: Context } {
-    let entry = this.spans.get(index);
+  private spanFor(index: number): ProcessSpan {
+    let entry = this.spans[index];
     if (!entry) {
-      const message = this.messages[index];
-      entry = startProcessSpan(this.tracing, this.tracing.tracer(this.batch.topic), this.batch.topic, this.batch.partition, message, this.producerContextOf(index), {
-        context: this.batchSpan.spanContext(),
-      });
-      this.spans.set(index, entry);
+      entry = startProcessSpan(this.tracing, this.destination, this.batch.partition, this.messages[index], this.producerContextOf(index), this.batchLinks);
+      this.spans[index] = entry;
     }
     return entry;
   }
@@ -266,12 +289,12 @@ class MessageCursor {
   }
 
   private endCurrent(): void {
-    const entry = this.spans.get(this.current);
+    const entry = this.current >= 0 ? this.spans[this.current] : undefined;
     if (!entry || !entry.span.isRecording()) return;
     entry.span.end();
     // Work that comes back to this message (a second loop) still continues its trace, under its
     // ids alone: the ended span itself is not kept for the rest of the batch.
     const ended = trace.wrapSpanContext(entry.span.spanContext());
-    this.spans.set(this.current, { span: ended, context: trace.setSpan(entry.context, ended) });
+    this.spans[this.current] = { span: ended, context: trace.setSpan(entry.context, ended) };
   }
 }

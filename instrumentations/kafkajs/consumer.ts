@@ -3,20 +3,28 @@
  * app's object is not changed). eachMessage: one CONSUMER span `process <topic>` per message,
  * continuing the producer's trace (or linking to it), active while the handler runs.
  */
-import { type Context, type Link, ROOT_CONTEXT, type Span, type Tracer, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Context, type Link, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
+import { ROOT } from '../../agent/tracing/context';
+import { runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { clientAttributes, consumedMessageAttributes, processAttributes, processSpanName } from './attributes';
+import { startSpanWith } from '../../agent/tracing/tracer';
 import { traceEachBatch } from './batch';
+import { type KafkaDestinations, type TopicDestination, consumedMessageRecipe } from './destinations';
 import { extractMessageContext } from './headers';
 import type { ConsumedMessage, Consumer, ConsumerRunConfig, EachMessagePayload } from './internal-types';
-import type { ClientInfo, KafkajsInstrumentationOptions } from './types';
+import type { KafkajsInstrumentationOptions } from './types';
 
 export interface ConsumerTracing {
-  /** The tracer for a span about `topic` (see agent/tracing/service-map-resolver.ts). */
-  tracer: (topic: string | undefined) => Tracer;
-  client: ClientInfo;
+  /** Names, attributes and tracers per topic (destinations.ts). */
+  destinations: KafkaDestinations;
   options: KafkajsInstrumentationOptions;
+}
+
+/** A process span and the context that carries it to the handler. */
+export interface ProcessSpan {
+  span: Span;
+  context: Context;
 }
 
 export function wrapRun(tracing: ConsumerTracing) {
@@ -41,46 +49,71 @@ export function wrapRun(tracing: ConsumerTracing) {
 
 /**
  * The span for processing one message: a child of its producer's span, or (link mode) a new trace
- * linking to it. `producerContext` when the caller has already read it from the headers.
+ * linking to it. `producerContext` when the caller has already read it from the headers;
+ * `batchLinks` (eachBatch) the link to the batch span, the same array for every message.
  */
 export function startProcessSpan(
   tracing: ConsumerTracing,
-  tracer: Tracer,
-  topic: string,
+  destination: TopicDestination,
   partition: number,
   message: ConsumedMessage,
   producerContext: Context | undefined = extractMessageContext(message?.headers),
-  batchLink?: Link,
-): { span: Span; context: Context } {
+  batchLinks?: Link[],
+): ProcessSpan {
   const linkMode = tracing.options.consumerParent === 'link';
-  const parent = producerContext && !linkMode ? producerContext : ROOT_CONTEXT;
-  const links: Link[] = batchLink ? [batchLink] : [];
-  if (producerContext && linkMode) links.push({ context: trace.getSpanContext(producerContext)! });
-  // One object per message, filled in place: this runs for every message consumed.
-  const attributes = clientAttributes(tracing.client);
-  Object.assign(attributes, processAttributes(topic, partition));
-  consumedMessageAttributes(message ?? {}, Date.now(), attributes);
-  const span = tracer.startSpan(processSpanName(topic), { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  const parent = producerContext && !linkMode ? producerContext : ROOT;
+  let links = batchLinks;
+  if (producerContext && linkMode) links = [...(batchLinks ?? []), { context: trace.getSpanContext(producerContext)! }];
+  const span = startSpanWith(destination.tracer(), destination.processName, SpanKind.CONSUMER, parent, consumedMessageRecipe, message, links, destination.processTemplate(partition));
   return { span, context: trace.setSpan(parent, span) };
 }
 
+/**
+ * Not async itself: a message whose span is not recorded goes to the handler in its context and
+ * returns what the handler returns, as without hoptrace; only a recorded one waits for the outcome.
+ */
 function traceEachMessage(tracing: ConsumerTracing, handler: NonNullable<ConsumerRunConfig['eachMessage']>) {
-  return async function eachMessage(this: unknown, payload: EachMessagePayload): Promise<void> {
-    let started: { span: Span; context: Context } | undefined;
+  return function eachMessage(this: unknown, payload: EachMessagePayload): Promise<void> {
+    let started: ProcessSpan | undefined;
     try {
-      started = startProcessSpan(tracing, tracing.tracer(payload?.topic), payload.topic, payload.partition, payload.message);
+      started = startProcessSpan(tracing, tracing.destinations.topic(payload.topic), payload.partition, payload.message);
     } catch (error) {
       reportAgentError('kafkajs eachMessage', error);
     }
     if (!started) return handler.call(this, payload);
-    const { span } = started;
-    try {
-      return await context.with(started.context, () => handler.call(this, payload));
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
+    if (!started.span.isRecording()) return runInContext(started.context, handler, this, payload);
+    return processRecorded(started, handler, this, payload);
   };
+}
+
+/** The handler's outcome noted on the span, and the span ended, when it settles; the handler's own value or error passes on. */
+function processRecorded(started: ProcessSpan, handler: NonNullable<ConsumerRunConfig['eachMessage']>, self: unknown, payload: EachMessagePayload): Promise<void> {
+  const { span } = started;
+  let result: Promise<void>;
+  try {
+    result = runInContext(started.context, handler, self, payload);
+  } catch (error) {
+    settled(span, true, error);
+    throw error;
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      settled(span, false, undefined);
+      return value;
+    },
+    (error: unknown) => {
+      settled(span, true, error);
+      throw error;
+    },
+  );
+}
+
+/** Ends the span, with the error recorded when the handler failed; never throws into the app. */
+function settled(span: Span, failed: boolean, error: unknown): void {
+  try {
+    if (failed) recordFailure(span, error);
+    span.end();
+  } catch (agentError) {
+    reportAgentError('kafkajs eachMessage', agentError);
+  }
 }

@@ -2,8 +2,9 @@
  * Trace context in Kafka message headers: read with the agent's any-shape getter, written into a
  * copy of the message's headers so the caller's objects stay as they were.
  */
-import { type Context, ROOT_CONTEXT, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { type Context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import { anyCaseHeaderGetter, recordSetter } from '../../agent/propagation/carriers';
+import { ROOT } from '../../agent/tracing/context';
 import type { KafkaHeaders } from './internal-types';
 
 /** Every header some propagator writes; a copy drops them before hoptrace writes its own. */
@@ -12,7 +13,7 @@ const TRACE_HEADERS = new Set(['traceparent', 'tracestate', 'uber-trace-id', 'b3
 /** The trace context a message carries; undefined when it carries none that is valid. */
 export function extractMessageContext(headers: KafkaHeaders | undefined): Context | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
-  const extracted = propagation.extract(ROOT_CONTEXT, headers, anyCaseHeaderGetter);
+  const extracted = propagation.extract(ROOT, headers, anyCaseHeaderGetter);
   const spanContext = trace.getSpanContext(extracted);
   return spanContext && isSpanContextValid(spanContext) ? extracted : undefined;
 }
@@ -26,19 +27,26 @@ export function isHeaderMap(headers: unknown): headers is KafkaHeaders | undefin
 }
 
 /**
- * A copy of `headers` carrying `ctx`'s trace context in place of any it had. The other headers
- * are copied as property descriptors, not read: a header named `__proto__` stays a header, and a
- * getter is left for kafkajs to call, as it would have.
+ * A copy of `headers` carrying `ctx`'s trace context in place of any it had: the headers kafkajs
+ * sends (own enumerable string keys; it reads no others), each as it was. Data properties are
+ * copied as values, so the copy stays an ordinary fast object for kafkajs to walk; a getter is
+ * copied as a getter (left for kafkajs to call, as it would have), and a header named `__proto__`
+ * stays a header.
  */
 export function headersWithContext(headers: KafkaHeaders | undefined, ctx: Context): KafkaHeaders {
   const copy: KafkaHeaders = {};
   if (headers) {
-    const descriptors: Record<string, PropertyDescriptor> = Object.getOwnPropertyDescriptors(headers);
-    for (const key of Object.keys(descriptors)) {
-      if (TRACE_HEADERS.has(key.toLowerCase())) delete descriptors[key];
+    for (const key in headers) {
+      if (!Object.prototype.hasOwnProperty.call(headers, key) || isTraceHeader(key)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(headers, key)!;
+      if (key === '__proto__' || !('value' in descriptor)) Object.defineProperty(copy, key, descriptor);
+      else copy[key] = descriptor.value as KafkaHeaders[string];
     }
-    Object.defineProperties(copy, descriptors);
   }
   propagation.inject(ctx, copy, recordSetter);
   return copy;
+}
+
+function isTraceHeader(key: string): boolean {
+  return TRACE_HEADERS.has(key) || TRACE_HEADERS.has(key.toLowerCase());
 }

@@ -16,7 +16,6 @@
  *     producer itself, already traced (so nothing is wrapped twice);
  *   - confluent's sendBatch() calls the producer's own send() per topic (see producer.ts).
  */
-import type { Tracer } from '@opentelemetry/api';
 import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
@@ -25,6 +24,7 @@ import { KAFKA_CLIENT } from '../../agent/symbols';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type ClientSettingsReader, confluentKafkaJsSettings, kafkajsSettings } from './client-settings';
 import { wrapRun } from './consumer';
+import { KafkaDestinations } from './destinations';
 import type { Consumer, KafkaClass, KafkaConfig, KafkaInstance, KafkaNamespace, Producer, Sender } from './internal-types';
 import { type ProducerTracing, traceTransactionSender, wrapSend, wrapSendBatch } from './producer';
 import type { ClientInfo, KafkajsInstrumentationOptions } from './types';
@@ -91,9 +91,9 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
     ];
   }
 
-  /** The tracer for a span about `topic`: the service map attributes it by topic, else client or group id. */
-  private tracerFor(flavor: Flavor, client: ClientInfo): (topic: string | undefined) => Tracer {
-    return (topic) => this.tracers.tracerFor(flavor.scope, { kafkaClientId: client.clientId, kafkaGroupId: client.groupId, kafkaTopic: topic });
+  /** Per client: span names, attributes and tracers per topic; the service map attributes by topic, else client or group id. */
+  private destinationsFor(flavor: Flavor, client: ClientInfo): KafkaDestinations {
+    return new KafkaDestinations(this.tracers, flavor.scope, client);
   }
 
   private patch(flavor: Flavor, moduleExports: unknown, version?: string): void {
@@ -119,7 +119,7 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
       const created = original.apply(this, args as [object?]);
       try {
         const client = this[KAFKA_CLIENT] ?? {};
-        const tracing: ProducerTracing = { tracer: instrumentation.tracerFor(flavor, client), client, options: instrumentation.options };
+        const tracing: ProducerTracing = { destinations: instrumentation.destinationsFor(flavor, client), options: instrumentation.options };
         const traceSender = (sender: Sender) => {
           if (typeof sender?.send === 'function' && !isWrapped(sender.send)) shimmer.wrap(sender, 'send', wrapSend(tracing));
           if (typeof sender?.sendBatch === 'function' && !isWrapped(sender.sendBatch)) shimmer.wrap(sender, 'sendBatch', wrapSendBatch(tracing));
@@ -147,7 +147,7 @@ export class KafkajsInstrumentation implements HoptraceInstrumentation {
         const shared = this[KAFKA_CLIENT] ?? {};
         const client: ClientInfo = { ...shared, groupId: flavor.settings.groupId(args[0]) ?? shared.groupId };
         if (typeof created?.run === 'function' && !isWrapped(created.run)) {
-          shimmer.wrap(created, 'run', wrapRun({ tracer: instrumentation.tracerFor(flavor, client), client, options: instrumentation.options }));
+          shimmer.wrap(created, 'run', wrapRun({ destinations: instrumentation.destinationsFor(flavor, client), options: instrumentation.options }));
         }
       } catch (error) {
         reportAgentError(`${flavor.name} consumer`, error);

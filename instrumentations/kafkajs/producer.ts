@@ -7,32 +7,34 @@
  * topic; inside a traced sendBatch those calls pass straight through (SENDING_TRACED_BATCH), so each
  * message still gets exactly one span, and the per-call mode one span per sendBatch().
  */
-import { type Context, type Span, type Tracer, SpanKind, context, createContextKey, trace } from '@opentelemetry/api';
+import { type Context, type Span, SpanKind, context, createContextKey, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
+import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { clientAttributes, messageAttributes, sendAttributes, sendSpanName } from './attributes';
+import { startSpanWith } from '../../agent/tracing/tracer';
+import { clientAttributes, sendAttributes, sendSpanName } from './attributes';
 import { withProperty } from './copies';
+import { type KafkaDestinations, sentMessageRecipe } from './destinations';
 import { extractMessageContext, headersWithContext, isHeaderMap } from './headers';
 import type { ProducerBatch, ProducerMessage, ProducerRecord, RecordMetadata, Send, SendBatch, Sender } from './internal-types';
-import type { ClientInfo, KafkajsInstrumentationOptions } from './types';
+import type { KafkajsInstrumentationOptions } from './types';
 
 interface TopicMessages {
   topic: string;
   messages: ProducerMessage[];
 }
 
-/** One span and the messages (by index in the call) it covers. */
+/** One span and how many messages of the call it covers (1, or all of them in per-call mode). */
 interface SentSpan {
   span: Span;
   topic: string;
-  messages: ProducerMessage[];
+  messageCount: number;
 }
 
 export interface ProducerTracing {
-  /** The tracer for a span about `topic` (see agent/tracing/service-map-resolver.ts). */
-  tracer: (topic: string | undefined) => Tracer;
-  client: ClientInfo;
+  /** Names, attributes and tracers per topic (destinations.ts). */
+  destinations: KafkaDestinations;
   options: KafkajsInstrumentationOptions;
 }
 
@@ -43,7 +45,7 @@ export function wrapSend(tracing: ProducerTracing) {
   return (original: Send): Send =>
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
       if (!record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
-      if (context.active().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
+      if (activeContext().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
       return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], (groups) => original.call(this, withProperty(record, 'messages', groups[0].messages)), () => original.call(this, record));
     };
 }
@@ -108,8 +110,12 @@ function sendObserved(sent: SentSpan[], send: () => Promise<RecordMetadata[]>): 
   }
 }
 
-/** A side chain: the app gets kafkajs's own promise, settling with the same value or error. */
+/**
+ * A side chain: the app gets kafkajs's own promise, settling with the same value or error. None
+ * when no span is recorded: there is nothing to note when the send settles.
+ */
 function settleSpans(sent: SentSpan[], result: Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+  if (!sent.some(isRecorded)) return result;
   Promise.resolve(result).then(
     (metadata) => endSendSpans(sent, metadata, undefined),
     (error: unknown) => endSendSpans(sent, undefined, error),
@@ -117,10 +123,13 @@ function settleSpans(sent: SentSpan[], result: Promise<RecordMetadata[]>): Promi
   return result;
 }
 
+function isRecorded(entry: SentSpan): boolean {
+  return entry.span.isRecording();
+}
+
 /** Starts the spans (into `sent`, so that they can be ended whatever happens) and returns the copies to send. */
 function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[], sent: SentSpan[]): TopicMessages[] {
-  const base = clientAttributes(tracing.client);
-  const active = context.active();
+  const active = activeContext();
   const hasActiveSpan = trace.getSpan(active) !== undefined;
 
   if (tracing.options.producerSpans === 'per-call') {
@@ -129,31 +138,34 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     const topic = topics.length === 1 ? topics[0] : undefined;
     const firstMessage = groups.find((g) => g.messages.length > 0)?.messages[0];
     const parent = hasActiveSpan ? active : (extractMessageContext(firstMessage?.headers) ?? active);
-    const span = tracing.tracer(topic).startSpan(
+    const destination = tracing.destinations.topic(topic);
+    const span = destination.tracer().startSpan(
       sendSpanName(topic),
-      { kind: SpanKind.PRODUCER, attributes: { ...base, ...sendAttributes(topic), 'messaging.batch.message_count': count } },
+      { kind: SpanKind.PRODUCER, attributes: { ...clientAttributes(tracing.destinations.client), ...sendAttributes(topic), 'messaging.batch.message_count': count } },
       parent,
     );
     const spanContext = trace.setSpan(parent, span);
     const copies = groups.map((g) => ({ topic: g.topic, messages: g.messages.map((m) => copyWithContext(m, spanContext)) }));
-    sent.push({ span, topic: topic ?? '', messages: [] });
+    sent.push({ span, topic: topic ?? '', messageCount: count });
     return copies;
   }
 
-  return groups.map((group) => {
-    const tracer = tracing.tracer(group.topic);
-    return {
-      topic: group.topic,
-      messages: group.messages.map((message) => {
-        const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
-        const attributes = Object.assign(sendAttributes(group.topic), base);
-        messageAttributes(message ?? {}, attributes);
-        const span = tracer.startSpan(sendSpanName(group.topic), { kind: SpanKind.PRODUCER, attributes }, parent);
-        sent.push({ span, topic: group.topic, messages: [message] });
-        return copyWithContext(message, trace.setSpan(parent, span));
-      }),
-    };
-  });
+  const copies: TopicMessages[] = new Array(groups.length);
+  for (let g = 0; g < groups.length; g++) {
+    const { topic, messages } = groups[g];
+    const destination = tracing.destinations.topic(topic);
+    const tracer = destination.tracer();
+    const copied: ProducerMessage[] = new Array(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i];
+      const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
+      const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate);
+      sent.push({ span, topic, messageCount: 1 });
+      copied[i] = copyWithContext(message, trace.setSpan(parent, span));
+    }
+    copies[g] = { topic, messages: copied };
+  }
+  return copies;
 }
 
 /**
@@ -201,7 +213,7 @@ function assignOffsets(sent: SentSpan[], metadata: RecordMetadata[]): Array<{ pa
   const nextIndex = new Map<string, number>();
   return sent.map((entry) => {
     const partitions = byTopic.get(entry.topic);
-    if (!partitions || partitions.length !== 1 || entry.messages.length !== 1) return undefined;
+    if (!partitions || partitions.length !== 1 || entry.messageCount !== 1) return undefined;
     const index = nextIndex.get(entry.topic) ?? 0;
     nextIndex.set(entry.topic, index + 1);
     const base = Number(partitions[0].baseOffset);

@@ -46,7 +46,7 @@ function setUp() {
   const ended = [];
   const processor = { onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
   const tracer = new HoptraceTracer({ resource: resourceFromAttributes({}), sampler: new AlwaysOnSampler(), processor }, 'test', '1');
-  const instrumentation = new KafkajsInstrumentation({ tracerFor: () => tracer }, { producerSpans: 'per-message', consumerParent: 'child' });
+  const instrumentation = new KafkajsInstrumentation({ tracerFor: () => tracer, settledTracerFor: () => tracer }, { producerSpans: 'per-message', consumerParent: 'child' });
   const byName = Object.fromEntries(instrumentation.modules().map((m) => [m.name, m]));
   return { ended, byName };
 }

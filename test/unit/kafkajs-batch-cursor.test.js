@@ -10,6 +10,7 @@ const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { contextManager } = require('../../dist/agent/tracing/context-manager');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
 const { traceEachBatch } = require('../../dist/instrumentations/kafkajs/batch');
+const { KafkaDestinations } = require('../../dist/instrumentations/kafkajs/destinations');
 const { HoptracePropagator } = require('../../dist/agent/propagation/propagator');
 
 // The globals are the process's: other test files in this run register the same ones.
@@ -36,7 +37,8 @@ async function walk(handler, count = 3) {
   }));
   const resolved = [];
   const payload = { batch: { topic: 't', partition: 0, messages }, resolveOffset: (offset) => resolved.push(offset), heartbeat: async () => {} };
-  const tracing = { tracer: () => tracer, client: {}, options: { consumerParent: 'child', producerSpans: 'per-message' } };
+  const tracers = { tracerFor: () => tracer, settledTracerFor: () => tracer };
+  const tracing = { destinations: new KafkaDestinations(tracers, '@hoptrace/kafkajs', {}), options: { consumerParent: 'child', producerSpans: 'per-message' } };
   const notes = [];
   const at = (label) => {
     const traceId = trace.getSpan(context.active())?.spanContext().traceId;

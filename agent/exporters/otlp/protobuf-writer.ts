@@ -80,16 +80,29 @@ export class ProtobufWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.little32(value, this.pos);
     this.pos += 4;
   }
 
   /** A 64-bit unsigned number given as its two 32-bit halves. */
   fixed64(low: number, high: number): void {
     this.ensure(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
+    this.little32(low, this.pos);
+    this.little32(high, this.pos + 4);
     this.pos += 8;
+  }
+
+  /**
+   * Four bytes, least significant first, by hand: Buffer#writeUInt32LE checks its argument as a
+   * number, and one above 2^30 (every time stamp's halves) costs a heap number per call.
+   */
+  private little32(value: number, at: number): void {
+    const buf = this.buf;
+    const bits = value | 0;
+    buf[at] = bits & 0xff;
+    buf[at + 1] = (bits >>> 8) & 0xff;
+    buf[at + 2] = (bits >>> 16) & 0xff;
+    buf[at + 3] = (bits >>> 24) & 0xff;
   }
 
   double(value: number): void {

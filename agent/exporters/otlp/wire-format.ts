@@ -11,6 +11,7 @@
  */
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { HoptraceSpan } from '../../tracing/span';
 import { ProtobufWriter } from './protobuf-writer';
 
 // opentelemetry-proto: SpanFlags
@@ -73,10 +74,13 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   out.tag(6, 0);
   out.varint((span.kind ?? -1) + 1);
   out.tag(7, 1);
-  writeHrTime(out, span.startTime);
+  if (span instanceof HoptraceSpan) writeTime(out, span.startSeconds, span.startNanos);
+  else writeHrTime(out, span.startTime);
   out.tag(8, 1);
-  writeHrTime(out, span.endTime);
-  writeAttributes(out, 9, span.attributes);
+  if (span instanceof HoptraceSpan) writeTime(out, span.endSeconds, span.endNanos);
+  else writeHrTime(out, span.endTime);
+  if (span instanceof HoptraceSpan) writeSpanAttributes(out, span);
+  else writeAttributes(out, 9, span.attributes);
   writeCount(out, 10, span.droppedAttributesCount);
   for (const event of span.events) {
     out.tag(11, 2);
@@ -143,8 +147,11 @@ function writeCount(out: ProtobufWriter, field: number, count: number | undefine
 // 1e9 = 15258 * 2^16 + 51712: splitting the multiplication keeps every step an exact double, so
 // [seconds, nanoseconds] becomes the two 32-bit halves of a fixed64 without BigInt.
 function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void {
-  const seconds = time[0];
-  const low = seconds * 51712 + time[1];
+  writeTime(out, time[0], time[1]);
+}
+
+function writeTime(out: ProtobufWriter, seconds: number, nanos: number): void {
+  const low = seconds * 51712 + nanos;
   const high16 = seconds * 15258;
   const mixed = (high16 % 0x10000) * 0x10000 + low;
   out.fixed64(mixed % 0x100000000, Math.floor(high16 / 0x10000) + Math.floor(mixed / 0x100000000));
@@ -186,6 +193,32 @@ function encodedKey(key: string): EncodedKey {
 
 function isCacheable(value: unknown): boolean {
   return typeof value === 'string' ? value.length <= CACHED_VALUE_MAX_LENGTH : typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Each destination's template, encoded once (repeated Span.attributes fields, whole). */
+const encodedTemplates = new WeakMap<Attributes, Buffer>();
+
+/**
+ * A span's template from its bytes, then its own attributes; where an own attribute replaces one
+ * of the template's (rare), the two are written as one object instead.
+ */
+function writeSpanAttributes(out: ProtobufWriter, span: HoptraceSpan): void {
+  const { template, ownAttributes } = span;
+  if (template === undefined) return writeAttributes(out, 9, ownAttributes);
+  for (const key in ownAttributes) if (Object.prototype.hasOwnProperty.call(template, key)) return writeAttributes(out, 9, span.attributes);
+  let encoded = encodedTemplates.get(template);
+  if (encoded === undefined) {
+    encoded = encodedWithAttributes(template);
+    encodedTemplates.set(template, encoded);
+  }
+  out.raw(encoded);
+  writeAttributes(out, 9, ownAttributes);
+}
+
+function encodedWithAttributes(attributes: Attributes): Buffer {
+  const writer = new ProtobufWriter(256);
+  writeAttributes(writer, 9, attributes);
+  return Buffer.from(writer.finish());
 }
 
 function writeAttributes(out: ProtobufWriter, field: number, attributes: Attributes): void {

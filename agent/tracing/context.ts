@@ -1,0 +1,67 @@
+/**
+ * hoptrace's own Context: a chain of records, one per value set, each pointing at the context it
+ * was made from. OpenTelemetry's BaseContext copies its whole Map and makes three closures on every
+ * setValue; a request or a message sets two or three values (the extracted parent, the span, a
+ * marker), so the copies were a good part of what a hop cost. Here a set is one small object with
+ * its methods on the prototype, and a read walks a chain that stays a few links long.
+ *
+ * It is a complete `Context` (getValue / setValue / deleteValue), so the app and OpenTelemetry
+ * instrumentations handed one see nothing different. The root stands wherever ROOT_CONTEXT stood:
+ * the context manager answers with it when nothing is active (context-manager.ts), so every
+ * context the process derives is a chain.
+ */
+import type { Context } from '@opentelemetry/api';
+
+/** Marks a key deleted in a link; a later link may set it again. */
+const DELETED: unique symbol = Symbol('hoptrace.context.deleted');
+
+/**
+ * A chain longer than this is folded into one link per live key, so a read stays cheap even for
+ * code that derives contexts from contexts in a loop.
+ */
+const MAX_DEPTH = 24;
+
+export class HoptraceContext implements Context {
+  private constructor(
+    private readonly parent: HoptraceContext | null,
+    private readonly key: symbol | null,
+    private readonly value: unknown,
+    private readonly depth: number,
+  ) {}
+
+  static root(): HoptraceContext {
+    return new HoptraceContext(null, null, undefined, 0);
+  }
+
+  getValue(key: symbol): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    for (let link: HoptraceContext | null = this; link !== null; link = link.parent) {
+      if (link.key === key) return link.value === DELETED ? undefined : link.value;
+    }
+    return undefined;
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.depth < MAX_DEPTH ? new HoptraceContext(this, key, value, this.depth + 1) : this.folded().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    if (this.getValue(key) === undefined) return this;
+    return this.depth < MAX_DEPTH ? new HoptraceContext(this, key, DELETED, this.depth + 1) : this.folded().deleteValue(key);
+  }
+
+  /** The same values, one link per live key, newest value of each. */
+  private folded(): HoptraceContext {
+    const live = new Map<symbol, unknown>();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    for (let link: HoptraceContext | null = this; link !== null && link.key !== null; link = link.parent) {
+      if (!live.has(link.key)) live.set(link.key, link.value);
+    }
+    let chain = ROOT;
+    for (const [key, value] of live) if (value !== DELETED) chain = new HoptraceContext(chain, key, value, chain.depth + 1);
+    return chain;
+  }
+}
+
+/** The context nothing has been set in. */
+export const ROOT: HoptraceContext = HoptraceContext.root();

@@ -1,0 +1,182 @@
+'use strict';
+// `npm run bench -- --alloc [--check] [--update-baseline]`: bytes allocated per operation, per
+// Node major, for no agent, the propagation floor, and hoptrace with sampling off, at 10 % and at
+// 100 %. Each figure is the median of five runs of alloc/worker.js (an in-process loop with no
+// garbage collection in it). Allocation counts, unlike times, hardly move between runs, so this is
+// the figure CI guards: --check fails when hoptrace's bytes above no agent rise more than 10 %
+// over alloc-baseline.json (more than a run's own noise, where that is larger: see NOISE) on any
+// major it has a baseline for. Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '..');
+const CHECK = process.argv.includes('--check');
+const UPDATE_BASELINE = process.argv.includes('--update-baseline');
+const BASELINE_FILE = path.join(__dirname, 'alloc-baseline.json');
+const RUNS = 5;
+/** Allowed rise over the baseline before --check fails. */
+const TOLERANCE = 0.1;
+/**
+ * What a figure moves between runs of the same code, as a share of the scenario's own allocation
+ * without an agent: ~1 % for the Kafka loop, up to ~4 % for HTTP, where the sockets' reads differ
+ * from run to run. A rise within it is not counted against the baseline.
+ */
+const NOISE = 0.05;
+
+const SCENARIOS = [
+  { name: 'kafka-eachMessage-100', label: 'kafkajs eachMessage, sends of 100', unit: 'message', ops: 8000 },
+  { name: 'kafka-eachBatch-100', label: 'kafkajs eachBatch, sends of 100', unit: 'message', ops: 4000 },
+  { name: 'kafka-eachMessage-1', label: 'kafkajs eachMessage, sends of 1', unit: 'message', ops: 4000 },
+  { name: 'kafka-eachBatch-1', label: 'kafkajs eachBatch, sends of 1', unit: 'message', ops: 4000 },
+  { name: 'http', label: 'express GET /users/:id', unit: 'request', ops: 4000 },
+];
+
+// Nothing is exported while a loop runs (the queue and the batch take everything, the schedule is
+// far away), so the figures hold the span's recording and its encoding, not the network.
+const AGENT_ENV = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+  OTEL_BSP_MAX_QUEUE_SIZE: '1000000',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000000',
+  OTEL_BSP_SCHEDULE_DELAY: '600000',
+  HOPTRACE_LOG_LEVEL: 'error',
+};
+const CONFIGS = [
+  { name: 'no agent', preload: [], env: {} },
+  { name: 'floor', preload: [], env: { FLOOR: '1' } },
+  { name: 'hoptrace always_off', preload: ['--require', path.join(REPO, 'register.js')], env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'always_off' } },
+  {
+    name: 'hoptrace 10 %',
+    preload: ['--require', path.join(REPO, 'register.js')],
+    env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+  },
+  { name: 'hoptrace 100 %', preload: ['--require', path.join(REPO, 'register.js')], env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'always_on' } },
+];
+const GUARDED = ['hoptrace always_off', 'hoptrace 100 %'];
+
+/** This Node and every other major CI tests on (test/infra/node/), as `{ major, bin }`. */
+function nodes() {
+  const found = [{ major: process.versions.node.split('.')[0], bin: process.execPath }];
+  const listed = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  for (const line of listed.trim().split('\n')) {
+    const [major, bin] = line.split(' ');
+    if (major && bin && !found.some((n) => n.major === major)) found.push({ major, bin });
+  }
+  return found.sort((a, b) => Number(a.major) - Number(b.major));
+}
+
+/**
+ * One figure. A run with a garbage collection in its loop (rare: one V8 forces) is run again, and
+ * so is a run that gave no result: Node 22's express app has been seen, without any agent, to
+ * answer 500 once in a few tens of thousands of requests in this loop.
+ */
+function measure(node, scenario, config) {
+  const problems = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const result = measureOnce(node, scenario, config);
+    if (result.problem === undefined && result.collections === 0) return result.bytesPerOp;
+    problems.push(result.problem ?? 'a garbage collection ran during the loop');
+  }
+  throw new Error(`alloc: ${config.name}, ${scenario.name}, Node ${node.major}: no figure in three runs: ${problems.join('; ')}`);
+}
+
+function measureOnce(node, scenario, config) {
+  const args = [...config.preload, '--expose-gc', '--max-semi-space-size=256', '--min-semi-space-size=256', '--initial-old-space-size=512', path.join(__dirname, 'alloc', 'worker.js')];
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(scenario.ops) };
+  const result = spawnSync(node.bin, args, { env, encoding: 'utf8', timeout: 120000 });
+  const line = result.stdout.trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { problem: `no result (${(result.stderr || result.stdout).trim().split('\n').slice(0, 3).join(' ')})` };
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function main() {
+  const log = (text) => process.stderr.write(`${text}\n`);
+  const configs = CHECK ? CONFIGS.filter((c) => c.name === 'no agent' || GUARDED.includes(c.name)) : CONFIGS;
+  const results = {};
+  for (const node of nodes()) {
+    const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
+    results[node.major] = { version, scenarios: {} };
+    for (const scenario of SCENARIOS) {
+      const row = (results[node.major].scenarios[scenario.name] = {});
+      for (const config of configs) {
+        const runs = [];
+        for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
+        row[config.name] = Math.round(median(runs));
+      }
+      log(`alloc ${version} ${scenario.name}: ${configs.map((c) => `${c.name} ${row[c.name]} B`).join(', ')}`);
+    }
+  }
+  const added = (row, name) => row[name] - row['no agent'];
+
+  if (UPDATE_BASELINE) {
+    const baseline = {};
+    for (const [major, { version, scenarios }] of Object.entries(results)) {
+      baseline[major] = { version };
+      for (const [name, row] of Object.entries(scenarios)) baseline[major][name] = Object.fromEntries(GUARDED.map((c) => [c, added(row, c)]));
+    }
+    fs.writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 1)}\n`);
+    log(`wrote ${path.relative(REPO, BASELINE_FILE)}`);
+  }
+  if (CHECK) {
+    const baseline = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8'));
+    const failures = [];
+    for (const [major, { scenarios }] of Object.entries(results)) {
+      if (!baseline[major]) {
+        failures.push(`Node ${major}: no baseline in ${path.relative(REPO, BASELINE_FILE)} (npm run bench -- --alloc --update-baseline)`);
+        continue;
+      }
+      for (const [name, row] of Object.entries(scenarios)) {
+        for (const config of GUARDED) {
+          const was = baseline[major][name]?.[config];
+          const now = added(row, config);
+          const allowed = Math.max(was * TOLERANCE, row['no agent'] * NOISE);
+          if (was === undefined) failures.push(`Node ${major}, ${name}, ${config}: no baseline`);
+          else if (now > was + allowed) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
+        }
+      }
+    }
+    if (failures.length > 0) {
+      log(`alloc: FAILED, allocations rose more than ${TOLERANCE * 100} % over the baseline:\n  ${failures.join('\n  ')}`);
+      process.exitCode = 1;
+    } else log('alloc: every guarded figure within the baseline');
+    return;
+  }
+  fs.writeFileSync(path.join(__dirname, 'ALLOC.json'), `${JSON.stringify(results, null, 1)}\n`);
+  fs.writeFileSync(path.join(__dirname, 'ALLOC.md'), report(results));
+  log('wrote bench/ALLOC.md');
+}
+
+function report(results) {
+  const lines = [
+    '# Bytes allocated per operation',
+    '',
+    'Written by `npm run bench -- --alloc` (bench/alloc.js): an in-process loop per scenario, in a young',
+    'generation large enough that no garbage collection runs during it; heap growth divided by the',
+    'count; median of five runs. Kafka: a message sent and consumed through a kafkajs-shaped stub (no',
+    'network; what kafkajs itself allocates is left out), one operation per message. HTTP: one express',
+    '`GET /users/:id` over a keep-alive loopback connection. hoptrace encodes each recorded span as it',
+    'ends (counted here); nothing is exported during the loop. Columns after the first two: bytes above',
+    'no agent.',
+    '',
+  ];
+  for (const [major, { version, scenarios }] of Object.entries(results)) {
+    lines.push(`## Node ${version}`, '', '| scenario | no agent | floor | hoptrace always_off | hoptrace 10 % | hoptrace 100 % |', '|---|---|---|---|---|---|');
+    for (const scenario of SCENARIOS) {
+      const row = scenarios[scenario.name];
+      const above = (name) => {
+        const bytes = row[name] - row['no agent'];
+        return `${bytes < 0 ? '−' : '+'}${Math.abs(bytes).toLocaleString('en-US')} B`;
+      };
+      lines.push(`| ${scenario.label}, per ${scenario.unit} | ${row['no agent'].toLocaleString('en-US')} B | ${above('floor')} | ${above('hoptrace always_off')} | ${above('hoptrace 10 %')} | ${above('hoptrace 100 %')} |`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main();

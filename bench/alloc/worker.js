@@ -1,0 +1,145 @@
+'use strict';
+// One allocation measurement, in this process: SCENARIO run OPS times after a warm-up, in a young
+// generation large enough that no garbage collection runs (checked: a run with a collection in it
+// is refused), so heap growth divided by the count is what one operation allocates. Prints one
+// JSON line (with the loop's time per operation, for a look in passing: times are not what this
+// measures). Started by bench/alloc.js with or without hoptrace preloaded; FLOOR=1 is the
+// propagation floor written by hand (apps/floor.js).
+//
+// Scenarios: kafka-<eachMessage|eachBatch>-<sends of N>: a message sent and consumed through a
+// kafkajs-shaped stub (kafkajs-stub.js), the operation being one message; http: one express
+// `GET /users/:id` over a keep-alive loopback connection, the operation being one request.
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { PerformanceObserver, performance } = require('node:perf_hooks');
+
+const SCENARIO = process.env.SCENARIO;
+const OPS = Number(process.env.OPS || 4000);
+const WARMUP = Number(process.env.WARMUP || OPS);
+const floor = process.env.FLOOR === '1' ? require('../apps/floor') : undefined;
+
+/** The stub, installed as `node_modules/kafkajs` so an agent finds it as it finds kafkajs. */
+function requireStubKafkajs() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-alloc-'));
+  const pkg = path.join(dir, 'node_modules', 'kafkajs');
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'kafkajs', version: '2.2.4', main: 'index.js' }));
+  fs.writeFileSync(path.join(pkg, 'index.js'), `module.exports = require(${JSON.stringify(path.join(__dirname, 'kafkajs-stub.js'))});\n`);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return require(path.join(pkg, 'index.js'));
+}
+
+async function kafkaScenario(mode, batch) {
+  const { Kafka } = requireStubKafkajs();
+  const { kafkaHandlers, benchMessages } = require('../apps/kafka-handlers');
+  const kafka = new Kafka({ clientId: 'bench', brokers: ['127.0.0.1:9092'] });
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: 'bench' });
+  let consumed = 0;
+  await consumer.run(kafkaHandlers((n) => (consumed += n), floor)[mode]);
+  let sent = 0;
+  return async function messages(count) {
+    for (let done = 0; done < count; done += batch) {
+      await producer.send({ topic: 'orders', messages: benchMessages(sent, batch, floor) });
+      sent += batch;
+      await kafka.broker.deliver();
+    }
+    if (consumed !== sent) throw new Error(`consumed ${consumed} of ${sent}`);
+  };
+}
+
+async function httpScenario() {
+  const server = require('../apps/http-routes').serve(require('node:http'), require('express'));
+  await new Promise((resolve) => server.once('listening', resolve));
+  const socket = net.connect(server.address().port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const request = Buffer.from('GET /users/42 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+  let received = '';
+  let answered;
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk) => {
+    received += chunk;
+    const end = received.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const length = Number(/content-length: (\d+)/i.exec(received.slice(0, end))[1]);
+    if (received.length < end + 4 + length) return;
+    if (!received.startsWith('HTTP/1.1 200')) throw new Error(`unexpected answer: ${received.slice(0, 40)}`);
+    received = received.slice(end + 4 + length);
+    answered();
+  });
+  return async function requests(count) {
+    for (let i = 0; i < count; i++) {
+      await new Promise((resolve) => {
+        answered = resolve;
+        socket.write(request);
+      });
+    }
+  };
+}
+
+/**
+ * HEAP_PROFILE=file: V8's sampling heap profile of the measured loop, garbage included (for finding
+ * who allocates; open it in Chrome's DevTools).
+ */
+async function startHeapProfile() {
+  const post = inspectorSession();
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop(file) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      fs.writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
+
+/** CPU_PROFILE=file: V8's CPU profile of the measured loop alone. */
+async function startCpuProfile() {
+  const post = inspectorSession();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await post('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
+
+function inspectorSession() {
+  const session = new (require('node:inspector').Session)();
+  session.connect();
+  return (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+async function main() {
+  const [kind, mode, batch] = SCENARIO.split('-');
+  const run = kind === 'kafka' ? await kafkaScenario(mode, Number(batch)) : await httpScenario();
+  await run(WARMUP); // code optimized, caches filled, pools made
+  global.gc();
+  let collections = 0;
+  const measuredFrom = performance.now();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.startTime >= measuredFrom) collections++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const profiler = process.env.HEAP_PROFILE ? await startHeapProfile() : process.env.CPU_PROFILE ? await startCpuProfile() : undefined;
+  const before = process.memoryUsage().heapUsed;
+  const started = process.hrtime.bigint();
+  await run(OPS);
+  const elapsed = Number(process.hrtime.bigint() - started);
+  const after = process.memoryUsage().heapUsed;
+  if (profiler) await profiler.stop(process.env.HEAP_PROFILE || process.env.CPU_PROFILE);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  console.log(JSON.stringify({ scenario: SCENARIO, ops: OPS, bytesPerOp: (after - before) / OPS, collections, nsPerOp: Math.round(elapsed / OPS) }));
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+'use strict';
+// The two shortcuts every hoptrace hop takes (agent/propagation/own-hop.ts and writeOwnHop in
+// propagator.ts) against the formats' own readers and writers on the same input: the headers a
+// span of hoptrace's writes, byte for byte and in the same order, and the context read back.
+const { test } = require('uvu');
+const assert = require('uvu/assert');
+const { ROOT_CONTEXT, TraceFlags, propagation, trace } = require('@opentelemetry/api');
+const { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
+const { anyCaseHeaderGetter, incomingHttpHeaderGetter, recordSetter } = require('../../dist/agent/propagation/carriers');
+const { HoptracePropagator } = require('../../dist/agent/propagation/propagator');
+const { JaegerPropagator } = require('../../dist/agent/propagation/jaeger');
+const { UnsampledSpan } = require('../../dist/agent/tracing/unsampled-span');
+const { ROOT } = require('../../dist/agent/tracing/context');
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN = '00f067aa0ba902b7';
+const FORMATS = { tracecontext: new W3CTraceContextPropagator(), baggage: new W3CBaggagePropagator(), jaeger: new JaegerPropagator() };
+
+/** What the formats' own writers put in a carrier, one after the other, as OTEL_PROPAGATORS lists them. */
+function writtenByFormats(names, ctx) {
+  const carrier = {};
+  for (const name of names) FORMATS[name].inject(ctx, carrier, recordSetter);
+  return carrier;
+}
+
+const spanOf = (traceFlags, traceState) => new UnsampledSpan({ traceId: TRACE, spanId: SPAN, traceFlags, traceState }, {});
+
+test('a span of hoptrace’s own: the same headers, values and order as the formats write', () => {
+  for (const names of [['tracecontext', 'baggage', 'jaeger'], ['jaeger', 'tracecontext'], ['tracecontext'], ['jaeger'], ['baggage']]) {
+    for (const flags of [TraceFlags.SAMPLED, TraceFlags.NONE]) {
+      for (const traceState of [undefined, new TraceState('vendor=a,other=b')]) {
+        const ctx = trace.setSpan(ROOT, spanOf(flags, traceState));
+        const ours = {};
+        new HoptracePropagator(names).inject(ctx, ours, recordSetter);
+        const theirs = writtenByFormats(names, ctx);
+        assert.equal(Object.entries(ours), Object.entries(theirs), `${names} flags ${flags} ${traceState ? 'with' : 'without'} tracestate`);
+      }
+    }
+  }
+});
+
+test('baggage, a foreign span or suppressed tracing: written by the formats themselves', () => {
+  const names = ['tracecontext', 'baggage', 'jaeger'];
+  const withBaggage = propagation.setBaggage(trace.setSpan(ROOT, spanOf(TraceFlags.SAMPLED)), propagation.createBaggage({ tenant: { value: 'a b' } }));
+  const foreign = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId: TRACE, spanId: SPAN, traceFlags: TraceFlags.SAMPLED }));
+  for (const ctx of [withBaggage, foreign]) {
+    const ours = {};
+    new HoptracePropagator(names).inject(ctx, ours, recordSetter);
+    assert.equal(Object.entries(ours), Object.entries(writtenByFormats(names, ctx)));
+  }
+  assert.ok(Object.keys(writtenByFormats(names, withBaggage)).some((key) => key.startsWith('uberctx-')), 'the baggage case writes baggage');
+});
+
+test('reading what a hop wrote: the same context whichever reader runs', () => {
+  const propagator = new HoptracePropagator(['tracecontext', 'jaeger']);
+  const carriers = [
+    { traceparent: `00-${TRACE}-${SPAN}-01`, 'uber-trace-id': `${TRACE}:${SPAN}:0:01` },
+    { traceparent: Buffer.from(`00-${TRACE}-${SPAN}-00`), 'uber-trace-id': Buffer.from(`${TRACE}:${SPAN}:0:00`), other: Buffer.from('x') },
+    { TraceParent: `00-${TRACE}-${SPAN}-01` },
+    { 'content-type': 'application/json' },
+  ];
+  // A getter that is not one of hoptrace's never takes the shortcut: the full reader's answer.
+  const plainGetter = { get: (carrier, key) => anyCaseHeaderGetter.get(carrier, key), keys: (carrier) => anyCaseHeaderGetter.keys(carrier) };
+  for (const carrier of carriers) {
+    const fast = trace.getSpanContext(propagator.extract(ROOT, carrier, anyCaseHeaderGetter));
+    const full = trace.getSpanContext(propagator.extract(ROOT, carrier, plainGetter));
+    assert.equal(fast, full, JSON.stringify(Object.keys(carrier)));
+  }
+  const http = { traceparent: `00-${TRACE}-${SPAN}-01`, host: 'x' };
+  assert.equal(trace.getSpanContext(propagator.extract(ROOT, http, incomingHttpHeaderGetter)), trace.getSpanContext(propagator.extract(ROOT, http, plainGetter)));
+});
+
+test.run();
