@@ -118,26 +118,32 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerRespon
   const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
   const state: ServerRequestState = { span, context: trace.setSpan(parent, span), method: method.method };
   attachServerRequest(req, state);
-  // A span that is not recorded has nothing to note when the response ends.
-  if (span.isRecording()) res.on('close', onResponseClose);
+  // A span that is not recorded has nothing to note when the response ends. A response Node made
+  // for this request finds the state through `res.req`; one made by hand, without it, gets its own.
+  if (span.isRecording()) {
+    if ((res as { req?: unknown }).req === req) res.on('close', onResponseClose);
+    else res.on('close', () => closeRequest(res, state));
+  }
   return state;
 }
 
 /**
  * One passive 'close' listener per recorded request (it changes nothing for the app, unlike an
- * 'error' one would), the same function for all: the request's state is found from the response.
- * 'close' follows 'finish' within the same turn; without 'finish' before it, the client went away
- * before the response was complete.
+ * 'error' one would), the same function for all.
  */
 function onResponseClose(this: ServerResponse): void {
+  const state = serverRequestOf(this.req);
+  if (state) closeRequest(this, state);
+}
+
+/** 'close' follows 'finish' within the same turn; without 'finish' before it, the client went away before the response was complete. */
+function closeRequest(res: ServerResponse, state: ServerRequestState): void {
   try {
-    const state = serverRequestOf(this.req);
-    if (!state) return;
-    if (!this.writableFinished) {
+    if (!res.writableFinished) {
       state.span.setAttribute('error.type', 'aborted');
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
-      endServerSpan(state, this.headersSent ? this.statusCode : undefined);
-    } else endServerSpan(state, this.statusCode);
+      endServerSpan(state, res.headersSent ? res.statusCode : undefined);
+    } else endServerSpan(state, res.statusCode);
   } catch (error) {
     reportAgentError('http server', error);
   }
