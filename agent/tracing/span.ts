@@ -8,6 +8,12 @@
  * cost was most of what a span cost. Attributes that hoptrace builds are taken as they are, since
  * hoptrace builds them valid; what the app adds through the API is checked as the SDK would (a
  * valid key and value, at most 128 attributes, events and links, the SDK's defaults).
+ *
+ * What every span of a destination shares is not copied into it: the attribute template (a
+ * topic's client and operation) stays one frozen object, which the OTLP encoder writes from bytes
+ * encoded once; events, links and status are shared empties until set. Times are numbers; the
+ * ReadableSpan views (`attributes`, `startTime`, `endTime`, `duration`) are made when asked, by
+ * exporters other than OTLP and by processors.
  */
 import {
   type Attributes,
