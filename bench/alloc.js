@@ -4,7 +4,7 @@
 // at 10 % and at 100 %. Each figure is the median of five runs of alloc/worker.js (an in-process loop with no
 // garbage collection in it). Allocation counts, unlike times, hardly move between runs, so this is
 // the figure CI guards: --check fails when hoptrace's bytes above no agent rise more than 10 %
-// over alloc-baseline.json (more than a run's own noise, where that is larger: see NOISE) on any
+// over alloc-baseline.json (more than a run's own noise, where that is larger: see KAFKA_NOISE) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -22,17 +22,19 @@ const RUNS = 5;
 const TOLERANCE = 0.1;
 /**
  * What a figure moves between runs of the same code, as a share of the scenario's own allocation
- * without an agent: ~1 % for the Kafka loop, up to ~4 % for HTTP, where the sockets' reads differ
- * from run to run. A rise within it is not counted against the baseline.
+ * without an agent (each scenario's `noise`): ~1 % for the Kafka loop; for HTTP, where Node's own
+ * ~15–25 KB per request move with the sockets' reads and the JIT's timing, up to ~7 % (on Node 26,
+ * sampling off, three checks of one build gave +707, +863 and +1,641 B). A rise within it is not
+ * counted against the baseline: the HTTP rows catch only a gross rise.
  */
-const NOISE = 0.05;
+const KAFKA_NOISE = 0.05;
 
 const SCENARIOS = [
-  { name: 'kafka-eachMessage-100', label: 'kafkajs eachMessage, sends of 100', unit: 'message', ops: 8000 },
-  { name: 'kafka-eachBatch-100', label: 'kafkajs eachBatch, sends of 100', unit: 'message', ops: 4000 },
-  { name: 'kafka-eachMessage-1', label: 'kafkajs eachMessage, sends of 1', unit: 'message', ops: 4000 },
-  { name: 'kafka-eachBatch-1', label: 'kafkajs eachBatch, sends of 1', unit: 'message', ops: 4000 },
-  { name: 'http', label: 'express GET /users/:id', unit: 'request', ops: 4000 },
+  { name: 'kafka-eachMessage-100', label: 'kafkajs eachMessage, sends of 100', unit: 'message', ops: 8000, noise: KAFKA_NOISE },
+  { name: 'kafka-eachBatch-100', label: 'kafkajs eachBatch, sends of 100', unit: 'message', ops: 4000, noise: KAFKA_NOISE },
+  { name: 'kafka-eachMessage-1', label: 'kafkajs eachMessage, sends of 1', unit: 'message', ops: 4000, noise: KAFKA_NOISE },
+  { name: 'kafka-eachBatch-1', label: 'kafkajs eachBatch, sends of 1', unit: 'message', ops: 4000, noise: KAFKA_NOISE },
+  { name: 'http', label: 'express GET /users/:id', unit: 'request', ops: 4000, noise: 0.12 },
 ];
 
 // Nothing is exported while a loop runs (the queue and the batch take everything, the schedule is
@@ -137,7 +139,8 @@ function main() {
         for (const config of GUARDED) {
           const was = baseline[major][name]?.[config];
           const now = added(row, config);
-          const allowed = Math.max(was * TOLERANCE, row['no agent'] * NOISE);
+          const noise = SCENARIOS.find((scenario) => scenario.name === name).noise;
+          const allowed = Math.max(was * TOLERANCE, row['no agent'] * noise);
           if (was === undefined) failures.push(`Node ${major}, ${name}, ${config}: no baseline`);
           else if (now > was + allowed) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
         }

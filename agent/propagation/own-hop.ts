@@ -82,16 +82,26 @@ function traceHeaderOf(key: string, keysAreLowercase: boolean): 'none' | 'tracep
       return key.length === 10 && is(key, 'tracestate', keysAreLowercase) ? 'other' : 'none';
     case 0x75: // u: uber-trace-id, uberctx-*
       if (key.length === 13 && is(key, JAEGER, keysAreLowercase)) return JAEGER;
-      return key.length > 8 && is(key.slice(0, 8), 'uberctx-', keysAreLowercase) ? 'other' : 'none';
+      return key.length > 8 && startsAs(key, 'uberctx-') ? 'other' : 'none';
     case 0x62: // b: baggage, b3
       return (key.length === 7 && is(key, 'baggage', keysAreLowercase)) || (key.length === 2 && is(key, 'b3', keysAreLowercase)) ? 'other' : 'none';
     case 0x78: // x: x-b3-*
-      return key.length > 5 && is(key.slice(0, 5), 'x-b3-', keysAreLowercase) ? 'other' : 'none';
+      return key.length > 5 && startsAs(key, 'x-b3-') ? 'other' : 'none';
     case 0x73: // s: second_span_uber-trace-id (Jaeger's older name)
       return key.length === 25 && is(key, 'second_span_uber-trace-id', keysAreLowercase) ? 'other' : 'none';
     default:
       return 'none';
   }
+}
+
+/**
+ * Whether `key` begins with `lowerPrefix` in any case, without a copy (`user-agent` is on every
+ * request). Letters compare case-blind; a rare false match of another character only sends the
+ * carrier to the full reader, which decides exactly.
+ */
+function startsAs(key: string, lowerPrefix: string): boolean {
+  for (let i = 0; i < lowerPrefix.length; i++) if ((key.charCodeAt(i) | 0x20) !== lowerPrefix.charCodeAt(i)) return false;
+  return true;
 }
 
 function is(key: string, lowerName: string, keysAreLowercase: boolean): boolean {

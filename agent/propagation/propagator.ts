@@ -19,11 +19,12 @@ import { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator, isTracingS
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from '../config/types';
 import { reportAgentError } from '../log';
+// hoptrace's own spans, whose ids are valid by construction: their hops are written directly.
+import { HoptraceSpan } from '../tracing/span';
+import { UnsampledSpan } from '../tracing/unsampled-span';
 import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter } from './carriers';
 import { JaegerPropagator, parseUberTraceId } from './jaeger';
 import { type HopContext, newestContext } from './newest-context';
-import { HoptraceSpan } from '../tracing/span';
-import { UnsampledSpan } from '../tracing/unsampled-span';
 import { extractOwnHop } from './own-hop';
 import { parseTraceparent } from './w3c';
 

@@ -58,7 +58,7 @@ export class HoptraceTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, parentContext: Context = contextApi.active()): Span {
     const attributes = options.attributes ?? {};
-    return this.begin(name, options.kind ?? SpanKind.INTERNAL, options.root ? trace.deleteSpan(parentContext) : parentContext, options.links, options.startTime, attributes, nothingToAdd, undefined);
+    return this.begin(name, options.kind ?? SpanKind.INTERNAL, options.root ? trace.deleteSpan(parentContext) : parentContext, options.links, options.startTime, attributes, asGiven, attributes);
   }
 
   /**
@@ -66,7 +66,7 @@ export class HoptraceTracer implements Tracer {
    * destination's shared `template` (see HoptraceSpan).
    */
   startSpanWith<Input>(name: string, kind: SpanKind, parentContext: Context, recipe: AttributeRecipe<Input>, input: Input, links?: Link[], template?: Attributes): Span {
-    return this.begin(name, kind, parentContext, links, undefined, undefined, recipe, input, template);
+    return this.begin(name, kind, parentContext, links, undefined, NO_ATTRIBUTES, recipe, input, template);
   }
 
   private begin<Input>(
@@ -75,7 +75,8 @@ export class HoptraceTracer implements Tracer {
     ctx: Context,
     links: Link[] | undefined,
     startTime: SpanOptions['startTime'],
-    given: Attributes | undefined,
+    /** What the sampler is shown: startSpan's attributes; none for startSpanWith (our samplers never look). */
+    forSampler: Attributes,
     recipe: AttributeRecipe<Input>,
     input: Input,
     template?: Attributes,
@@ -84,7 +85,7 @@ export class HoptraceTracer implements Tracer {
     const parent = trace.getSpanContext(ctx);
     const validParent = parent && isSpanContextValid(parent) ? parent : undefined;
     const traceId = validParent ? validParent.traceId : randomHex(16);
-    const sampling = this.setup.sampler.shouldSample(ctx, traceId, name, kind, given ?? NO_ATTRIBUTES, links ?? NO_LINKS);
+    const sampling = this.setup.sampler.shouldSample(ctx, traceId, name, kind, forSampler, links ?? NO_LINKS);
     const spanContext = {
       traceId,
       spanId: randomHex(8),
@@ -93,7 +94,7 @@ export class HoptraceTracer implements Tracer {
     };
     // Which service it belongs to still decides where the spans under it belong (service-map-resolver.ts).
     if (sampling.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(spanContext, this.setup.resource);
-    const attributes = given ?? recipe(input);
+    const attributes = recipe(input);
     if (sampling.attributes) Object.assign(attributes, sampling.attributes);
     const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, startTime, template);
     this.setup.processor.onStart(span as never, ctx);
@@ -110,8 +111,8 @@ export class HoptraceTracer implements Tracer {
 }
 
 /** startSpan's recipe: the attributes came whole in its options. */
-function nothingToAdd(): Attributes {
-  return {};
+function asGiven(attributes: Attributes): Attributes {
+  return attributes;
 }
 
 // Random ids from a pool of random bytes, never all zeros. Filled 4 KiB at a time by the system's

@@ -17,7 +17,6 @@ const { PerformanceObserver, performance } = require('node:perf_hooks');
 
 const SCENARIO = process.env.SCENARIO;
 const OPS = Number(process.env.OPS || 4000);
-const WARMUP = Number(process.env.WARMUP || OPS);
 const floor = process.env.FLOOR === '1' ? require('../apps/floor') : undefined;
 
 /** The stub, installed as `node_modules/kafkajs` so an agent finds it as it finds kafkajs. */
@@ -118,7 +117,7 @@ function inspectorSession() {
 async function main() {
   const [kind, mode, batch] = SCENARIO.split('-');
   const run = kind === 'kafka' ? await kafkaScenario(mode, Number(batch)) : await httpScenario();
-  await run(WARMUP); // code optimized, caches filled, pools made
+  await run(OPS); // warm-up: code optimized, caches filled, pools made
   global.gc();
   let collections = 0;
   const measuredFrom = performance.now();
