@@ -16,7 +16,7 @@ import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer'
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
 import { createPathMatcher } from './ignore-paths';
-import { type ServerRequestState, attachServerRequest, serverRequestOf } from './server-request';
+import { type ServerRequestState, attachServerRequest, newServerRequestState, serverRequestOf } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
 import type { QueryRedactor } from './url-redaction';
 
@@ -116,7 +116,7 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerRespon
   const method = normalizeMethod(req.method);
   const parent = propagation.extract(ROOT, req.headers, incomingHttpHeaderGetter);
   const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
-  const state: ServerRequestState = { span, context: trace.setSpan(parent, span), method: method.method };
+  const state = newServerRequestState(span, trace.setSpan(parent, span), method.method);
   attachServerRequest(req, state);
   // A span that is not recorded has nothing to note when the response ends. A response Node made
   // for this request finds the state through `res.req`; one made by hand, without it, gets its own.
