@@ -62,7 +62,7 @@ function batchAttributes(messageCount: number): Attributes {
 class MessageCursor {
   readonly batchSpan: Span;
   readonly batchContext: Context;
-  private readonly messages: ConsumedMessage[];
+  readonly messages: ConsumedMessage[];
   private readonly destination: TopicDestination;
   /** The link every message's span has to the batch span: one array, shared (spans copy links). */
   private readonly batchLinks: Link[];
@@ -113,24 +113,7 @@ class MessageCursor {
 
   /** The batch as the app sees it: the same object but for `messages`. */
   batchView(): Batch {
-    const messagesView = this.messagesView();
-    // Batch methods run against kafkajs's own object, not through the view; each is bound once per
-    // batch, when first read, not on every read.
-    let bound: Map<PropertyKey, unknown> | undefined;
-    return new Proxy(this.batch, {
-      get: (target, property) => {
-        if (property === 'messages') return messagesView;
-        const value = Reflect.get(target, property, target) as unknown;
-        if (typeof value !== 'function') return value;
-        bound ??= new Map();
-        let method = bound.get(property);
-        if (method === undefined || (method as { original?: unknown }).original !== value) {
-          method = Object.assign((value as (...a: unknown[]) => unknown).bind(target), { original: value });
-          bound.set(property, method);
-        }
-        return method;
-      },
-    });
+    return new Proxy(this.batch, new BatchViewTraps(new Proxy(this.messages, new MessagesViewTraps(this))));
   }
 
   resolveOffsetView(resolveOffset: EachBatchPayload['resolveOffset']): EachBatchPayload['resolveOffset'] {
@@ -157,68 +140,36 @@ class MessageCursor {
     this.batchSpan.end();
   }
 
-  private messagesView(): ConsumedMessage[] {
-    const cursor = this;
+  /** A callback of forEach or map, run inside message i's context; one that throws leaves its message current, so the handler's error is recorded there. */
+  each<T>(walk: (step: (m: ConsumedMessage, i: number) => T) => T[] | void, callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg: unknown): T[] | void {
     const raw = this.messages;
-    function* iterate(): Generator<ConsumedMessage> {
-      cursor.beginIteration();
-      try {
-        for (let i = 0; i < raw.length; i++) {
-          cursor.moveTo(i);
-          yield raw[i];
-        }
-      } finally {
-        // Loop finished, broke out or threw: the work after it is the batch's again.
-        cursor.endIteration();
-        cursor.leave();
-      }
+    this.beginIteration();
+    let result: T[] | void;
+    try {
+      result = walk((message, i) => this.runFor(i, () => callback.call(thisArg, message, i, raw)));
+    } finally {
+      this.endIteration();
     }
-    // A callback that throws leaves its message current, so the handler's error is recorded there.
-    const each = <T>(walk: (step: (m: ConsumedMessage, i: number) => T) => T[] | void, callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg: unknown) => {
-      cursor.beginIteration();
-      let result: T[] | void;
-      try {
-        result = walk((message, i) => cursor.runFor(i, () => callback.call(thisArg, message, i, raw)));
-      } finally {
-        cursor.endIteration();
+    this.leave();
+    return result;
+  }
+
+  onPropertyRead(target: ConsumedMessage[], property: PropertyKey): unknown {
+    if (property === 'length') {
+      this.onLengthRead();
+    } else if (typeof property === 'string' && /^\d+$/.test(property)) {
+      this.onIndexRead(Number(property));
+    } else {
+      this.lastRead = 'other';
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value === 'function') {
+        // filter, slice, reduce, …: on the plain array, and the batch span from here on.
+        this.abandonIndexFollowing();
+        return (value as (...a: unknown[]) => unknown).bind(target);
       }
-      cursor.leave();
-      return result;
-    };
-    const methods: Record<PropertyKey, unknown> = {
-      [Symbol.iterator]: iterate,
-      values: iterate,
-      forEach(callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => void, thisArg?: unknown) {
-        each((step) => raw.forEach(step), callback, thisArg);
-      },
-      map<T>(callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg?: unknown): T[] {
-        return each((step) => raw.map(step), callback, thisArg) as T[];
-      },
-    };
-    return new Proxy(raw, {
-      get: (target, property) => {
-        try {
-          if (Object.prototype.hasOwnProperty.call(methods, property)) return methods[property];
-          if (property === 'length') {
-            cursor.onLengthRead();
-          } else if (typeof property === 'string' && /^\d+$/.test(property)) {
-            cursor.onIndexRead(Number(property));
-          } else {
-            cursor.lastRead = 'other';
-            const value = Reflect.get(target, property, target) as unknown;
-            if (typeof value === 'function') {
-              // filter, slice, reduce, …: on the plain array, and the batch span from here on.
-              cursor.abandonIndexFollowing();
-              return (value as (...a: unknown[]) => unknown).bind(target);
-            }
-            return value;
-          }
-        } catch (error) {
-          reportAgentError('kafkajs eachBatch', error);
-        }
-        return Reflect.get(target, property, target);
-      },
-    });
+      return value;
+    }
+    return Reflect.get(target, property, target);
   }
 
   private onLengthRead(): void {
@@ -296,5 +247,113 @@ class MessageCursor {
     // ids alone: the ended span itself is not kept for the rest of the batch.
     const ended = trace.wrapSpanContext(entry.span.spanContext());
     this.spans[this.current] = { span: ended, context: trace.setSpan(entry.context, ended) };
+  }
+}
+
+/**
+ * batch.messages as the app sees it. Traps and iterators are small classes rather than closures:
+ * a batch of one message used to cost several kilobytes of closures, a generator and a bound
+ * method table before its message was touched.
+ */
+class MessagesViewTraps implements ProxyHandler<ConsumedMessage[]> {
+  // Made when first read, once per batch.
+  private iterate: (() => MessageIterator) | undefined;
+  private forEach: ConsumedMessage[]['forEach'] | undefined;
+  private map: ConsumedMessage[]['map'] | undefined;
+
+  constructor(private readonly cursor: MessageCursor) {}
+
+  get(target: ConsumedMessage[], property: PropertyKey): unknown {
+    const cursor = this.cursor;
+    try {
+      if (property === Symbol.iterator || property === 'values') return (this.iterate ??= () => new MessageIterator(cursor));
+      if (property === 'forEach') {
+        return (this.forEach ??= (callback, thisArg) => {
+          cursor.each((step) => target.forEach(step), callback, thisArg);
+        });
+      }
+      if (property === 'map') {
+        return (this.map ??= (<T>(callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg?: unknown): T[] =>
+          cursor.each((step) => target.map(step), callback, thisArg) as T[]) as ConsumedMessage[]['map']);
+      }
+      return cursor.onPropertyRead(target, property);
+    } catch (error) {
+      reportAgentError('kafkajs eachBatch', error);
+    }
+    return Reflect.get(target, property, target);
+  }
+}
+
+const NOT_STARTED = 0;
+const RUNNING = 1;
+const DONE = 2;
+
+/**
+ * for…of and values(): moves the cursor to message i as it hands it out; once the loop is over,
+ * broken out of or thrown out of (for…of calls return()), the work after it is the batch's again.
+ */
+class MessageIterator implements IterableIterator<ConsumedMessage> {
+  private index = -1;
+  private state: typeof NOT_STARTED | typeof RUNNING | typeof DONE = NOT_STARTED;
+
+  constructor(private readonly cursor: MessageCursor) {}
+
+  [Symbol.iterator](): MessageIterator {
+    return this;
+  }
+
+  next(): IteratorResult<ConsumedMessage> {
+    if (this.state === DONE) return { value: undefined, done: true };
+    const cursor = this.cursor;
+    const raw = cursor.messages;
+    const index = ++this.index;
+    try {
+      if (this.state === NOT_STARTED) {
+        this.state = RUNNING;
+        cursor.beginIteration();
+      }
+      if (index < raw.length) cursor.moveTo(index);
+      else this.finish();
+    } catch (error) {
+      reportAgentError('kafkajs eachBatch', error);
+    }
+    return index < raw.length ? { value: raw[index], done: false } : { value: undefined, done: true };
+  }
+
+  return(value?: unknown): IteratorResult<ConsumedMessage> {
+    try {
+      if (this.state === RUNNING) this.finish();
+    } catch (error) {
+      reportAgentError('kafkajs eachBatch', error);
+    }
+    this.state = DONE;
+    return { value: value as ConsumedMessage, done: true };
+  }
+
+  private finish(): void {
+    this.state = DONE;
+    this.cursor.endIteration();
+    this.cursor.leave();
+  }
+}
+
+/** The batch as the app sees it: kafkajs's own object but for `messages`. */
+class BatchViewTraps implements ProxyHandler<Batch> {
+  /** Batch methods run against kafkajs's own object, not through the view; each is bound once per batch, when first read. */
+  private bound: Map<PropertyKey, unknown> | undefined;
+
+  constructor(private readonly messagesView: ConsumedMessage[]) {}
+
+  get(target: Batch, property: PropertyKey): unknown {
+    if (property === 'messages') return this.messagesView;
+    const value = Reflect.get(target, property, target) as unknown;
+    if (typeof value !== 'function') return value;
+    const bound = (this.bound ??= new Map());
+    let method = bound.get(property);
+    if (method === undefined || (method as { original?: unknown }).original !== value) {
+      method = Object.assign((value as (...a: unknown[]) => unknown).bind(target), { original: value });
+      bound.set(property, method);
+    }
+    return method;
   }
 }

@@ -46,7 +46,7 @@ export function wrapSend(tracing: ProducerTracing) {
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
       if (!record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
       if (activeContext().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
-      return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], (groups) => original.call(this, withProperty(record, 'messages', groups[0].messages)), () => original.call(this, record));
+      return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], original, this, record, recordWithCopies);
     };
 }
 
@@ -55,16 +55,24 @@ export function wrapSendBatch(tracing: ProducerTracing) {
     function sendBatch(this: unknown, batch: ProducerBatch): Promise<RecordMetadata[]> {
       const topicMessages = batch?.topicMessages;
       if (!Array.isArray(topicMessages) || topicMessages.some((t) => !t || !Array.isArray(t.messages))) return original.call(this, batch);
-      return traceSend(
-        tracing,
-        topicMessages,
-        (groups) => {
-          const copy = withProperty(batch, 'topicMessages', topicMessages.map((t, i) => withProperty(t, 'messages', groups[i].messages)));
-          return context.with(context.active().setValue(SENDING_TRACED_BATCH, true), () => original.call(this, copy));
-        },
-        () => original.call(this, batch),
-      );
+      // The producer's own send(), should sendBatch call it, passes the copies on untouched.
+      const marked: SendBatch = function sendTracedBatch(this: unknown, copy: ProducerBatch) {
+        return context.with(context.active().setValue(SENDING_TRACED_BATCH, true), () => original.call(this, copy));
+      };
+      return traceSend(tracing, topicMessages, marked, this, batch, batchWithCopies);
     };
+}
+
+function recordWithCopies(record: ProducerRecord, copies: TopicMessages[]): ProducerRecord {
+  return withProperty(record, 'messages', copies[0].messages);
+}
+
+function batchWithCopies(batch: ProducerBatch, copies: TopicMessages[]): ProducerBatch {
+  return withProperty(
+    batch,
+    'topicMessages',
+    batch.topicMessages!.map((t, i) => withProperty(t, 'messages', copies[i].messages)),
+  );
 }
 
 /**
@@ -80,31 +88,32 @@ export function traceTransactionSender(sender: Sender, wrap: (sender: Sender) =>
   return sender;
 }
 
-function traceSend(
+/**
+ * Sends `payload` through `original` with each message's copy in place of the message (`withCopies`
+ * makes the call's argument), or as it came should starting the spans fail.
+ */
+function traceSend<P>(
   tracing: ProducerTracing,
   groups: readonly TopicMessages[],
-  sendCopies: (groups: TopicMessages[]) => Promise<RecordMetadata[]>,
-  sendUntraced: () => Promise<RecordMetadata[]>,
+  original: (this: unknown, payload: P) => Promise<RecordMetadata[]>,
+  self: unknown,
+  payload: P,
+  withCopies: (payload: P, copies: TopicMessages[]) => P,
 ): Promise<RecordMetadata[]> {
   const sent: SentSpan[] = [];
-  let copies: TopicMessages[];
+  let sending = payload;
   try {
-    copies = startSendSpans(tracing, groups, sent);
+    sending = withCopies(payload, startSendSpans(tracing, groups, sent));
   } catch (error) {
     reportAgentError('kafkajs producer', error);
     // Spans already started still end, with the outcome of the send that goes out untraced.
-    return settleSpans(sent, sendObserved(sent, sendUntraced));
   }
-  return settleSpans(sent, sendObserved(sent, () => sendCopies(copies)));
-}
-
-/** kafkajs's send is async and rejects; should a patched one throw, the error passes on untouched (observe-throw.ts). */
-function sendObserved(sent: SentSpan[], send: () => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+  // kafkajs's send is async and rejects; should a patched one throw, the error passes on untouched (observe-throw.ts).
   let threw = true;
   try {
-    const result = send();
+    const result = original.call(self, sending);
     threw = false;
-    return result;
+    return settleSpans(sent, result);
   } finally {
     if (threw) whenThrown((error) => endSendSpans(sent, undefined, error));
   }
