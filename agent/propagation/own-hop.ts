@@ -9,6 +9,7 @@
  * no Jaeger history, the W3C context stands (newest-context.ts).
  */
 import { type Context, TraceFlags, trace } from '@opentelemetry/api';
+import { CheckedSpanContext } from '../tracing/span-context';
 import { parseTraceparent } from './w3c';
 
 /** Something only the full reader handles. */
@@ -36,7 +37,7 @@ export function extractOwnHop(context: Context, carrier: unknown, keysAreLowerca
   if (text === undefined || text.length > MAX_FAST_VALUE_LENGTH || (keysAreLowercase && text.includes(','))) return undefined;
   const hop = parseTraceparent(text);
   if (!hop) return undefined;
-  return trace.setSpanContext(context, { traceId: hop.traceId, spanId: hop.spanId, traceFlags: hop.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true });
+  return trace.setSpanContext(context, new CheckedSpanContext(hop.traceId, hop.spanId, hop.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, undefined, true));
 }
 
 /** The key `traceparent` stands under; NONE; or FULL_READ when anything else trace-related is there. */

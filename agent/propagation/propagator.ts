@@ -21,6 +21,7 @@ import type { PropagatorName } from '../config/types';
 import { reportAgentError } from '../log';
 // hoptrace's own spans, whose ids are valid by construction: their hops are written directly.
 import { HoptraceSpan } from '../tracing/span';
+import { CheckedSpanContext } from '../tracing/span-context';
 import { UnsampledSpan } from '../tracing/unsampled-span';
 import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter } from './carriers';
 import { JaegerPropagator, parseUberTraceId } from './jaeger';
@@ -103,13 +104,8 @@ export class HoptracePropagator implements TextMapPropagator {
       const hop = readNewestHop(carrier, getter);
       if (hop) {
         const traceState = hop.format === 'w3c' ? readTraceState(carrier, getter) : undefined;
-        return trace.setSpanContext(result, {
-          traceId: hop.context.traceId,
-          spanId: hop.context.spanId,
-          traceFlags: hop.context.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-          isRemote: true,
-          ...(traceState ? { traceState } : {}),
-        });
+        const flags = hop.context.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE;
+        return trace.setSpanContext(result, new CheckedSpanContext(hop.context.traceId, hop.context.spanId, flags, traceState, true));
       }
     } catch {}
     try {

@@ -1,8 +1,7 @@
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import { type Attributes, type Context, type Link, type SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  ParentBasedSampler,
   type Sampler,
   SamplingDecision,
   type SamplingResult,
@@ -10,6 +9,7 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import type { SamplerConfig } from '../config/types';
 import { RateLimitingSampler } from './rate-limiting-sampler';
+import { isValidSpanContext } from './span-context';
 
 export function buildSampler(config: SamplerConfig): Sampler {
   return new SharedDecisions(samplerFor(config));
@@ -39,6 +39,25 @@ const DECISIONS: Readonly<Record<SamplingDecision, SamplingResult>> = {
   [SamplingDecision.RECORD_AND_SAMPLED]: Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED }),
 };
 
+/**
+ * The SDK's ParentBasedSampler with its default delegates (a sampled parent: sampled; a parent not
+ * sampled: not recorded; no valid parent: the root sampler), asked with the parent checked the way
+ * the tracer checks it (span-context.ts), not with the API's regular expressions a second time.
+ */
+class ParentFirst implements Sampler {
+  constructor(private readonly root: Sampler) {}
+
+  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const parent = trace.getSpanContext(context);
+    if (parent === undefined || !isValidSpanContext(parent)) return this.root.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+    return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? DECISIONS[SamplingDecision.RECORD_AND_SAMPLED] : DECISIONS[SamplingDecision.NOT_RECORD];
+  }
+
+  toString(): string {
+    return `ParentBased{root=${this.root.toString()}, remoteParentSampled=AlwaysOnSampler, remoteParentNotSampled=AlwaysOffSampler, localParentSampled=AlwaysOnSampler, localParentNotSampled=AlwaysOffSampler}`;
+  }
+}
+
 function samplerFor({ name, ratio, perSecond }: SamplerConfig): Sampler {
   switch (name) {
     case 'always_on':
@@ -48,12 +67,12 @@ function samplerFor({ name, ratio, perSecond }: SamplerConfig): Sampler {
     case 'traceidratio':
       return new TraceIdRatioBasedSampler(ratio);
     case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return new ParentFirst(new AlwaysOnSampler());
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return new ParentFirst(new AlwaysOffSampler());
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+      return new ParentFirst(new TraceIdRatioBasedSampler(ratio));
     case 'parentbased_ratelimiting':
-      return new ParentBasedSampler({ root: new RateLimitingSampler(perSecond ?? 1) });
+      return new ParentFirst(new RateLimitingSampler(perSecond ?? 1));
   }
 }

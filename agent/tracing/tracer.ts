@@ -25,12 +25,12 @@ import {
   SpanKind,
   TraceFlags,
   context as contextApi,
-  isSpanContextValid,
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { HoptraceSpan, type SpanFactoryShared } from './span';
+import { CheckedSpanContext, isValidSpanContext } from './span-context';
 import { UnsampledSpan } from './unsampled-span';
 
 /** A new span's attributes (an object the span then owns) from what the instrumentation saw; called only for a span that is recorded. */
@@ -83,15 +83,16 @@ export class HoptraceTracer implements Tracer {
   ): Span {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parent = trace.getSpanContext(ctx);
-    const validParent = parent && isSpanContextValid(parent) ? parent : undefined;
+    const validParent = parent && isValidSpanContext(parent) ? parent : undefined;
     const traceId = validParent ? validParent.traceId : randomHex(16);
     const sampling = this.setup.sampler.shouldSample(ctx, traceId, name, kind, forSampler, links ?? NO_LINKS);
-    const spanContext = {
+    const spanContext = new CheckedSpanContext(
       traceId,
-      spanId: randomHex(8),
-      traceFlags: sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      traceState: sampling.traceState ?? validParent?.traceState,
-    };
+      randomHex(8),
+      sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      sampling.traceState ?? validParent?.traceState,
+      undefined,
+    );
     // Which service it belongs to still decides where the spans under it belong (service-map-resolver.ts).
     if (sampling.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(spanContext, this.setup.resource);
     const attributes = recipe(input);

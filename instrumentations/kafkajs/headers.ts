@@ -2,9 +2,10 @@
  * Trace context in Kafka message headers: read with the agent's any-shape getter, written into a
  * copy of the message's headers so the caller's objects stay as they were.
  */
-import { type Context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { type Context, propagation, trace } from '@opentelemetry/api';
 import { anyCaseHeaderGetter, recordSetter } from '../../agent/propagation/carriers';
 import { ROOT } from '../../agent/tracing/context';
+import { isValidSpanContext } from '../../agent/tracing/span-context';
 import type { KafkaHeaders } from './internal-types';
 
 /** Every header some propagator writes; a copy drops them before hoptrace writes its own. */
@@ -15,7 +16,7 @@ export function extractMessageContext(headers: KafkaHeaders | undefined): Contex
   if (!headers || typeof headers !== 'object') return undefined;
   const extracted = propagation.extract(ROOT, headers, anyCaseHeaderGetter);
   const spanContext = trace.getSpanContext(extracted);
-  return spanContext && isSpanContextValid(spanContext) ? extracted : undefined;
+  return spanContext && isValidSpanContext(spanContext) ? extracted : undefined;
 }
 
 /**
