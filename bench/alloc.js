@@ -4,7 +4,7 @@
 // at 10 % and at 100 %. Each figure is the median of five runs of alloc/worker.js (an in-process loop with no
 // garbage collection in it). Allocation counts, unlike times, hardly move between runs, so this is
 // the figure CI guards: --check fails when hoptrace's bytes above no agent rise more than 10 %
-// over alloc-baseline.json (more than a run's own noise, where that is larger: see KAFKA_NOISE) on any
+// over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..');
+const { SCENARIOS, CONFIGS, nodes } = require('./alloc/plan');
 const CHECK = process.argv.includes('--check');
 const UPDATE_BASELINE = process.argv.includes('--update-baseline');
 const BASELINE_FILE = process.env.HOPTRACE_ALLOC_BASELINE || path.join(__dirname, 'alloc-baseline.json');
@@ -20,55 +21,7 @@ const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.ind
 const RUNS = 5;
 /** Allowed rise over the baseline before --check fails. */
 const TOLERANCE = 0.1;
-/**
- * What a figure moves between runs of the same code, as a share of the scenario's own allocation
- * without an agent (each scenario's `noise`): ~1 % for the Kafka loop; for HTTP, where Node's own
- * ~15–25 KB per request move with the sockets' reads and the JIT's timing, up to ~7 % (on Node 26,
- * sampling off, three checks of one build gave +707, +863 and +1,641 B). A rise within it is not
- * counted against the baseline: the HTTP rows catch only a gross rise.
- */
-const KAFKA_NOISE = 0.05;
-
-const SCENARIOS = [
-  { name: 'kafka-eachMessage-100', label: 'kafkajs eachMessage, sends of 100', unit: 'message', ops: 8000, noise: KAFKA_NOISE },
-  { name: 'kafka-eachBatch-100', label: 'kafkajs eachBatch, sends of 100', unit: 'message', ops: 4000, noise: KAFKA_NOISE },
-  { name: 'kafka-eachMessage-1', label: 'kafkajs eachMessage, sends of 1', unit: 'message', ops: 4000, noise: KAFKA_NOISE },
-  { name: 'kafka-eachBatch-1', label: 'kafkajs eachBatch, sends of 1', unit: 'message', ops: 4000, noise: KAFKA_NOISE },
-  { name: 'http', label: 'express GET /users/:id', unit: 'request', ops: 4000, noise: 0.12 },
-];
-
-// Nothing is exported while a loop runs (the queue and the batch take everything, the schedule is
-// far away), so the figures hold the span's recording and its encoding, not the network.
-const AGENT_ENV = {
-  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
-  OTEL_BSP_MAX_QUEUE_SIZE: '1000000',
-  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000000',
-  OTEL_BSP_SCHEDULE_DELAY: '600000',
-  HOPTRACE_LOG_LEVEL: 'error',
-};
-const CONFIGS = [
-  { name: 'no agent', preload: [], env: {} },
-  { name: 'floor', preload: [], env: { FLOOR: '1' } },
-  { name: 'hoptrace always_off', preload: ['--require', path.join(REPO, 'register.js')], env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'always_off' } },
-  {
-    name: 'hoptrace 10 %',
-    preload: ['--require', path.join(REPO, 'register.js')],
-    env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
-  },
-  { name: 'hoptrace 100 %', preload: ['--require', path.join(REPO, 'register.js')], env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'always_on' } },
-];
 const GUARDED = ['hoptrace always_off', 'hoptrace 100 %'];
-
-/** This Node and every other major CI tests on (test/infra/node/), as `{ major, bin }`. */
-function nodes() {
-  const found = [{ major: process.versions.node.split('.')[0], bin: process.execPath }];
-  const listed = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of listed.trim().split('\n')) {
-    const [major, bin] = line.split(' ');
-    if (major && bin && !found.some((n) => n.major === major)) found.push({ major, bin });
-  }
-  return found.filter((n) => !MAJORS || MAJORS.includes(n.major)).sort((a, b) => Number(a.major) - Number(b.major));
-}
 
 /**
  * One figure. A run with a garbage collection in its loop (rare: one V8 forces) is run again, and
@@ -103,7 +56,7 @@ function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
   const configs = CHECK ? CONFIGS.filter((c) => c.name === 'no agent' || GUARDED.includes(c.name)) : CONFIGS;
   const results = {};
-  for (const node of nodes()) {
+  for (const node of nodes(MAJORS)) {
     const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
     results[node.major] = { version, scenarios: {} };
     for (const scenario of SCENARIOS) {

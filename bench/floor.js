@@ -12,7 +12,7 @@ const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
 const { startReceiver } = require('./receiver');
-const { PLAN, httpRun, kafkaRun, checkSpans } = require('./run');
+const { PLAN, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp } = require('./run');
 
 const QUICK = process.argv.includes('--quick');
 const majorsArg = process.argv[process.argv.indexOf('--majors') + 1];
@@ -42,6 +42,7 @@ function nodeBuilds() {
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
   const builds = nodeBuilds();
+  pinBrokerAwayFromApp(log);
   const receiver = await startReceiver();
   const all = floorConfigs(receiver.url);
   const failures = [];

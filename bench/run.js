@@ -3,7 +3,7 @@
 // auto-instrumentations-node and dd-trace, side by side, configurations interleaved round by round
 // (A B C D A B C D …). Writes bench/RESULTS.md (--quick writes bench/RESULTS-quick.md). Fails if a
 // configuration delivered fewer spans than the work it traced: nobody wins by not tracing.
-const { spawn, spawnSync } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -25,6 +25,30 @@ const KAFKA_BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:19092';
 // Server on core 0, load generator and receiver on core 1 (a 2-core machine).
 const APP_CPU = '0';
 const LOAD_CPU = '1';
+
+/**
+ * The broker the project's script started, moved to the load generator's core for the run (and
+ * back when it ends): left free, its JVM threads land on the app's core and the app's figures move
+ * by ±15 % from round to round. A broker started some other way is left where it is, and said so.
+ */
+function pinBrokerAwayFromApp(log) {
+  const pidFile = path.join(process.env.HOPTRACE_CACHE || path.join(require('node:os').homedir(), '.cache', 'hoptrace'), 'kafka', 'kafka.pid');
+  let pid;
+  try {
+    pid = fs.readFileSync(pidFile, 'utf8').trim();
+    fs.accessSync(`/proc/${pid}`);
+  } catch {
+    log(`bench: the broker is not one test/infra/kafka started (no live ${pidFile}); it is not pinned, and Kafka figures will be noisier`);
+    return;
+  }
+  const all = `0-${require('node:os').availableParallelism() - 1}`;
+  execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, pid], { stdio: 'ignore' });
+  process.on('exit', () => {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', all, pid], { stdio: 'ignore' });
+    } catch {}
+  });
+}
 
 /** BENCH_NODE: the apps run on that Node (bench/floor.js runs them on each major); the load generator on this one. */
 function pinned(cpu, args, node = process.execPath) {
@@ -185,6 +209,7 @@ function checkSpans(config, scenario, run, failures) {
 }
 
 async function main() {
+  pinBrokerAwayFromApp((text) => process.stderr.write(`${text}\n`));
   const receiver = await startReceiver();
   const all = configs(receiver.url);
   const results = Object.fromEntries(all.map((c) => [c.name, { users: [], usersEsm: [], chain: [], memory: [], startup: [], listening: [], kafka: {} }]));
@@ -252,7 +277,7 @@ async function main() {
   }
 }
 
-module.exports = { PLAN, httpRun, kafkaRun, checkSpans };
+module.exports = { PLAN, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp };
 
 if (require.main === module) {
   main().catch((error) => {

@@ -5,7 +5,8 @@
 # on every supported Node major instead (bench/startup.js; needs no broker). `-- --floor`: against
 # the propagation floor, sampling off, 10 % and 100 %, per Node major (bench/floor.js; the broker).
 # `-- --alloc [--check]`: bytes allocated per operation per Node major, and CI's guard over them
-# (bench/alloc.js; no broker).
+# (bench/alloc.js; no broker). `-- --hotpath`: time per operation of the same in-process loops, per
+# Node major, against the floor (bench/hotpath.js; no broker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/hoptrace.js ] || npm run build
@@ -15,5 +16,6 @@ for arg in "$@"; do
   [ "$arg" = --startup ] && exec node bench/startup.js "$@"
   [ "$arg" = --alloc ] && exec node bench/alloc.js "$@"
   [ "$arg" = --floor ] && exec node bench/floor.js "$@"
+  [ "$arg" = --hotpath ] && exec node bench/hotpath.js "$@"
 done
 exec node bench/run.js "$@"

@@ -10,27 +10,44 @@ import type { HopContext } from './newest-context';
 
 const LENGTH_OF_VERSION_00 = 55;
 
-/** True when `text[from, to)` is lower-case hex; -1 when it is not hex at all, 0 when all zeros. */
-function scanHex(text: string, from: number, to: number): -1 | 0 | 1 {
-  let nonZero: 0 | 1 = 0;
+/**
+ * Whether `text[from, to)` is lower-case hex with at least one digit other than 0 (ids): IS_ID;
+ * hex but all zeros: ALL_ZEROS; anything else: NOT_HEX.
+ */
+const NOT_HEX = -1;
+const ALL_ZEROS = 0;
+const IS_ID = 1;
+function scanHex(text: string, from: number, to: number): typeof NOT_HEX | typeof ALL_ZEROS | typeof IS_ID {
+  let nonZero = 0;
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
-    if (code === 48) continue; // '0'
-    if ((code > 48 && code <= 57) || (code >= 97 && code <= 102)) nonZero = 1;
-    else return -1;
+    // 0-9 are 48-57, a-f 97-102: one subtraction each, compared unsigned.
+    if (code - 48 <= 9 && code >= 48) nonZero |= code - 48;
+    else if (code - 97 <= 5 && code >= 97) nonZero = 1;
+    else return NOT_HEX;
   }
-  return nonZero;
+  return nonZero === 0 ? ALL_ZEROS : IS_ID;
+}
+
+/** The value of one lower-case hex digit; -1 for any other character. */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
 }
 
 export function parseTraceparent(header: string): HopContext | undefined {
   const value = header.length === LENGTH_OF_VERSION_00 ? header : header.trim();
   if (value.length < LENGTH_OF_VERSION_00) return undefined;
   if (value.charCodeAt(2) !== 45 || value.charCodeAt(35) !== 45 || value.charCodeAt(52) !== 45) return undefined; // '-'
-  if (scanHex(value, 0, 2) < 0 || scanHex(value, 53, 55) < 0) return undefined;
-  const version = value.slice(0, 2);
-  if (version === 'ff') return undefined;
-  if (value.length > LENGTH_OF_VERSION_00 && (version === '00' || value.charCodeAt(LENGTH_OF_VERSION_00) !== 45)) return undefined;
-  if (scanHex(value, 3, 35) !== 1 || scanHex(value, 36, 52) !== 1) return undefined;
-  const flags = parseInt(value.slice(53, 55), 16);
-  return { traceId: value.slice(3, 35), spanId: value.slice(36, 52), sampled: (flags & 1) === 1 };
+  const version0 = hexDigit(value.charCodeAt(0));
+  const version1 = hexDigit(value.charCodeAt(1));
+  const flags0 = hexDigit(value.charCodeAt(53));
+  const flags1 = hexDigit(value.charCodeAt(54));
+  if (version0 < 0 || version1 < 0 || flags0 < 0 || flags1 < 0) return undefined;
+  if (version0 === 15 && version1 === 15) return undefined; // version ff
+  // Version 00 is exactly 55 characters; a later version may go on, after a '-'.
+  if (value.length > LENGTH_OF_VERSION_00 && ((version0 === 0 && version1 === 0) || value.charCodeAt(LENGTH_OF_VERSION_00) !== 45)) return undefined;
+  if (scanHex(value, 3, 35) !== IS_ID || scanHex(value, 36, 52) !== IS_ID) return undefined;
+  return { traceId: value.slice(3, 35), spanId: value.slice(36, 52), sampled: (flags1 & 1) === 1 };
 }
