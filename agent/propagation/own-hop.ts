@@ -10,7 +10,7 @@
  */
 import { type Context, TraceFlags, trace } from '@opentelemetry/api';
 import { CheckedSpanContext } from '../tracing/span-context';
-import { parseTraceparent } from './w3c';
+import { parseTraceparent, parseTraceparentBytes } from './w3c';
 
 /** Something only the full reader handles. */
 const FULL_READ = 1;
@@ -33,9 +33,13 @@ export function extractOwnHop(context: Context, carrier: unknown, keysAreLowerca
   if (found === NONE) return context;
   if (found === FULL_READ) return undefined;
   const value = (carrier as Record<string, unknown>)[found];
-  const text = typeof value === 'string' ? value : Buffer.isBuffer(value) && value.length <= MAX_FAST_VALUE_LENGTH ? value.toString('latin1') : undefined;
-  if (text === undefined || text.length > MAX_FAST_VALUE_LENGTH || (keysAreLowercase && text.includes(','))) return undefined;
-  const hop = parseTraceparent(text);
+  let hop;
+  if (typeof value === 'string') {
+    if (value.length > MAX_FAST_VALUE_LENGTH || (keysAreLowercase && value.includes(','))) return undefined;
+    hop = parseTraceparent(value);
+  } else if (Buffer.isBuffer(value) && value.length <= MAX_FAST_VALUE_LENGTH) {
+    hop = parseTraceparentBytes(value);
+  }
   if (!hop) return undefined;
   return trace.setSpanContext(context, new CheckedSpanContext(hop.traceId, hop.spanId, hop.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, undefined, true));
 }

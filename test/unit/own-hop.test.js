@@ -70,4 +70,27 @@ test('reading what a hop wrote: the same context whichever reader runs', () => {
   assert.equal(trace.getSpanContext(propagator.extract(ROOT, http, incomingHttpHeaderGetter)), trace.getSpanContext(propagator.extract(ROOT, http, plainGetter)));
 });
 
+
+test('a traceparent read from bytes is the one read from the same bytes as text, for valid and mangled values', () => {
+  const { parseTraceparent, parseTraceparentBytes } = require('../../dist/agent/propagation/w3c');
+  let state = 11;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const alphabet = '0123456789abcdefABCDEF-xz \t0000';
+  const valid = `00-${TRACE}-${SPAN}-01`;
+  const values = [valid, `00-${TRACE}-${SPAN}-00`, `01-${TRACE}-${SPAN}-03`, `ff-${TRACE}-${SPAN}-01`, `00-${'0'.repeat(32)}-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(16)}-01`, ` ${valid} `, `${valid}-extra`, `cc-${TRACE}-${SPAN}-01-what-the-future-holds`, valid.slice(0, 54), ''];
+  for (let i = 0; i < 3000; i++) {
+    const chars = valid.split('');
+    for (let edits = 1 + Math.floor(next() * 3); edits > 0; edits--) chars[Math.floor(next() * chars.length)] = alphabet[Math.floor(next() * alphabet.length)];
+    values.push(chars.join(''));
+  }
+  let accepted = 0;
+  for (const value of values) {
+    const fromText = parseTraceparent(value);
+    assert.equal(parseTraceparentBytes(Buffer.from(value, 'latin1')), fromText, JSON.stringify(value));
+    if (fromText) accepted++;
+  }
+  // Both kinds of input were compared: values taken and values refused.
+  assert.ok(accepted > 20 && accepted < values.length - 1000, `${accepted} of ${values.length} accepted`);
+});
+
 test.run();
