@@ -277,7 +277,7 @@ async function main() {
   }
 }
 
-module.exports = { PLAN, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp };
+module.exports = { PLAN, httpRun, kafkaRun, memoryRun, checkSpans, pinBrokerAwayFromApp };
 
 if (require.main === module) {
   main().catch((error) => {

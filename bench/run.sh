@@ -6,7 +6,9 @@
 # the propagation floor, sampling off, 10 % and 100 %, per Node major (bench/floor.js; the broker).
 # `-- --alloc [--check]`: bytes allocated per operation per Node major, and CI's guard over them
 # (bench/alloc.js; no broker). `-- --hotpath`: time per operation of the same in-process loops, per
-# Node major, against the floor (bench/hotpath.js; no broker).
+# Node major, against the floor (bench/hotpath.js; no broker). `-- --memory`: RSS of the express app
+# with and without hoptrace per Node major, the young generation as V8 sizes it and pinned
+# (bench/memory.js; no broker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/hoptrace.js ] || npm run build
@@ -17,5 +19,6 @@ for arg in "$@"; do
   [ "$arg" = --alloc ] && exec node bench/alloc.js "$@"
   [ "$arg" = --floor ] && exec node bench/floor.js "$@"
   [ "$arg" = --hotpath ] && exec node bench/hotpath.js "$@"
+  [ "$arg" = --memory ] && exec node bench/memory.js "$@"
 done
 exec node bench/run.js "$@"

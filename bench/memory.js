@@ -1,0 +1,99 @@
+'use strict';
+// `npm run bench -- --memory [--majors 24,26] [--quick]`: RSS of the express app (every request
+// traced and exported) with no agent and with hoptrace, after warm-up, 100,000 and 1,000,000
+// requests, per Node major, twice: with the young generation as V8 sizes it, and pinned.
+//
+// Why twice: V8 doubles the young generation (up to 64 MB on Node 24) once enough bytes have
+// survived its scavenges since the last doubling, and whether that happens depends on which
+// scavenges land in an app's warm-up (express initializes lazily on its first requests). Measured
+// on Node 24, the same app without any agent ended one run with 8 MB of young generation and the
+// next with 32; RSS moves with it by tens of MB either way. With the young generation pinned
+// (`--min-semi-space-size` = `--max-semi-space-size`, the same for both), the difference is what
+// the agent itself holds. Writes MEMORY.md and MEMORY.json.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { configs, REPO } = require('./configs');
+const { startReceiver } = require('./receiver');
+const { PLAN, memoryRun } = require('./run');
+
+const QUICK = process.argv.includes('--quick');
+const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.indexOf('--majors') + 1].split(',') : ['24', '26'];
+const COUNTS = QUICK ? [5000, 20000] : [100000, 1000000];
+const PINNED_SEMI_SPACE_MB = 8;
+const YOUNG = [
+  { name: 'as V8 sizes it', flags: [] },
+  { name: `pinned (${PINNED_SEMI_SPACE_MB} MB semi-spaces)`, flags: [`--min-semi-space-size=${PINNED_SEMI_SPACE_MB}`, `--max-semi-space-size=${PINNED_SEMI_SPACE_MB}`] },
+];
+Object.assign(PLAN, { warmup: QUICK ? 1 : 3 });
+
+function nodeBuilds() {
+  const listed = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const builds = Object.fromEntries(listed.trim().split('\n').map((line) => line.split(' ')));
+  builds[process.versions.node.split('.')[0]] = process.execPath;
+  return builds;
+}
+
+async function main() {
+  const log = (text) => process.stderr.write(`${text}\n`);
+  const builds = nodeBuilds();
+  const receiver = await startReceiver();
+  const compared = configs(receiver.url).filter((c) => c.name === 'no agent' || c.name === 'hoptrace');
+  const results = {};
+  for (const major of MAJORS) {
+    if (!builds[major]) throw new Error(`bench: no Node ${major} build (test/infra/node/ lists ${Object.keys(builds).join(', ')})`);
+    process.env.BENCH_NODE = builds[major];
+    const version = execFileSync(builds[major], ['--version'], { encoding: 'utf8' }).trim();
+    results[major] = { version, runs: {} };
+    for (const young of YOUNG) {
+      for (const config of compared) {
+        log(`memory ${version}, young generation ${young.name}: ${config.name}`);
+        const run = await memoryRun({ ...config, preload: [...young.flags, ...config.preload] }, receiver, COUNTS);
+        ((results[major].runs[young.name] ??= {})[config.name] = run);
+      }
+    }
+  }
+  await receiver.close();
+  fs.writeFileSync(path.join(__dirname, QUICK ? 'MEMORY-quick.json' : 'MEMORY.json'), `${JSON.stringify({ counts: COUNTS, results }, null, 1)}\n`);
+  fs.writeFileSync(path.join(__dirname, QUICK ? 'MEMORY-quick.md' : 'MEMORY.md'), report(results));
+  log(`wrote bench/${QUICK ? 'MEMORY-quick.md' : 'MEMORY.md'}`);
+}
+
+function report(results) {
+  const [short, long] = COUNTS;
+  const count = (n) => n.toLocaleString('en-US');
+  const mb = (n) => n.toFixed(1);
+  const signed = (n) => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(1)}`;
+  const cpu = os.cpus();
+  const lines = [
+    '# Memory',
+    '',
+    'Written by `npm run bench -- --memory` (bench/memory.js): RSS of the express benchmark app (`GET /users/:id`,',
+    `every request traced and exported to the benchmark's receiver) after warm-up, after ${count(short)} and after`,
+    `${count(long)} requests, with no agent and with hoptrace; once with the young generation as V8 sizes it, once`,
+    'pinned to the same size for both. V8 grows the young generation (up to 64 MB on Node 24) when enough bytes',
+    "survive its scavenges, which depends on where they fall in the app's warm-up: that part of RSS moves by tens",
+    'of MB from run to run, with or without an agent. Pinned, the difference is what the agent holds.',
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
+    '',
+  ];
+  for (const { version, runs } of Object.values(results)) {
+    lines.push(`## Node ${version}`, '', `| young generation | agent | after warm-up MB | after ${count(short)} MB | added | after ${count(long)} MB | added | growth ${count(short)} → ${count(long)} beyond no agent's |`, '|---|---|---|---|---|---|---|---|');
+    for (const [young, byConfig] of Object.entries(runs)) {
+      const base = byConfig['no agent'];
+      for (const [name, m] of Object.entries(byConfig)) {
+        const added = (n) => (name === 'no agent' ? '' : signed(m.after[n] - base.after[n]));
+        const growth = name === 'no agent' ? '' : signed(m.after[long] - m.after[short] - (base.after[long] - base.after[short]));
+        lines.push(`| ${young} | ${name} | ${mb(m.afterWarmup)} | ${mb(m.after[short])} | ${added(short)} | ${mb(m.after[long])} | ${added(long)} | ${growth} |`);
+      }
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
