@@ -8,6 +8,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
+const { createReadyTopics, startGroupAtEnd, untilReady } = require('../test/infra/kafka/topics');
 const { renderWaterfall } = require('./waterfall');
 
 const REPO = path.resolve(__dirname, '..');
@@ -53,11 +54,11 @@ async function startKafka() {
 /** Topics exist, and the worker group starts at their end: this run's orders, none from earlier runs. */
 async function prepareTopics(brokers) {
   const admin = new Kafka({ clientId: 'demo', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  // A broker that has just started, on a busy machine, answers "not yet" for a while: waited for, bounded.
+  await untilReady('connecting to the broker', () => admin.connect());
   try {
-    await admin.createTopics({ topics: [{ topic: 'orders' }, { topic: 'order-results' }], waitForLeaders: true });
-    const offsets = await admin.fetchTopicOffsets('orders');
-    await admin.setOffsets({ groupId: WORKER_GROUP, topic: 'orders', partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })) });
+    await createReadyTopics(admin, [{ topic: 'orders' }, { topic: 'order-results' }]);
+    await startGroupAtEnd(admin, WORKER_GROUP, 'orders');
   } finally {
     await admin.disconnect();
   }

@@ -10,6 +10,7 @@ const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { runFixture } = require('../support/run-fixture');
 const { KAFKA_BROKERS, requireKafka, createTopics } = require('../support/kafka');
+const { createReadyTopics, untilReady } = require('../infra/kafka/topics');
 const { JAEGER_QUERY_URL, getJson, requireJaeger } = require('../support/jaeger');
 const { get } = require('../support/http');
 const { Kafka, logLevel } = require('kafkajs');
@@ -32,9 +33,9 @@ test.before(async () => {
   await requireKafka();
   // The file's own topic names; kept from run to run (the app reads only what is new).
   const admin = new Kafka({ clientId: 'interceptors-test', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  await untilReady('connecting to the broker', () => admin.connect());
   try {
-    await admin.createTopics({ topics: ['Topic-1', 'Topic-2', 'Topic-3', 'Topic-4'].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
+    await createReadyTopics(admin, ['Topic-1', 'Topic-2', 'Topic-3', 'Topic-4'].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })));
   } finally {
     await admin.disconnect();
   }
