@@ -128,20 +128,39 @@ async function fetchTraces(queryUrl, since, expected) {
   }
 }
 
+/**
+ * Runs one stage of the set-up and says how long it took: on a first run the builds and downloads
+ * take minutes, and each stage's own lines (on stderr) say what it is doing meanwhile.
+ */
+async function stage(name, work) {
+  const started = Date.now();
+  const result = await work();
+  process.stderr.write(`demo: ${name} (${formatElapsed(Date.now() - started)})\n`);
+  return result;
+}
+
+function formatElapsed(ms) {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 async function main() {
-  const brokers = await startKafka();
-  const { queryUrl, otlp } = await startJaeger();
-  await prepareTopics(brokers);
+  const brokers = await stage('Kafka ready', startKafka);
+  const { queryUrl, otlp } = await stage('Jaeger ready', startJaeger);
+  await stage('topics ready', () => prepareTopics(brokers));
   const [inventoryPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
   const common = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, KAFKA_BROKERS: brokers, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
-  await startService('inventory', 'inventory.js', { ...common, PORT: String(inventoryPort) });
-  const worker = await startService(
-    'worker',
-    'worker.js',
-    { ...common, GROUP_ID: WORKER_GROUP, INVENTORY_URL: `http://127.0.0.1:${inventoryPort}` },
-    /worker consuming/,
-  );
-  await startService('gateway', 'gateway.js', { ...common, PORT: String(gatewayPort) });
+  const worker = await stage('services started (inventory, worker, gateway)', async () => {
+    await startService('inventory', 'inventory.js', { ...common, PORT: String(inventoryPort) });
+    const started = await startService(
+      'worker',
+      'worker.js',
+      { ...common, GROUP_ID: WORKER_GROUP, INVENTORY_URL: `http://127.0.0.1:${inventoryPort}` },
+      /worker consuming/,
+    );
+    await startService('gateway', 'gateway.js', { ...common, PORT: String(gatewayPort) });
+    return started;
+  });
 
   const since = Date.now();
   let handled = 0;

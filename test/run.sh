@@ -8,6 +8,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# What the tests need on this machine, named with how to install it before anything is started.
+bash scripts/check-prerequisites.sh test || { echo "tests: 0 passed, 1 failed (prerequisites missing: listed above)"; exit 1; }
 npm run --silent build || { echo "tests: 0 passed, 1 failed (the build failed)"; exit 1; }
 
 # Real libraries the fixtures and examples run against, each express major in its own folder so that `require('express')`

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the local Jaeger (built by build.sh) on 127.0.0.1 and waits until it serves.
-# Last stdout line: the query API base URL. Ports follow the env variables of config.yaml.
+# Its one stdout line: the query API base URL (progress goes to stderr). Ports follow the env variables of config.yaml.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +20,7 @@ query_ok() { [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$query_url/api/s
 otlp_ok() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$otlp_http_port" 2>/dev/null; }
 
 if pid="$(our_pid)" && query_ok; then
-  echo "jaeger: already running (pid $pid)"
+  echo "jaeger: already running (pid $pid)" >&2
   echo "$query_url"
   exit 0
 fi
@@ -28,7 +28,7 @@ fi
 "$here/build.sh"
 
 if pid="$(our_pid)"; then
-  echo "jaeger: pid $pid is up but not answering yet; waiting for it"
+  echo "jaeger: pid $pid is up but not answering yet; waiting for it" >&2
 else
   rm -f "$pidfile"
   # Our own instance must own the ports, or the readiness checks would pass against a stranger.
@@ -36,7 +36,7 @@ else
     echo "jaeger: $query_url already answers but is not ours (no live pid in $pidfile)" >&2
     exit 1
   fi
-  echo "jaeger: starting $bin --config $here/config.yaml (log: $log)"
+  echo "jaeger: starting $bin --config $here/config.yaml (log: $log)" >&2
   setsid nohup "$bin" --config "$here/config.yaml" > "$log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$pidfile"
@@ -48,7 +48,7 @@ for _ in $(seq 1 120); do   # ~60 s
     break
   fi
   if query_ok && otlp_ok; then
-    echo "jaeger: ready (pid $pid)"
+    echo "jaeger: ready (pid $pid)" >&2
     echo "$query_url"
     exit 0
   fi

@@ -41,7 +41,7 @@ mkdir -p "$CACHE"
 TMP="$(mktemp -d "$CACHE/.build-$stamp.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 LOG="$CACHE/build-$stamp.log"
-say "building with Maven into $OUT (first run only; log: $LOG)..."
+say "building with Maven into $OUT (first run only; ~150 MB of jars, 1-3 min; log: $LOG)..."
 started=$SECONDS
 if ! mvn -q -B -Dstyle.color=never -f "$HERE/pom.xml" "-Dhoptrace.out=$TMP" \
     compile dependency:copy-dependencies@lib dependency:copy@agent >"$LOG" 2>&1; then

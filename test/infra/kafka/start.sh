@@ -88,7 +88,8 @@ done
 # The stamp ties the jars to the pom, so bumping a version re-downloads.
 stamp="$(sha256sum "$HERE/pom.xml" | cut -d' ' -f1)"
 if [[ "$(cat "$LIBS/.pom-sha256" 2>/dev/null)" != "$stamp" ]]; then
-  say "downloading Kafka jars with Maven into $LIBS (first run only)..."
+  say "downloading Kafka jars with Maven into $LIBS (first run only; ~60 MB, ~1 min; log: $CACHE/mvn.log)..."
+  downloading_since=$SECONDS
   rm -rf "$LIBS" "$LIBS.tmp"
   if ! mvn -q -B -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$LIBS.tmp" >"$CACHE/mvn.log" 2>&1; then
@@ -97,6 +98,7 @@ if [[ "$(cat "$LIBS/.pom-sha256" 2>/dev/null)" != "$stamp" ]]; then
   fi
   echo "$stamp" >"$LIBS.tmp/.pom-sha256"
   mv "$LIBS.tmp" "$LIBS"
+  say "Kafka jars downloaded in $((SECONDS - downloading_since)) s"
 fi
 
 cat >"$PROPS" <<EOF

@@ -79,6 +79,7 @@ if ! command -v redis-server >/dev/null; then
     fail "apt-get could not install redis-server (see above; installing needs root or passwordless sudo)"
   fi
   command -v redis-server >/dev/null || fail "apt-get installed redis-server, but it is not on PATH ($PATH)"
+  say "redis-server installed"
 fi
 
 say "starting redis-server on $ADDR"
