@@ -9,8 +9,8 @@ export const SERVER_REQUEST = Symbol('hoptrace.http.serverRequest');
 export const CLIENT_CALL = Symbol('hoptrace.http.clientCall');
 /** On an express layer: the path it was registered with (`use('/api')`, `route('/users/:id')`). */
 export const EXPRESS_LAYER_PATH = Symbol('hoptrace.express.layerPath');
-/** On an express layer: the mount prefix its path made last time, under the prefix it was entered with. */
-export const EXPRESS_LAYER_PREFIX = Symbol('hoptrace.express.layerPrefix');
+/** On a request: the paths of the express layers it is inside right now, outermost first. */
+export const EXPRESS_MATCHED_PATHS = Symbol('hoptrace.express.matchedPaths');
 /** On a kafkajs Kafka object: the client id and first broker it was built with. */
 export const KAFKA_CLIENT = Symbol('hoptrace.kafkajs.client');
 /** On a span hoptrace did not sample: the resource of the service it was started for (tracing/tracer.ts). */

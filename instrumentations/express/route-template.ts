@@ -21,17 +21,9 @@ export function formatPath(path: unknown): string {
 /** ['/', '/api', '/users/:id'] → '/api/users/:id'; a route '/' under '/api' is '/api'. */
 export function joinRoute(paths: readonly string[]): string {
   let route = '';
-  for (const path of paths) route = appendPath(route, path);
-  return routeOf(route);
-}
-
-/** One step of joinRoute: `path` appended to the mount prefix before it ('' at the app's root). */
-export function appendPath(prefix: string, path: string): string {
-  if (path === '/' || path === '') return prefix;
-  return prefix.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
-}
-
-/** A joined prefix as a route: the root is '/'. */
-export function routeOf(prefix: string): string {
-  return prefix === '' ? '/' : prefix;
+  for (const path of paths) {
+    if (path === '/' || path === '') continue;
+    route = route.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+  }
+  return route === '' ? '/' : route;
 }

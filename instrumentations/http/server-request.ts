@@ -23,8 +23,6 @@ export interface ServerRequestState {
   ended?: boolean;
   /** Spans a framework opened for this request that must end with it at the latest. */
   childSpans?: Span[];
-  /** What the framework that routes the request keeps while it does (express: its way through the routers). */
-  framework?: unknown;
 }
 
 /**
@@ -32,7 +30,7 @@ export interface ServerRequestState {
  * the object to a new shape and a new property store, on every request.
  */
 export function newServerRequestState(span: Span, context: Context, method: string): ServerRequestState {
-  return { span, context, method, route: undefined, errorType: undefined, ended: false, childSpans: undefined, framework: undefined };
+  return { span, context, method, route: undefined, errorType: undefined, ended: false, childSpans: undefined };
 }
 
 export function serverRequestOf(req: object): ServerRequestState | undefined {
