@@ -4,13 +4,14 @@
  * - `error.type` (semantic conventions): the error's well-known code when it carries one as a
  *   string (Node's system errors: `ECONNREFUSED`, `ECONNRESET`), else its class name (`TypeError`,
  *   `KafkaJSProtocolError`), else `_OTHER` (a thrown string, a plain object).
- * - The exception event: the Error itself, or the thrown value as text.
+ * - The exception event: `exception.type` by the same rule (an Error's type is the same in both
+ *   places), its message and stack; a thrown value that is no Error, as text.
  * - Status ERROR, with the error's message: when the error is the operation's outcome
  *   (`recordFailure`: a send that rejected, a handler that threw, a request that failed). An error
  *   the app raised and then answered (express's error handling) is recorded with
  *   `recordRaisedError` and leaves status and `error.type` to the outcome (http's 5xx rule).
  */
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
 
 export function errorType(error: unknown): string {
   if (!(error instanceof Error)) return '_OTHER';
@@ -19,9 +20,36 @@ export function errorType(error: unknown): string {
   return error.constructor?.name || 'Error';
 }
 
+/**
+ * The exception event's attributes, by the same rule as `error.type`: an Error's type is
+ * errorType() in both places (OpenTelemetry's SDK would put a KafkaJSProtocolError's numeric
+ * `code: 3` in `exception.type` and its class in `error.type`). A value that is no Error has no
+ * type of its own: its text is the message (an object of the API's Exception shape gives its own
+ * fields).
+ */
+export function exceptionAttributes(exception: unknown): Attributes {
+  const attributes: Attributes = {};
+  if (exception instanceof Error) {
+    attributes['exception.type'] = errorType(exception);
+    if (exception.message) attributes['exception.message'] = exception.message;
+    if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
+  } else if (exception !== null && typeof exception === 'object') {
+    const { name, message, stack } = exception as { name?: unknown; message?: unknown; stack?: unknown };
+    if (typeof name === 'string' && name !== '') attributes['exception.type'] = name;
+    if (typeof message === 'string' && message !== '') attributes['exception.message'] = message;
+    if (typeof stack === 'string' && stack !== '') attributes['exception.stacktrace'] = stack;
+  } else if (exception !== undefined) {
+    attributes['exception.message'] = String(exception);
+  }
+  return attributes;
+}
+
 /** The exception event alone. */
 export function recordRaisedError(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
+  const attributes = exceptionAttributes(error);
+  // The semantic conventions want a type or a message on every exception event.
+  if (attributes['exception.type'] === undefined && attributes['exception.message'] === undefined) attributes['exception.message'] = String(error);
+  span.addEvent('exception', attributes);
 }
 
 /** The operation failed with `error`: exception event, `error.type`, status ERROR. */

@@ -31,6 +31,7 @@ import {
 } from '@opentelemetry/api';
 import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
+import { exceptionAttributes } from './errors';
 
 const COUNT_LIMIT = 128;
 
@@ -203,16 +204,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
     return this;
   }
 
+  /** By hoptrace's one rule for errors (tracing/errors.ts), so an Error's exception.type is its error.type. */
   recordException(exception: Exception, time?: TimeInput): void {
-    const attributes: Attributes = {};
-    if (typeof exception === 'string') attributes['exception.message'] = exception;
-    else if (exception) {
-      const code = (exception as { code?: unknown }).code;
-      if (code) attributes['exception.type'] = String(code);
-      else if (exception.name) attributes['exception.type'] = exception.name;
-      if (exception.message) attributes['exception.message'] = exception.message;
-      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
-    }
+    const attributes = exceptionAttributes(exception);
     if (attributes['exception.type'] !== undefined || attributes['exception.message'] !== undefined) this.addEvent('exception', attributes, time);
   }
 

@@ -22,8 +22,44 @@ test('error.type: a string code, else the class, else _OTHER', () => {
   assert.is(errorType('a thrown string'), '_OTHER');
   assert.is(errorType({ code: 'ELSE', message: 'a plain object' }), '_OTHER');
   assert.is(errorType(undefined), '_OTHER');
+  // A class with no name of its own: the nearest named class in its chain is not looked for; 'Error' it is.
   const anonymous = new (class extends Error {})('x');
-  assert.ok(errorType(anonymous).length > 0);
+  assert.is(errorType(anonymous), 'Error');
+});
+
+test('exception.type and error.type follow one rule: for every Error they are the same', () => {
+  const cases = [
+    [Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'ECONNREFUSED'],
+    [Object.assign(new KafkaJSProtocolError('unknown topic'), { code: 3, type: 'UNKNOWN_TOPIC_OR_PARTITION' }), 'KafkaJSProtocolError'],
+    [Object.assign(new TypeError('empty code'), { code: '' }), 'TypeError'],
+    [new RangeError('plain'), 'RangeError'],
+    [new (class extends Error {})('anonymous'), 'Error'],
+  ];
+  for (const [error, expected] of cases) {
+    const failed = span();
+    recordFailure(failed, error);
+    assert.is(failed.attributes['error.type'], expected, error.message);
+    assert.is(failed.events[0].attributes['exception.type'], expected, error.message);
+    // The API's own entry point, as an app calls it, by the same rule.
+    const viaApi = span();
+    viaApi.recordException(error);
+    assert.is(viaApi.events[0].attributes['exception.type'], expected, `recordException: ${error.message}`);
+  }
+});
+
+test('a thrown value that is no Error: no exception.type, its text as the message; error.type _OTHER', () => {
+  for (const [value, message] of [['just a string', 'just a string'], [42, '42'], [{ reason: 'plain' }, '[object Object]']]) {
+    const failed = span();
+    recordFailure(failed, value);
+    assert.is(failed.attributes['error.type'], '_OTHER');
+    assert.is(failed.events[0].attributes['exception.type'], undefined);
+    assert.is(failed.events[0].attributes['exception.message'], message);
+  }
+  // An object of the API's Exception shape speaks for itself.
+  const shaped = span();
+  recordFailure(shaped, { name: 'TimeoutLike', message: 'took too long' });
+  assert.is(shaped.events[0].attributes['exception.type'], 'TimeoutLike');
+  assert.is(shaped.events[0].attributes['exception.message'], 'took too long');
 });
 
 test('a failure: exception event, error.type, status ERROR with the message', () => {
