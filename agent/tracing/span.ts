@@ -142,7 +142,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
   }
 
   setAttribute(key: string, value: AttributeValue | undefined): this {
-    if (this.ended || value === undefined || value === null || key.length === 0 || !isAttributeValue(value)) return this;
+    // `__proto__` can be no attribute of a plain object (the SDK's assignment sets no key), so it is
+    // not one here either, and counts against no limit.
+    if (this.ended || value === undefined || value === null || key.length === 0 || key === '__proto__' || !isAttributeValue(value)) return this;
     if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key) && !(this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key))) {
       if (this.attributeCount >= COUNT_LIMIT) {
         this.droppedAttributesCount++;
@@ -167,13 +169,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
       this.droppedEventsCount++;
     }
     const isTime = isTimeInputHrTime(attributesOrTime) || typeof attributesOrTime === 'number' || attributesOrTime instanceof Date;
-    const attributes = isTime ? undefined : (attributesOrTime as Attributes | undefined);
-    this.events.push({
-      name,
-      attributes: attributes ? validAttributes(attributes) : {},
-      time: this.timeOf(isTime ? (attributesOrTime as TimeInput) : time),
-      droppedAttributesCount: 0,
-    });
+    const given = isTime ? undefined : (attributesOrTime as Attributes | undefined);
+    const { attributes, dropped } = given ? validAttributes(given) : NONE_DROPPED;
+    this.events.push({ name, attributes, time: this.timeOf(isTime ? (attributesOrTime as TimeInput) : time), droppedAttributesCount: dropped });
     return this;
   }
 
@@ -182,7 +180,11 @@ export class HoptraceSpan implements Span, ReadableSpan {
     if (this.ended || !link || !isSpanContextValid(link.context)) return this;
     if (this.links === NO_LINKS) this.links = [];
     if (this.links.length >= COUNT_LIMIT) this.droppedLinksCount++;
-    else this.links.push(link.attributes ? { ...link, attributes: validAttributes(link.attributes) } : link);
+    else if (!link.attributes) this.links.push(link);
+    else {
+      const { attributes, dropped } = validAttributes(link.attributes);
+      this.links.push({ ...link, attributes, droppedAttributesCount: dropped });
+    }
     return this;
   }
 
@@ -268,12 +270,26 @@ function explicitTime(input: TimeInput): HrTime {
   return millisToHrTime(input <= performance.now() ? input + performance.timeOrigin : input);
 }
 
-function validAttributes(attributes: Attributes): Attributes {
+/**
+ * An event's or a link's attributes as the SDK keeps them: a copy (arrays too) of the own keys
+ * whose key is not empty and whose value is an attribute value (null and undefined included, as
+ * the API's check has it), at most 128, the rest counted as dropped.
+ */
+function validAttributes(attributes: Attributes): { attributes: Attributes; dropped: number } {
   const valid: Attributes = {};
   let count = 0;
+  let dropped = 0;
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
-    if (key.length > 0 && value !== undefined && value !== null && isAttributeValue(value) && count++ < COUNT_LIMIT) valid[key] = value;
+    if (key.length === 0 || key === '__proto__' || !isAttributeValue(value)) continue;
+    if (count >= COUNT_LIMIT) {
+      dropped++;
+      continue;
+    }
+    count++;
+    valid[key] = Array.isArray(value) ? value.slice() : value;
   }
-  return valid;
+  return { attributes: valid, dropped };
 }
+
+const NONE_DROPPED: { attributes: Attributes; dropped: number } = Object.freeze({ attributes: Object.freeze({}) as Attributes, dropped: 0 });

@@ -57,8 +57,12 @@ export class HoptraceTracer implements Tracer {
   }
 
   startSpan(name: string, options: SpanOptions = {}, parentContext: Context = contextApi.active()): Span {
-    const attributes = options.attributes ?? {};
-    return this.begin(name, options.kind ?? SpanKind.INTERNAL, options.root ? trace.deleteSpan(parentContext) : parentContext, options.links, options.startTime, attributes, asGiven, attributes);
+    const given = options.attributes;
+    const span = this.begin(name, options.kind ?? SpanKind.INTERNAL, options.root ? trace.deleteSpan(parentContext) : parentContext, options.links, options.startTime, given ?? NO_ATTRIBUTES, noAttributes, undefined);
+    // The caller's object is theirs: copied, and checked as every attribute set through the API
+    // is (what is not a valid attribute is left out; past the limit, counted as dropped).
+    if (given !== undefined) span.setAttributes(given);
+    return span;
   }
 
   /**
@@ -111,9 +115,9 @@ export class HoptraceTracer implements Tracer {
   }
 }
 
-/** startSpan's recipe: the attributes came whole in its options. */
-function asGiven(attributes: Attributes): Attributes {
-  return attributes;
+/** startSpan's recipe: the span starts with none of its own; the options' come through setAttributes. */
+function noAttributes(): Attributes {
+  return {};
 }
 
 // Random ids from a pool of random bytes, never all zeros. Filled 4 KiB at a time by the system's

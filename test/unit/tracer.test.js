@@ -1,6 +1,7 @@
 'use strict';
-// hoptrace's own tracer and span (agent/tracing/tracer.ts, span.ts) against the behaviour of the
-// OpenTelemetry SDK's, which the app's own API calls still get.
+// hoptrace's own tracer and span (agent/tracing/tracer.ts, span.ts) on their own: ids, sampling
+// decisions, suppression, clocks, the Tracer contract. Compared with the OpenTelemetry SDK's span
+// itself, call for call, in tracer-vs-sdk.test.js.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } = require('@opentelemetry/api');
