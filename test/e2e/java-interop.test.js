@@ -68,12 +68,18 @@ const nodeHopsArrived = (spans, topic, n) =>
   spans.filter((s) => s.kind === 'CLIENT').length >= n &&
   spans.filter((s) => s.kind === 'SERVER').length >= n;
 
-/** The Node consumer's hop and the REST call under it: process ← producer, CLIENT ← process, SERVER ← CLIENT. */
+/**
+ * The Node consumer's hop and the REST call under it: process ← producer, CLIENT ← process, SERVER ←
+ * CLIENT. Each span is picked by what it is and the trace it is in, never by its parent, so that
+ * the parent asserted is one the span was not chosen for.
+ */
 function assertNodeWorkerHops(spans, topic, producerSpan, what) {
-  const process = one(spans, (s) => s.kind === 'CONSUMER' && s.name === `process ${topic}` && s.parentSpanId === producerSpan.spanId, `${what}: Node process span under ${producerSpan.name}`);
+  const inTrace = spans.filter((s) => s.traceId === producerSpan.traceId);
+  const process = one(inTrace, (s) => s.kind === 'CONSUMER' && s.name === `process ${topic}`, `${what}: Node process span in ${producerSpan.name}'s trace`);
   assertChild(process, producerSpan, `${what}: Node process ← ${producerSpan.name}`);
-  const client = one(spans, (s) => s.kind === 'CLIENT' && s.parentSpanId === process.spanId, `${what}: the REST call`);
-  const server = one(spans, (s) => s.kind === 'SERVER' && s.parentSpanId === client.spanId, `${what}: the REST service`);
+  const client = one(inTrace, (s) => s.kind === 'CLIENT', `${what}: the REST call`);
+  assertChild(client, process, `${what}: REST call ← Node process`);
+  const server = one(inTrace, (s) => s.kind === 'SERVER', `${what}: the REST service`);
   assertChild(server, client, `${what}: REST service ← call`);
   return process;
 }
@@ -122,7 +128,7 @@ test('Node → Java (OpenTelemetry agent): the Java process span is the child of
     assert.is((await consumer.exited).code, 0);
     const spans = await receiver.waitFor((s) => s.filter((x) => x.name === `${topic} process`).length === 2 && s.filter((x) => x.kind === 'PRODUCER').length === 2, 30000);
     for (const send of spans.filter((s) => s.kind === 'PRODUCER' && s.name === `send ${topic}`)) {
-      const process = one(spans, (s) => s.name === `${topic} process` && s.parentSpanId === send.spanId, `Java process under Node send ${keyOf(send)}`);
+      const process = one(spans, (s) => s.name === `${topic} process` && s.traceId === send.traceId, `Java process in Node send ${keyOf(send)}'s trace`);
       assertChild(process, send, 'Java process ← Node send');
     }
   });
@@ -139,7 +145,7 @@ for (const style of ['wrappers', 'interceptors']) {
       const received = openTracingSpans(consumer).filter((s) => s.name === `From_${topic}`);
       assert.is(received.length, 2);
       for (const send of spans.filter((s) => s.kind === 'PRODUCER')) {
-        const from = one(received, (s) => s.parentSpanId === send.spanId, `From_${topic} of Node send ${keyOf(send)}`);
+        const from = one(received, (s) => s.traceId === send.traceId, `From_${topic} in Node send ${keyOf(send)}'s trace`);
         assertChild(from, send, `From_${topic} ← Node send`);
       }
     });

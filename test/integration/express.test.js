@@ -6,7 +6,7 @@ const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
 const { startExpressApp } = require('../support/services');
-const { assertFetchChain, serverSpanOf } = require('../support/framework-apps');
+const { assertFetchChain, serverSpanOf, settledAfter } = require('../support/framework-apps');
 const { get } = require('../support/http');
 
 const ROUTES = [
@@ -64,7 +64,7 @@ for (const version of ['express4', 'express5']) {
   t('no second root span and no middleware spans by default', async () => {
     const before = receiver.spans.length;
     await serverSpanFor('/users/1');
-    await new Promise((r) => setTimeout(r, 200));
+    await settledAfter(app, receiver);
     const added = receiver.spans.slice(before);
     assert.equal(added.map((s) => s.kind), ['SERVER']);
   });
@@ -120,7 +120,7 @@ for (const variable of ['HOPTRACE_EXPRESS_SPANS', 'HOPTRACE_HANDLER_SPANS']) {
       const app = track(await startExpressApp('express5', 'mw', receiver, { [variable]: 'middleware' }));
       await get(app.port, '/slow-async');
       const spans = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER'));
-      await new Promise((r) => setTimeout(r, 200));
+      await settledAfter(app, receiver);
       const server = spans.find((s) => s.kind === 'SERVER');
       const internal = spans.filter((s) => s.kind === 'INTERNAL');
       assert.equal(internal.map((s) => s.name).sort(), ['middleware - logger', 'request handler - /slow-async']);

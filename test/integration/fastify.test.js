@@ -6,7 +6,7 @@ const { suite } = require('uvu');
 const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
-const { assertFetchChain, serverSpanOf, startFrameworkApp } = require('../support/framework-apps');
+const { assertFetchChain, serverSpanOf, settledAfter, startFrameworkApp } = require('../support/framework-apps');
 const { get } = require('../support/http');
 
 const startFastifyApp = (version, serviceName, receiver, env) =>
@@ -68,7 +68,7 @@ for (const version of ['fastify4', 'fastify5']) {
   t('no second root span and no handler spans by default', async () => {
     const before = receiver.spans.length;
     await serverSpanFor('/users/1');
-    await new Promise((r) => setTimeout(r, 200));
+    await settledAfter(app, receiver);
     const added = receiver.spans.slice(before);
     assert.equal(added.map((s) => s.kind), ['SERVER']);
   });
@@ -128,7 +128,7 @@ for (const version of ['fastify4', 'fastify5']) {
       const app = track(await startFastifyApp(version, 'spans', receiver, { HOPTRACE_HANDLER_SPANS: 'middleware' }));
       await get(app.port, '/slow-async');
       const slow = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER'));
-      await new Promise((r) => setTimeout(r, 200));
+      await settledAfter(app, receiver);
       const server = slow.find((s) => s.kind === 'SERVER');
       const internal = receiver.spans.filter((s) => s.kind === 'INTERNAL');
       assert.equal(internal.map((s) => s.name).sort(), ['hook onRequest - logger', 'request handler - /slow-async']);
@@ -141,7 +141,7 @@ for (const version of ['fastify4', 'fastify5']) {
       const before = receiver.spans.length;
       assert.is((await get(app.port, '/hooks/pre-handler')).status, 500);
       await receiver.waitFor((s) => s.slice(before).some((x) => x.kind === 'SERVER'));
-      await new Promise((r) => setTimeout(r, 200));
+      await settledAfter(app, receiver);
       const added = receiver.spans.slice(before);
       const failing = added.find((s) => s.name === 'hook preHandler - failingPreHandler');
       assert.ok(failing, `a span for the route's own hook; got ${added.map((s) => s.name)}`);

@@ -7,7 +7,7 @@ const { suite } = require('uvu');
 const assert = require('uvu/assert');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
-const { assertFetchChain, serverSpanOf, startFrameworkApp } = require('../support/framework-apps');
+const { assertFetchChain, serverSpanOf, settledAfter, startFrameworkApp } = require('../support/framework-apps');
 const { get } = require('../support/http');
 
 const SETUPS = [
@@ -81,7 +81,7 @@ for (const setup of SETUPS) {
   t('no second root span and no middleware spans by default', async () => {
     const before = receiver.spans.length;
     await serverSpanFor('/users/1');
-    await new Promise((r) => setTimeout(r, 200));
+    await settledAfter(app, receiver);
     const added = receiver.spans.slice(before);
     assert.equal(added.map((s) => s.kind), ['SERVER']);
   });
@@ -141,7 +141,7 @@ for (const setup of SETUPS) {
       const app = track(await startKoaApp(setup, 'spans', receiver, { HOPTRACE_HANDLER_SPANS: 'middleware' }));
       await get(app.port, '/slow-async');
       const first = await receiver.waitFor((s) => s.some((x) => x.kind === 'SERVER'));
-      await new Promise((r) => setTimeout(r, 200));
+      await settledAfter(app, receiver);
       const server = first.find((s) => s.kind === 'SERVER');
       const internal = receiver.spans.filter((s) => s.kind === 'INTERNAL');
       assert.equal(internal.map((s) => s.name).sort(), ['middleware - errorHandler', 'middleware - guard', 'middleware - logger', 'request handler - /slow-async']);
@@ -155,7 +155,7 @@ for (const setup of SETUPS) {
       assert.is((await get(app.port, '/api/v1/tenants/acme/items/3')).status, 200);
       assert.is((await get(app.port, '/throw')).status, 500);
       await receiver.waitFor((s) => s.slice(before).filter((x) => x.kind === 'SERVER').length === 2);
-      await new Promise((r) => setTimeout(r, 200));
+      await settledAfter(app, receiver);
       const added = receiver.spans.slice(before).filter((s) => s.kind === 'INTERNAL');
       assert.ok(added.some((s) => s.name === 'middleware - auth'), `router.use's middleware; got ${added.map((s) => s.name)}`);
       assert.ok(added.some((s) => s.name === 'request handler - /api/v1/tenants/:tenant/items/:item'));

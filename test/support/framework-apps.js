@@ -37,6 +37,17 @@ async function serverSpanOf(app, receiver, path) {
 }
 
 /**
+ * Waits until every span that ended before now has arrived, instead of sleeping and hoping: one more
+ * request (a marker), and its SERVER span; spans leave the exporter in the order they ended, so
+ * everything that ended earlier is in by then. The marker's own spans are taken out of the
+ * receiver's list again, so that what a test counts is its own.
+ */
+async function settledAfter(app, receiver) {
+  const { span } = await serverSpanOf(app, receiver, '/users/settled');
+  for (let i = receiver.spans.length - 1; i >= 0; i--) if (receiver.spans[i].traceId === span.traceId) receiver.spans.splice(i, 1);
+}
+
+/**
  * The gateway → fetch → service scenario every framework's fixture app serves (`/downstream` calls
  * the service's `/users/7`): asserts one trace with the right parents and route-named SERVER spans,
  * and returns the three spans for a framework's own further checks.
@@ -58,4 +69,4 @@ async function assertFetchChain(receiver, gateway, service) {
   return { gatewayServer, fetchClient, serviceServer };
 }
 
-module.exports = { startFrameworkApp, serverSpanOf, assertFetchChain };
+module.exports = { settledAfter, startFrameworkApp, serverSpanOf, assertFetchChain };
