@@ -9,7 +9,11 @@ const assert = require('uvu/assert');
 const { ROOT_CONTEXT, context, createContextKey, isSpanContextValid, propagation, trace } = require('@opentelemetry/api');
 const { contextManager } = require('../../dist/agent/tracing/context-manager');
 const { HoptracePropagator } = require('../../dist/agent/propagation/propagator');
-const { anyCaseHeaderGetter, incomingHttpHeaderGetter, MAX_HEADER_VALUE_LENGTH } = require('../../dist/agent/propagation/carriers');
+const { anyCaseHeaderGetter, incomingHttpHeaderGetter } = require('../../dist/agent/propagation/carriers');
+
+// The README's rule (Context propagation): "A malformed or oversized value (over 8 KiB) is
+// ignored". Written here, not imported from the code under test, so that a changed limit fails.
+const MAX_HEADER_VALUE_LENGTH = 8 * 1024;
 const { extractMessageContext, headersWithContext } = require('../../dist/instrumentations/kafkajs/headers');
 
 // The globals are the process's: other test files in this run register the same ones.
