@@ -23,6 +23,13 @@ export interface ServerRequestState {
   ended?: boolean;
   /** Spans a framework opened for this request that must end with it at the latest. */
   childSpans?: Span[];
+  /**
+   * For a framework that knows the route only once the request is over (koa: what its router left
+   * on the context): `routeAtEnd(routeSource)` is asked when the SERVER span ends, unless `route`
+   * is set by then. A module-level function and the object it reads, so nothing is made per request.
+   */
+  routeAtEnd?: (source: object) => string | undefined;
+  routeSource?: object;
 }
 
 /**
@@ -30,7 +37,7 @@ export interface ServerRequestState {
  * the object to a new shape and a new property store, on every request.
  */
 export function newServerRequestState(span: Span, context: Context, method: string): ServerRequestState {
-  return { span, context, method, route: undefined, errorType: undefined, ended: false, childSpans: undefined };
+  return { span, context, method, route: undefined, errorType: undefined, ended: false, childSpans: undefined, routeAtEnd: undefined, routeSource: undefined };
 }
 
 export function serverRequestOf(req: object): ServerRequestState | undefined {

@@ -153,6 +153,13 @@ function endServerSpan(state: ServerRequestState, statusCode: number | undefined
   if (state.ended) return;
   state.ended = true;
   const { span } = state;
+  if (state.route === undefined && state.routeAtEnd !== undefined && state.routeSource !== undefined) {
+    try {
+      state.route = state.routeAtEnd(state.routeSource);
+    } catch (error) {
+      reportAgentError('http server route', error);
+    }
+  }
   if (state.route !== undefined) {
     span.updateName(spanName(state.method, state.route));
     span.setAttribute('http.route', state.route);

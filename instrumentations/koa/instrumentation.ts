@@ -4,12 +4,14 @@
  * middleware function. It never starts a span of its own for the request: that is the http
  * instrumentation's.
  *
- * Patched: koa's `Application.prototype.use`, which wraps each function it adds to
+ * Patched: koa's `createContext`, its context's `onerror` and the app's `error` event, which give
+ * the route and the errors without wrapping the app's middleware (request-hooks.ts). The route is
+ * read from what the router leaves on the context (route.ts), so it needs no patch of the router
+ * and works with @koa/router's ES module build, which cannot be patched. With
+ * HOPTRACE_HANDLER_SPANS=middleware, `Application.prototype.use` wraps each function it adds to
  * `app.middleware` (middleware.ts) after koa has checked (and, for koa 2's generators, converted)
- * it. The route is read from what the router leaves on the context (route.ts), so it needs no
- * patch of the router and works with @koa/router's ES module build, which cannot be patched. With
- * HOPTRACE_HANDLER_SPANS=middleware the routers' `register` is patched too, so that the functions
- * of each route and router.use get spans (CommonJS loads of the routers only).
+ * it, and the routers' `register` is patched too, so that the functions of each route and
+ * router.use get spans (CommonJS loads of the routers only).
  */
 import type { Tracer } from '@opentelemetry/api';
 import shimmer = require('shimmer');
@@ -19,6 +21,7 @@ import { isWrapped } from '../../agent/patching';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import type { KoaApplication, KoaApplicationPrototype, KoaModule, RouterInstance, RouterModule, RouterPrototype } from './internal-types';
 import { type MiddlewareKind, wrapMiddleware } from './middleware';
+import { type KoaApplicationHooks, patchRequestHooks } from './request-hooks';
 import type { KoaInstrumentationOptions } from './types';
 
 /** Tested with 2.16.4 and 3.3.0. */
@@ -65,8 +68,10 @@ export class KoaInstrumentation implements HoptraceInstrumentation {
         log.warn(`koa ${version ?? ''} has an unexpected shape; its routes will not name spans`);
         return;
       }
-      const tracer = this.options.middlewareSpans ? this.tracer : undefined;
-      if (!isWrapped(proto.use)) shimmer.wrap(proto as KoaApplicationPrototype, 'use', (original) => patchUse(original, tracer));
+      // The route and the errors, from koa's own hooks (request-hooks.ts); each middleware wrapped
+      // only when it is to get a span of its own (middleware.ts).
+      patchRequestHooks(proto as KoaApplicationHooks);
+      if (this.options.middlewareSpans && !isWrapped(proto.use)) shimmer.wrap(proto as KoaApplicationPrototype, 'use', (original) => patchUse(original, this.tracer));
       log.debug(`patched koa@${version}`);
     } catch (error) {
       reportAgentError('patching koa', error);
@@ -89,7 +94,7 @@ export class KoaInstrumentation implements HoptraceInstrumentation {
   }
 }
 
-function patchUse(original: KoaApplicationPrototype['use'], tracer: (() => Tracer) | undefined): KoaApplicationPrototype['use'] {
+function patchUse(original: KoaApplicationPrototype['use'], tracer: () => Tracer): KoaApplicationPrototype['use'] {
   return function use(this: KoaApplication, fn: unknown) {
     const middleware = this?.middleware;
     const before = Array.isArray(middleware) ? middleware.length : -1;

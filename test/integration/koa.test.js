@@ -31,7 +31,7 @@ const ERRORS = [
   ['/async-reject', 500, 'SyntaxError', 'rejected in an async handler', '/async-reject'],
   ['/ctx-throw', 500, 'InternalServerError', 'thrown with ctx.throw', '/ctx-throw'],
   ['/guarded', 500, 'EvalError', 'thrown in a middleware', undefined],
-  ['/handled/fail', 502, 'RangeError', 'answered by an error middleware', '/handled/fail'],
+  ['/handled-emit/fail', 502, 'RangeError', 'answered by an error middleware and emitted', '/handled-emit/fail'],
 ];
 
 for (const setup of SETUPS) {
@@ -103,6 +103,25 @@ for (const setup of SETUPS) {
       assert.is(span.name, route ? `GET ${route}` : 'GET');
     });
   }
+
+  t('an error the app answers itself without emitting it: the span fails by its 5xx status, with no exception event', async () => {
+    const { response, span } = await serverSpanFor('/handled/fail');
+    assert.is(response.status, 502);
+    assert.is(span.status.code, 'ERROR');
+    assert.is(span.attributes['error.type'], '502');
+    assert.is(span.events.filter((e) => e.name === 'exception').length, 0);
+    assert.is(span.name, 'GET /handled/fail');
+  });
+
+  t("an error's stack is the app's own: the same as without the agent, no hoptrace frame in it", async () => {
+    const traced = await get(app.port, '/stack');
+    const untraced = await get(plain.port, '/stack');
+    assert.is(traced.status, 200);
+    assert.not.match(traced.body, /dist\/hoptrace|middlewareWithTracing/);
+    // The frames the app's code and koa's make, line for line (the first line is the message).
+    assert.is(traced.body.split('\n').length, untraced.body.split('\n').length);
+    assert.is(traced.body, untraced.body);
+  });
 
   t('a 4xx ctx.throw is recorded but is not a server error; the response is as without the agent', async () => {
     const { response, span } = await serverSpanFor('/bad-request');
