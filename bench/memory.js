@@ -14,9 +14,10 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { configs, REPO } = require('./configs');
+const { configs } = require('./configs');
 const { startReceiver } = require('./receiver');
 const { PLAN, memoryRun } = require('./run');
+const { nodes } = require('./alloc/plan');
 
 const QUICK = process.argv.includes('--quick');
 const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.indexOf('--majors') + 1].split(',') : ['24', '26'];
@@ -28,23 +29,17 @@ const YOUNG = [
 ];
 Object.assign(PLAN, { warmup: QUICK ? 1 : 3 });
 
-function nodeBuilds() {
-  const listed = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const builds = Object.fromEntries(listed.trim().split('\n').map((line) => line.split(' ')));
-  builds[process.versions.node.split('.')[0]] = process.execPath;
-  return builds;
-}
-
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
-  const builds = nodeBuilds();
+  const builds = nodes(MAJORS);
+  const missing = MAJORS.filter((major) => !builds.some((node) => node.major === major));
+  if (missing.length > 0) throw new Error(`bench: no Node ${missing.join(', ')} build (test/infra/node/package.json lists the majors it installs)`);
   const receiver = await startReceiver();
   const compared = configs(receiver.url).filter((c) => c.name === 'no agent' || c.name === 'hoptrace');
   const results = {};
-  for (const major of MAJORS) {
-    if (!builds[major]) throw new Error(`bench: no Node ${major} build (test/infra/node/ lists ${Object.keys(builds).join(', ')})`);
-    process.env.BENCH_NODE = builds[major];
-    const version = execFileSync(builds[major], ['--version'], { encoding: 'utf8' }).trim();
+  for (const { major, bin } of builds) {
+    process.env.BENCH_NODE = bin;
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
     results[major] = { version, runs: {} };
     for (const young of YOUNG) {
       for (const config of compared) {
