@@ -63,8 +63,8 @@ export class KoaInstrumentation implements HoptraceInstrumentation {
 
   private patchKoa(moduleExports: KoaModule, version: string | undefined): void {
     try {
-      const proto = moduleExports?.prototype;
-      if (typeof proto?.use !== 'function') {
+      const proto = moduleExports?.prototype as (KoaModule['prototype'] & KoaApplicationHooks) | undefined;
+      if (typeof proto?.use !== 'function' || typeof proto.createContext !== 'function') {
         log.warn(`koa ${version ?? ''} has an unexpected shape; its routes will not name spans`);
         return;
       }
