@@ -16,7 +16,7 @@
  * HOPTRACE_HANDLER_SPANS=middleware every middleware is wrapped (middleware.ts) and sees them.
  */
 import shimmer = require('shimmer');
-import { reportAgentError } from '../../agent/log';
+import { log, reportAgentError } from '../../agent/log';
 import { isWrapped } from '../../agent/patching';
 import { type ServerRequestState, recordRequestError, serverRequestOf } from '../http/server-request';
 import type { KoaContext } from './internal-types';
@@ -30,6 +30,9 @@ export interface KoaApplicationHooks {
 interface KoaContextPrototype {
   onerror?: (this: KoaContext, error: unknown) => unknown;
 }
+
+/** Said once per process, should a koa come without it. */
+let saidNoOnerror = false;
 
 export function patchRequestHooks(proto: KoaApplicationHooks): void {
   if (typeof proto.createContext === 'function' && !isWrapped(proto.createContext)) shimmer.wrap(proto as Required<KoaApplicationHooks>, 'createContext', patchCreateContext);
@@ -48,8 +51,11 @@ function patchCreateContext(original: NonNullable<KoaApplicationHooks['createCon
       }
       // Every app's context inherits koa's one context prototype: its onerror is patched once.
       const contextPrototype = this?.context ? (Object.getPrototypeOf(this.context) as KoaContextPrototype | null) : null;
-      if (contextPrototype && typeof contextPrototype.onerror === 'function' && !isWrapped(contextPrototype.onerror)) {
-        shimmer.wrap(contextPrototype as Required<KoaContextPrototype>, 'onerror', patchOnerror);
+      if (contextPrototype && typeof contextPrototype.onerror === 'function') {
+        if (!isWrapped(contextPrototype.onerror)) shimmer.wrap(contextPrototype as Required<KoaContextPrototype>, 'onerror', patchOnerror);
+      } else if (!saidNoOnerror) {
+        saidNoOnerror = true;
+        log.warn("koa's context has no onerror: errors that leave the middleware are not recorded (those the app emits as 'error' still are)");
       }
     } catch (error) {
       reportAgentError('koa', error);
