@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # `npm run test:mutation`: Stryker's mutation score of the unit tests over the header readers and
 # writers, the OTLP encoder, the configuration and the Kafka header copies (stryker.config.json).
-# Stryker needs Node 22 or newer: it runs on the newest build test/infra/node/ installs. It mutates
-# the compiled JavaScript in dist/ (the unit tests run against it, so no build per mutant), which
-# also counts TypeScript's emitted helpers. Report: reports/mutation/mutation.json; the summary
-# and the survivors that matter are kept in test/MUTATION.md by hand.
+# Stryker needs Node 22 or newer: it runs on the newest build test/infra/node/ installs, and is
+# installed on first use into test/mutation/ (not among hoptrace's own dependencies, where
+# `npm install` on Node 20 would warn about its engines on every first run of the demo). It
+# mutates the compiled JavaScript in dist/ (the unit tests run against it, so no build per mutant),
+# which also counts TypeScript's emitted helpers. Report: reports/mutation/mutation.json; the
+# summary and the survivors that matter are kept in test/MUTATION.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 newest=$(bash test/infra/node/install.sh | sort -n | tail -n 1 | cut -d' ' -f2)
-PATH="$(dirname "$newest"):$PATH" exec node node_modules/@stryker-mutator/core/bin/stryker.js run "$@"
+export PATH="$(dirname "$newest"):$PATH"
+stryker=test/mutation/node_modules/@stryker-mutator/core/bin/stryker.js
+if [ ! -f "$stryker" ]; then
+  echo "mutation: installing Stryker into test/mutation (first run only; ~30 s)..." >&2
+  npm ci --prefix test/mutation --no-audit --no-fund --loglevel=error
+fi
+exec node "$stryker" run "$@"

@@ -140,6 +140,10 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
           log.debug(`patched node:${name} ${Date.now() - startedAt} ms after start: loaded before hoptrace started, not required since`);
           continue;
         }
+        if (loadedByFetch(name)) {
+          log.debug(`patched node:${name} ${Date.now() - startedAt} ms after start: loaded by Node's fetch, not required since`);
+          continue;
+        }
         log.warn(
           `node:${name} was loaded without require() (by an ES module's import), so hoptrace traced it only from ` +
             `${Date.now() - startedAt} ms after start; start the app with \`node --import hoptrace/register\` to trace it from the first call`,
@@ -149,6 +153,17 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
       }
     }
   }, LATE_CHECK_MS);
+}
+
+/**
+ * Node's own fetch (undici, inside Node) loads node:http for itself, the way an ES
+ * module's import would: no require() shows it. Its requests are traced through undici's
+ * diagnostics channel, not these modules, so an app that calls fetch in its first second has
+ * nothing untraced to be told about. An app that both fetches and imports node:http from an ES
+ * module in that second is not told either: the two loads leave the same mark.
+ */
+function loadedByFetch(name: string): boolean {
+  return name === 'http' && loadedByNode('internal/deps/undici/undici');
 }
 
 function loadedByNode(name: string): boolean {

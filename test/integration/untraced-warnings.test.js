@@ -5,6 +5,8 @@
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const fs = require('node:fs');
+const net = require('node:net');
+const { once } = require('node:events');
 const os = require('node:os');
 const path = require('node:path');
 const { runFixture } = require('../support/run-fixture');
@@ -75,5 +77,38 @@ test('… and traced from then on, named imports included: a REST hop after the 
     assert.is(spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'b').parentSpanId, client.spanId);
   });
 });
+
+// Node's own fetch loads node:http for itself, as an ES module's import would; a CommonJS app that
+// fetches in its first second has nothing untraced to be told about (the demo's worker did, on a
+// busy machine, and was told).
+test('--require, a CommonJS app whose only HTTP is fetch in its first second: traced, and nothing said', async () => {
+  await withReceiver(async (receiver, track) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-fetch-early-'));
+    const script = path.join(dir, 'app.cjs');
+    // A port nothing listens on refuses at once; the process lives past the one-second check.
+    fs.writeFileSync(script, "fetch(process.env.CLOSED_URL).catch(() => console.log('refused; node:http loaded:', process.moduleLoadList.includes('NativeModule http')));\nsetTimeout(() => {}, 1500);\n");
+    const port = await closedPort();
+    try {
+      const app = track(runFixture(script, { cwd: dir, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, CLOSED_URL: `http://127.0.0.1:${port}/` } }));
+      const { code, stdout, stderr } = await app.exited;
+      assert.is(code, 0, stderr);
+      assert.is(stdout, 'refused; node:http loaded: true\n', 'the case under test: fetch loaded node:http without require()');
+      assert.is(stderr, '');
+      const spans = await receiver.waitFor((s) => s.some((span) => span.kind === 'CLIENT'));
+      assert.is(spans.find((span) => span.kind === 'CLIENT').attributes['server.port'], port);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A loopback port that was free a moment ago: connecting to it is refused. */
+async function closedPort() {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 test.run();

@@ -40,7 +40,8 @@ build_failed() {
   exit 1
 }
 go mod download github.com/jaegertracing/jaeger >"$log" 2>&1 || build_failed
-say "modules downloaded in $(( SECONDS - started ))s; compiling"
+# Only the jaeger module itself so far: `go build` fetches its dependencies (most of the download).
+say "jaeger source fetched in $(( SECONDS - started ))s; fetching its dependencies and compiling (the long part)"
 # Module tags are v1.x; the binary reports its v2.x release name, listed beside it in the changelog.
 src="$(go list -m -f '{{.Dir}}' github.com/jaegertracing/jaeger)"
 v2_version="$(awk -v v="$version" '$1 == v && $2 == "/" { print $3; exit }' "$src/CHANGELOG.md")"
