@@ -483,7 +483,12 @@ function expectExtracted(spanContext, expected, what) {
   if (expected.sampled !== undefined) expectSame((spanContext.traceFlags & 1) === 1, expected.sampled, `${what}: sampled flag`);
 }
 
-/** What a header getter must return, written from the README rather than from carriers.ts. */
+/**
+ * What a header getter must return, from the README (Context propagation): "values as strings,
+ * Buffers or other byte arrays (UTF-8), a number as its decimal text; for repeated headers (an array
+ * of values) the last value wins, and an array whose last item is itself an array is no header. A
+ * malformed or oversized value (over 8 KiB) is ignored."
+ */
 function expectedHeaderText(value) {
   if (typeof value === 'string') return value.length <= MAX_HEADER_VALUE_LENGTH ? value : undefined;
   if (typeof value === 'number') return String(value);
@@ -497,7 +502,11 @@ function ownValue(carrier, key) {
   return Object.prototype.hasOwnProperty.call(carrier, key) ? carrier[key] : undefined;
 }
 
-/** Any-case lookup: the key as asked first, then its lower case, then the first key that matches ignoring case. */
+/**
+ * From the README: "Header names in any case (a header under several spellings at once: the
+ * spelling asked for, then lower case, then the first in the carrier's own order)"; "Only a
+ * carrier's own headers are read".
+ */
 function expectedAnyCaseValue(carrier, askedKey) {
   const lowerKey = askedKey.toLowerCase();
   const asked = ownValue(carrier, askedKey);
