@@ -10,6 +10,11 @@ export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info',
 
 const severity: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5 };
 const REPEAT_WINDOW_MS = 60_000;
+/**
+ * Keys remembered at most. Keys can come from outside (the SDK's messages carry ids, errors carry
+ * their text): past this, entries older than the window go, and if none is that old, the oldest.
+ */
+export const MAX_RATE_LIMIT_KEYS = 500;
 
 let threshold = severity.warn;
 const lastWritten = new Map<string, { at: number; suppressed: number }>();
@@ -59,8 +64,24 @@ export function logRateLimited(level: LogLevel, key: string, message: string): v
     return;
   }
   const held = seen?.suppressed ? ` (${seen.suppressed} similar messages held back)` : '';
+  // Deleted first, so that the map's order stays the order of writing (forgetOldKeys relies on it).
+  if (seen) lastWritten.delete(key);
+  else if (lastWritten.size >= MAX_RATE_LIMIT_KEYS) forgetOldKeys(now);
   lastWritten.set(key, { at: now, suppressed: 0 });
   write(level, message + held);
+}
+
+/** Makes room for one key: every key past its window goes (Map order is insertion order: oldest first). */
+function forgetOldKeys(now: number): void {
+  for (const [key, { at }] of lastWritten) {
+    if (lastWritten.size < MAX_RATE_LIMIT_KEYS && now - at < REPEAT_WINDOW_MS) return;
+    lastWritten.delete(key);
+  }
+}
+
+/** How many keys the rate limiter holds (for its tests). */
+export function rateLimitedKeyCount(): number {
+  return lastWritten.size;
 }
 
 /** Reports a failure inside agent code; the caller then carries on with the app's own behaviour. */
@@ -81,7 +102,7 @@ const diagLevels: Record<LogLevel, DiagLogLevel> = {
 /** Routes the OpenTelemetry SDK's own diagnostics through this logger, with the same level. */
 export function routeOpenTelemetryDiagnostics(level: LogLevel): void {
   const forward = (target: LogLevel) => (message: string, ...args: unknown[]) =>
-    logRateLimited(target, `otel:${message}`, `[otel] ${[message, ...args.map(formatArg)].join(' ')}`);
+    logRateLimited(target, `otel:${withoutIds(String(message))}`, `[otel] ${[message, ...args.map(formatArg)].join(' ')}`);
   diag.setLogger(
     {
       error: forward('error'),
@@ -92,6 +113,11 @@ export function routeOpenTelemetryDiagnostics(level: LogLevel): void {
     },
     { logLevel: diagLevels[level], suppressOverrideMessage: true },
   );
+}
+
+/** The SDK's messages name the span they are about; one message per kind, not one per span. */
+function withoutIds(message: string): string {
+  return message.replace(/\b[0-9a-f]{16}(?:[0-9a-f]{16})?\b/gi, '<id>');
 }
 
 function formatArg(arg: unknown): string {
