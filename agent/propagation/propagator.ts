@@ -24,6 +24,7 @@ import { HoptraceSpan } from '../tracing/span';
 import { CheckedSpanContext } from '../tracing/span-context';
 import { UnsampledSpan } from '../tracing/unsampled-span';
 import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter } from './carriers';
+import { b3BoundedGetter } from './b3-bounds';
 import { JaegerPropagator, parseUberTraceId } from './jaeger';
 import { type HopContext, newestContext } from './newest-context';
 import { extractOwnHop } from './own-hop';
@@ -111,7 +112,7 @@ export class HoptracePropagator implements TextMapPropagator {
     try {
       // Most carriers have no B3 header: the B3 reader (several lookups and objects) is not run for them.
       if (!mayHaveB3(carrier, getter)) return result;
-      const extracted = this.b3.extract(result, carrier, getter);
+      const extracted = this.b3.extract(result, carrier, b3BoundedGetter(getter));
       const spanContext = extracted !== result ? trace.getSpanContext(extracted) : undefined;
       if (spanContext && isSpanContextValid(spanContext)) return withLowerCaseIds(extracted, spanContext);
     } catch {}

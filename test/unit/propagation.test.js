@@ -142,4 +142,17 @@ test('garbage carriers never throw', () => {
   }
 });
 
+// README: a b3 value longer than any valid one (68 characters) is no B3 context, and is not parsed.
+test('b3: 68 characters read, 69 and an 8 KiB value with a valid start ignored; a joined header takes its last value', () => {
+  const spanOf = (headers) => trace.getSpanContext(all.extract(ROOT_CONTEXT, headers, anyCaseHeaderGetter))?.spanId;
+  const longest = `${TRACE}-${SPAN}-1-${P0}`;
+  assert.is(longest.length, 68);
+  assert.is(spanOf({ b3: longest }), SPAN);
+  assert.is(spanOf({ b3: `${longest}0` }), undefined);
+  assert.is(spanOf({ b3: `${longest}-${'0'.repeat(8192)}` }), undefined);
+  assert.is(spanOf({ b3: `${'f'.repeat(60)}, ${TRACE}-${C1}-1` }), C1);
+  assert.is(spanOf({ 'x-b3-traceid': `${TRACE}0`, 'x-b3-spanid': SPAN }), undefined);
+  assert.is(spanOf({ 'x-b3-traceid': TRACE, 'x-b3-spanid': SPAN }), SPAN);
+});
+
 test.run();
