@@ -3,6 +3,8 @@
  * variable; an invalid value produces exactly one warning naming the variable, the value and what
  * is used instead.
  */
+import { cappedDuration } from './durations';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 export type Warn = (message: string) => void;
 
@@ -57,6 +59,12 @@ export class EnvReader {
     if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
     this.reject(name, value, `expected a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`, using(fallback));
     return fallback;
+  }
+
+  /** A time in whole milliseconds from `min`, at most what a timer can wait (durations.ts). */
+  duration(name: string, fallback: number, min: number): number {
+    const ms = this.integer(name, fallback, min);
+    return cappedDuration(ms, (problem, instead) => this.warn(`${name}=${ms} ${problem}; ${instead}`));
   }
 
   /** A number within [min, max], fractions allowed. */

@@ -122,8 +122,8 @@ function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
     maxExportBatchSize = maxQueueSize;
   }
   return {
-    scheduleDelayMs: read.integer('OTEL_BSP_SCHEDULE_DELAY', 5000, 0),
-    exportTimeoutMs: read.integer('OTEL_BSP_EXPORT_TIMEOUT', 30000, 1),
+    scheduleDelayMs: read.duration('OTEL_BSP_SCHEDULE_DELAY', 5000, 0),
+    exportTimeoutMs: read.duration('OTEL_BSP_EXPORT_TIMEOUT', 30000, 1),
     maxQueueSize,
     maxExportBatchSize,
   };
@@ -186,7 +186,7 @@ function readOtlp(read: EnvReader): OtlpConfig {
       ...read.keyValues('OTEL_EXPORTER_OTLP_HEADERS'),
       ...read.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
     },
-    timeoutMs: timeoutVar ? read.integer(timeoutVar, 10000, 1) : 10000,
+    timeoutMs: timeoutVar ? read.duration(timeoutVar, 10000, 1) : 10000,
   };
 }
 

@@ -8,6 +8,7 @@
  * one warning naming the file, the place in it and what is used instead; the app always runs.
  */
 import { readFileSync } from 'node:fs';
+import { cappedDuration } from './durations';
 import type { Warn } from './env-reader';
 import { jaegerSampler } from './jaeger-settings';
 import type { BatchConfig, ExporterName, ExporterSettings, SamplerConfig, SamplerName, ServiceDefinition, ServiceOwnership } from './types';
@@ -148,7 +149,7 @@ function readJaegerClientConfig(
     for (const [key, value] of Object.entries(reporter)) {
       const where = `${place}.reporter.${key}`;
       if (key === 'logSpans') logSpans = readBoolean(value, where, logSpans, say);
-      else if (key === 'flushIntervalMs') batch = { ...batch, scheduleDelayMs: readNumber(value, where, batch.scheduleDelayMs, 0, say) };
+      else if (key === 'flushIntervalMs') batch = { ...batch, scheduleDelayMs: readDuration(value, where, batch.scheduleDelayMs, 0, say) };
       else if (key === 'maxQueueSize') {
         const maxQueueSize = readNumber(value, where, batch.maxQueueSize, 1, say);
         batch = { ...batch, maxQueueSize, maxExportBatchSize: Math.min(batch.maxExportBatchSize, maxQueueSize) };
@@ -218,7 +219,7 @@ function readExporter(exporter: Json, place: string, current: ExporterSettings, 
       otlp.endpoint = /\/v1\/traces\/?$/.test(value) ? value : `${value.replace(/\/+$/, '')}/v1/traces`;
     } else if (key === 'protocol' && (value === 'http/protobuf' || value === 'http/json')) otlp.protocol = value;
     else if (key === 'headers') Object.assign(otlp.headers, readStringMap(value, where, say));
-    else if (key === 'timeoutMs') otlp.timeoutMs = readNumber(value, where, otlp.timeoutMs, 1, say);
+    else if (key === 'timeoutMs') otlp.timeoutMs = readDuration(value, where, otlp.timeoutMs, 1, say);
     else say(where, `${JSON.stringify(value)} is not a valid value for it`, 'it is ignored');
   }
   return { ...current, exporter: 'otlp', otlp };
@@ -231,7 +232,7 @@ function readBatch(batch: Json, place: string, current: BatchConfig, say: Say): 
   }
   const next = { ...current };
   for (const [key, value] of Object.entries(batch)) {
-    if (key === 'scheduleDelayMs') next.scheduleDelayMs = readNumber(value, `${place}.${key}`, current.scheduleDelayMs, 0, say);
+    if (key === 'scheduleDelayMs') next.scheduleDelayMs = readDuration(value, `${place}.${key}`, current.scheduleDelayMs, 0, say);
     else if (key === 'maxQueueSize') next.maxQueueSize = readNumber(value, `${place}.${key}`, current.maxQueueSize, 1, say);
     else if (key === 'maxExportBatchSize') next.maxExportBatchSize = readNumber(value, `${place}.${key}`, current.maxExportBatchSize, 1, say);
     else say(`${place}.${key}`, 'is not a known key', 'it is ignored');
@@ -244,6 +245,11 @@ function readNumber(value: Json, place: string, fallback: number, min: number, s
   if (typeof value === 'number' && value >= min && value <= max) return value;
   say(place, `${JSON.stringify(value)} is not a number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`, `using ${fallback}`);
   return fallback;
+}
+
+/** Milliseconds for a timer: a number from `min`, capped at what a timer can wait (durations.ts). */
+function readDuration(value: Json, place: string, fallback: number, min: number, say: Say): number {
+  return cappedDuration(readNumber(value, place, fallback, min, say), (problem, instead) => say(place, `${JSON.stringify(value)} ${problem}`, instead));
 }
 
 function readBoolean(value: Json, place: string, fallback: boolean, say: Say): boolean {

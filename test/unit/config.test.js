@@ -166,4 +166,18 @@ test('exporter: console and none; several names keep the first with a warning', 
   assert.is(two.warnings.length, 1);
 });
 
+// A delay over 2^31 - 1 ms fires after 1 ms in Node: exports would run constantly, or every export time out.
+test('durations longer than a timer can wait are capped, with one warning naming the variable', () => {
+  const max = 2 ** 31 - 1;
+  const { config, warnings } = load({ OTEL_BSP_SCHEDULE_DELAY: String(2 ** 31), OTEL_BSP_EXPORT_TIMEOUT: '9999999999', OTEL_EXPORTER_OTLP_TIMEOUT: String(max) });
+  assert.is(config.batch.scheduleDelayMs, max);
+  assert.is(config.batch.exportTimeoutMs, max);
+  assert.is(config.otlp.timeoutMs, max, 'the limit itself is allowed');
+  assert.equal(warnings, [
+    `OTEL_BSP_SCHEDULE_DELAY=${2 ** 31} is longer than Node's timers can wait (${max} ms, about 24.8 days); using ${max}`,
+    `OTEL_BSP_EXPORT_TIMEOUT=9999999999 is longer than Node's timers can wait (${max} ms, about 24.8 days); using ${max}`,
+  ]);
+  assert.is(load({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: String(2 ** 40) }).config.otlp.timeoutMs, max);
+});
+
 test.run();

@@ -193,4 +193,19 @@ test('attribution: an HTTP server span by its port; any other span by the span a
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test('a service entry whose delays are longer than a timer can wait: capped, said once per setting', () => {
+  const max = 2 ** 31 - 1;
+  const { config, warnings } = load({
+    services: [
+      { service: 'a', config: { reporter: { flushIntervalMs: 2 ** 31 } } },
+      { service: 'b', exporter: { type: 'otlp', timeoutMs: 1e12 }, batch: { scheduleDelayMs: 1e15 } },
+    ],
+  });
+  const [a, b] = config.services;
+  assert.is(a.batch.scheduleDelayMs, max);
+  assert.is(b.batch.scheduleDelayMs, max);
+  assert.is(b.export.otlp.timeoutMs, max);
+  assert.is(warnings.filter((w) => w.includes(`longer than Node's timers can wait (${max} ms`)).length, 3, warnings.join('\n'));
+});
+
 test.run();
