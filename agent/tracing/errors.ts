@@ -13,6 +13,18 @@
  */
 import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
 
+/**
+ * Exception text kept at most, in characters: a message can carry a whole payload (a failed
+ * request's body, a query with its values), and every recorded error is exported. Node's default
+ * stack of 10 frames is 1–2 KB; a longer text is cut, saying how much was left out.
+ */
+export const MAX_EXCEPTION_MESSAGE_LENGTH = 2048;
+export const MAX_EXCEPTION_STACK_LENGTH = 8192;
+
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 export function errorType(error: unknown): string {
   if (!(error instanceof Error)) return '_OTHER';
   const code = (error as { code?: unknown }).code;
@@ -31,15 +43,15 @@ export function exceptionAttributes(exception: unknown): Attributes {
   const attributes: Attributes = {};
   if (exception instanceof Error) {
     attributes['exception.type'] = errorType(exception);
-    if (exception.message) attributes['exception.message'] = exception.message;
-    if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
+    if (exception.message) attributes['exception.message'] = capped(exception.message, MAX_EXCEPTION_MESSAGE_LENGTH);
+    if (exception.stack) attributes['exception.stacktrace'] = capped(exception.stack, MAX_EXCEPTION_STACK_LENGTH);
   } else if (exception !== null && typeof exception === 'object') {
     const { name, message, stack } = exception as { name?: unknown; message?: unknown; stack?: unknown };
     if (typeof name === 'string' && name !== '') attributes['exception.type'] = name;
-    if (typeof message === 'string' && message !== '') attributes['exception.message'] = message;
-    if (typeof stack === 'string' && stack !== '') attributes['exception.stacktrace'] = stack;
+    if (typeof message === 'string' && message !== '') attributes['exception.message'] = capped(message, MAX_EXCEPTION_MESSAGE_LENGTH);
+    if (typeof stack === 'string' && stack !== '') attributes['exception.stacktrace'] = capped(stack, MAX_EXCEPTION_STACK_LENGTH);
   } else if (exception !== undefined) {
-    attributes['exception.message'] = String(exception);
+    attributes['exception.message'] = capped(String(exception), MAX_EXCEPTION_MESSAGE_LENGTH);
   }
   return attributes;
 }
@@ -48,7 +60,7 @@ export function exceptionAttributes(exception: unknown): Attributes {
 export function recordRaisedError(span: Span, error: unknown): void {
   const attributes = exceptionAttributes(error);
   // The semantic conventions want a type or a message on every exception event.
-  if (attributes['exception.type'] === undefined && attributes['exception.message'] === undefined) attributes['exception.message'] = String(error);
+  if (attributes['exception.type'] === undefined && attributes['exception.message'] === undefined) attributes['exception.message'] = capped(String(error), MAX_EXCEPTION_MESSAGE_LENGTH);
   span.addEvent('exception', attributes);
 }
 
@@ -56,5 +68,5 @@ export function recordRaisedError(span: Span, error: unknown): void {
 export function recordFailure(span: Span, error: unknown): void {
   recordRaisedError(span, error);
   span.setAttribute('error.type', errorType(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error && typeof error.message === 'string' ? capped(error.message, MAX_EXCEPTION_MESSAGE_LENGTH) : undefined });
 }

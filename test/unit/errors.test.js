@@ -89,4 +89,27 @@ test('an error the app raised and answered: the event only, status and error.typ
   assert.is(s.events[0].attributes['exception.type'], 'RangeError');
 });
 
+// A message can carry a whole payload; every recorded error is exported. The README's limits.
+test('exception text is capped: message 2,048 characters, stack 8,192, saying how much was cut', () => {
+  const payload = 'x'.repeat(100_000);
+  const error = new Error(`bad request body: ${payload}`);
+  const s = span();
+  recordFailure(s, error);
+  const { 'exception.message': message, 'exception.stacktrace': stack } = s.events[0].attributes;
+  const cut = error.message.length - 2048;
+  assert.is(message, `${error.message.slice(0, 2048)}… (${cut} more characters)`);
+  assert.is(s.status.message, message);
+  assert.is(stack, `${error.stack.slice(0, 8192)}… (${error.stack.length - 8192} more characters)`);
+  const text = span();
+  recordFailure(text, payload);
+  assert.is(text.events[0].attributes['exception.message'].length, 2048 + `… (${100_000 - 2048} more characters)`.length);
+  const shaped = span();
+  recordRaisedError(shaped, { name: 'Exception', message: payload, stack: payload });
+  assert.ok(shaped.events[0].attributes['exception.message'].startsWith('x'.repeat(2048) + '…'));
+  assert.ok(shaped.events[0].attributes['exception.stacktrace'].startsWith('x'.repeat(8192) + '…'));
+  const short = span();
+  recordFailure(short, new Error('x'.repeat(2048)));
+  assert.is(short.events[0].attributes['exception.message'], 'x'.repeat(2048), 'at the limit: kept whole');
+});
+
 test.run();
