@@ -90,9 +90,9 @@ export class EnvReader {
   /**
    * `key=value` pairs separated by commas, as OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS
    * write them; keys and values are percent-decoded. A malformed pair is skipped with a warning,
-   * the rest are kept.
+   * the rest are kept. `secret`: values are credentials, and a malformed pair is not printed.
    */
-  keyValues(name: string): Record<string, string> {
+  keyValues(name: string, { secret = false } = {}): Record<string, string> {
     const result: Record<string, string> = {};
     const value = this.raw(name);
     if (value === undefined) return result;
@@ -102,7 +102,8 @@ export class EnvReader {
       const key = eq > 0 ? safeDecode(pair.slice(0, eq).trim()) : undefined;
       const val = eq > 0 ? safeDecode(pair.slice(eq + 1).trim()) : undefined;
       if (!key || val === undefined) {
-        this.warn(`${name}: ignoring ${JSON.stringify(pair)} (expected key=value)`);
+        // Headers carry credentials: a malformed pair is not repeated into the log.
+        this.warn(`${name}: ignoring ${secret ? `a pair of ${pair.length} characters, not shown (it may hold a credential)` : JSON.stringify(pair)} (expected key=value)`);
         continue;
       }
       result[key] = val;

@@ -17,6 +17,7 @@ import type {
   SamplerName,
   ServiceDefinition,
 } from './types';
+import { urlForLog } from './url-for-log';
 
 export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs'];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none'];
@@ -157,7 +158,7 @@ function readJaeger(read: EnvReader): JaegerExporterConfig {
   const endpointVar = read.firstSet('OTEL_EXPORTER_JAEGER_ENDPOINT', 'JAEGER_ENDPOINT');
   let endpoint = endpointVar ? read.raw(endpointVar) : undefined;
   if (endpointVar && endpoint && !isHttpUrl(endpoint)) {
-    read.reject(endpointVar, endpoint, 'expected an http:// or https:// URL', 'sending over UDP instead');
+    read.reject(endpointVar, urlForLog(endpoint), 'expected an http:// or https:// URL', 'sending over UDP instead');
     endpoint = undefined;
   }
   return {
@@ -183,8 +184,8 @@ function readOtlp(read: EnvReader): OtlpConfig {
     endpoint: readOtlpEndpoint(read),
     protocol,
     headers: {
-      ...read.keyValues('OTEL_EXPORTER_OTLP_HEADERS'),
-      ...read.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+      ...read.keyValues('OTEL_EXPORTER_OTLP_HEADERS', { secret: true }),
+      ...read.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS', { secret: true }),
     },
     timeoutMs: timeoutVar ? read.duration(timeoutVar, 10000, 1) : 10000,
   };
@@ -195,12 +196,12 @@ function readOtlpEndpoint(read: EnvReader): string {
   const specific = read.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (specific !== undefined) {
     if (isHttpUrl(specific)) return specific;
-    read.reject('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', specific, 'expected an http:// or https:// URL', 'using OTEL_EXPORTER_OTLP_ENDPOINT or the default');
+    read.reject('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', urlForLog(specific), 'expected an http:// or https:// URL', 'using OTEL_EXPORTER_OTLP_ENDPOINT or the default');
   }
   const base = read.raw('OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base !== undefined) {
     if (isHttpUrl(base)) return base.replace(/\/+$/, '') + '/v1/traces';
-    read.reject('OTEL_EXPORTER_OTLP_ENDPOINT', base, 'expected an http:// or https:// URL', using(DEFAULT_OTLP_BASE));
+    read.reject('OTEL_EXPORTER_OTLP_ENDPOINT', urlForLog(base), 'expected an http:// or https:// URL', using(DEFAULT_OTLP_BASE));
   }
   return DEFAULT_OTLP_BASE + '/v1/traces';
 }

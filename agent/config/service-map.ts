@@ -12,6 +12,7 @@ import { cappedDuration } from './durations';
 import type { Warn } from './env-reader';
 import { jaegerSampler } from './jaeger-settings';
 import type { BatchConfig, ExporterName, ExporterSettings, SamplerConfig, SamplerName, ServiceDefinition, ServiceOwnership } from './types';
+import { urlForLog } from './url-for-log';
 
 /** What a service gets for whatever its entry does not set: the process's own settings. */
 export interface ServiceDefaults {
@@ -175,7 +176,7 @@ function readJaegerSender(sender: Json, place: string, current: ExporterSettings
     else if (key === 'user' && typeof value === 'string') jaeger.user = value;
     else if (key === 'password' && typeof value === 'string') jaeger.password = value;
     else if (key === 'authToken') say(where, "cannot be mapped (hoptrace's Jaeger HTTP sender authenticates with user and password only)", 'it is ignored');
-    else say(where, `${JSON.stringify(value)} is not a valid value for it`, 'it is ignored');
+    else say(where, `${valueForLog(key, value)} is not a valid value for it`, 'it is ignored');
   }
   return { ...current, exporter: 'jaeger', jaeger };
 }
@@ -218,9 +219,9 @@ function readExporter(exporter: Json, place: string, current: ExporterSettings, 
       // As OTEL_EXPORTER_OTLP_ENDPOINT: a base URL, `/v1/traces` added unless already there.
       otlp.endpoint = /\/v1\/traces\/?$/.test(value) ? value : `${value.replace(/\/+$/, '')}/v1/traces`;
     } else if (key === 'protocol' && (value === 'http/protobuf' || value === 'http/json')) otlp.protocol = value;
-    else if (key === 'headers') Object.assign(otlp.headers, readStringMap(value, where, say));
+    else if (key === 'headers') Object.assign(otlp.headers, readStringMap(value, where, say, { secret: true }));
     else if (key === 'timeoutMs') otlp.timeoutMs = readDuration(value, where, otlp.timeoutMs, 1, say);
-    else say(where, `${JSON.stringify(value)} is not a valid value for it`, 'it is ignored');
+    else say(where, `${valueForLog(key, value)} is not a valid value for it`, 'it is ignored');
   }
   return { ...current, exporter: 'otlp', otlp };
 }
@@ -285,7 +286,7 @@ function readPorts(value: Json | undefined, place: string, say: Say): number[] {
   });
 }
 
-function readStringMap(value: Json | undefined, place: string, say: Say): Record<string, string> {
+function readStringMap(value: Json | undefined, place: string, say: Say, { secret = false } = {}): Record<string, string> {
   if (value === undefined) return {};
   if (!isObject(value)) {
     say(place, 'is not an object of strings', 'it is ignored');
@@ -294,9 +295,16 @@ function readStringMap(value: Json | undefined, place: string, say: Say): Record
   const map: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
     if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') map[key] = String(item);
-    else say(`${place}.${key}`, `${JSON.stringify(item)} is not a string`, 'it is skipped');
+    else say(`${place}.${key}`, `${secret ? `a value of type ${item === null ? 'null' : typeof item} (not shown)` : JSON.stringify(item)} is not a string`, 'it is skipped');
   }
   return map;
+}
+
+/** A setting's value as a warning may show it: never a credential, an endpoint without its user, password or query. */
+function valueForLog(key: string, value: Json): string {
+  if (key === 'user' || key === 'password' || key === 'headers') return `a value of type ${value === null ? 'null' : typeof value} (not shown)`;
+  if (key === 'endpoint' && typeof value === 'string') return JSON.stringify(urlForLog(value));
+  return JSON.stringify(value);
 }
 
 function isObject(value: Json | undefined): value is JsonObject {

@@ -180,4 +180,25 @@ test('durations longer than a timer can wait are capped, with one warning naming
   assert.is(load({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: String(2 ** 40) }).config.otlp.timeoutMs, max);
 });
 
+// A warning is read by whoever reads the logs: endpoints without user, password or query, header pairs not repeated.
+test('warnings never repeat a credential: endpoints as origin and path, malformed header pairs not shown', () => {
+  const { warnings } = load({
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:s3cret@collector.example/base?token=t0ken',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://user:s3cret@collector.example:4317/v1/traces?token=t0ken#frag',
+    OTEL_EXPORTER_OTLP_HEADERS: 'authorization Bearer s3cret,x-ok=1',
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'api-key%zz=s3cret',
+    OTEL_TRACES_EXPORTER: 'jaeger',
+    OTEL_EXPORTER_JAEGER_ENDPOINT: 'udp://admin:s3cret@jaeger.example:6832/x?token=t0ken',
+  });
+  assert.is(warnings.length, 5, warnings.join('\n'));
+  for (const warning of warnings) {
+    assert.not.match(warning, /s3cret|t0ken|user|admin|Bearer/, warning);
+  }
+  assert.ok(warnings.some((w) => w.startsWith('OTEL_EXPORTER_OTLP_ENDPOINT="ftp://collector.example/base" is not valid')), warnings.join('\n'));
+  assert.ok(warnings.some((w) => w.startsWith('OTEL_EXPORTER_JAEGER_ENDPOINT="udp://jaeger.example:6832/x" is not valid')), warnings.join('\n'));
+  assert.ok(warnings.includes('OTEL_EXPORTER_OTLP_HEADERS: ignoring a pair of 27 characters, not shown (it may hold a credential) (expected key=value)'), warnings.join('\n'));
+  // Resource attributes are no secret: a malformed pair is shown, to be found and fixed.
+  assert.equal(load({ OTEL_RESOURCE_ATTRIBUTES: 'team' }).warnings, ['OTEL_RESOURCE_ATTRIBUTES: ignoring "team" (expected key=value)']);
+});
+
 test.run();

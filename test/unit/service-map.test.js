@@ -208,4 +208,17 @@ test('a service entry whose delays are longer than a timer can wait: capped, sai
   assert.is(warnings.filter((w) => w.includes(`longer than Node's timers can wait (${max} ms`)).length, 3, warnings.join('\n'));
 });
 
+test('a service entry with invalid credentials or endpoints: warned without repeating them', () => {
+  const { warnings } = load({
+    services: [
+      { service: 'a', exporter: { type: 'otlp', endpoint: 'ftp://u:s3cret@collector.example/y?token=t0ken', headers: { authorization: { bearer: 's3cret' } } } },
+      { service: 'b', exporter: { type: 'jaeger', password: ['s3cret'], user: { name: 's3cret' }, endpoint: 'udp://u:s3cret@jaeger.example/z?token=t0ken' } },
+    ],
+  });
+  assert.is(warnings.length, 5, warnings.join('\n'));
+  for (const warning of warnings) assert.not.match(warning, /s3cret|t0ken/, warning);
+  assert.ok(warnings.some((w) => w.includes('"ftp://collector.example/y" is not a valid value for it')), warnings.join('\n'));
+  assert.ok(warnings.some((w) => w.includes('a value of type object (not shown) is not a string')), warnings.join('\n'));
+});
+
 test.run();

@@ -11,6 +11,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { JaegerExporterConfig } from '../../config/types';
+import { urlForLog } from '../../config/url-for-log';
 import { logRateLimited } from '../../log';
 import { type DetachedAgent, createDetachedAgent } from '../detached-agent';
 import { SpanList, spansOf } from '../span-list';
@@ -77,7 +78,7 @@ export class JaegerExporter implements HoptraceExporter<SpanList> {
   private droppedTooLarge = 0;
 
   constructor(private readonly config: JaegerExporterConfig) {
-    this.destination = config.endpoint ?? `udp://${config.agentHost}:${config.agentPort}`;
+    this.destination = config.endpoint ? urlForLog(config.endpoint) : `udp://${config.agentHost}:${config.agentPort}`;
   }
 
   newBatch(): SpanList {
