@@ -167,16 +167,22 @@ function readJaegerSender(sender: Json, place: string, current: ExporterSettings
     say(place, 'is not an object', 'the exporter stays as it was');
     return current;
   }
-  const jaeger = { ...current.jaeger, endpoint: undefined as string | undefined };
+  const jaeger = { ...current.jaeger, endpoint: undefined as string | undefined, user: undefined as string | undefined, password: undefined as string | undefined };
+  let inherit = false;
   for (const [key, value] of Object.entries(sender)) {
     const where = `${place}.${key}`;
-    if (key === 'agentHost' && typeof value === 'string') jaeger.agentHost = value;
+    if (key === 'inheritCredentials') inherit = readBoolean(value, where, false, say);
+    else if (key === 'agentHost' && typeof value === 'string') jaeger.agentHost = value;
     else if (key === 'agentPort') jaeger.agentPort = readNumber(value, where, jaeger.agentPort, 1, say);
     else if (key === 'endpoint' && typeof value === 'string' && /^https?:\/\//.test(value)) jaeger.endpoint = value;
     else if (key === 'user' && typeof value === 'string') jaeger.user = value;
     else if (key === 'password' && typeof value === 'string') jaeger.password = value;
     else if (key === 'authToken') say(where, "cannot be mapped (hoptrace's Jaeger HTTP sender authenticates with user and password only)", 'it is ignored');
     else say(where, `${valueForLog(key, value)} is not a valid value for it`, 'it is ignored');
+  }
+  if (inherit || sameCollector(jaeger.endpoint, current.jaeger.endpoint)) {
+    jaeger.user ??= current.jaeger.user;
+    jaeger.password ??= current.jaeger.password;
   }
   return { ...current, exporter: 'jaeger', jaeger };
 }
@@ -212,17 +218,21 @@ function readExporter(exporter: Json, place: string, current: ExporterSettings, 
     for (const key of Object.keys(settings)) say(`${place}.${key}`, `is not a setting of the ${type} exporter`, 'it is ignored');
     return { ...current, exporter: type };
   }
-  const otlp = { ...current.otlp, headers: { ...current.otlp.headers } };
+  const otlp = { ...current.otlp };
+  const ownHeaders: Record<string, string> = {};
+  let inherit = false;
   for (const [key, value] of Object.entries(settings)) {
     const where = `${place}.${key}`;
-    if (key === 'endpoint' && typeof value === 'string' && /^https?:\/\//.test(value)) {
+    if (key === 'inheritCredentials') inherit = readBoolean(value, where, false, say);
+    else if (key === 'endpoint' && typeof value === 'string' && /^https?:\/\//.test(value)) {
       // As OTEL_EXPORTER_OTLP_ENDPOINT: a base URL, `/v1/traces` added unless already there.
       otlp.endpoint = /\/v1\/traces\/?$/.test(value) ? value : `${value.replace(/\/+$/, '')}/v1/traces`;
     } else if (key === 'protocol' && (value === 'http/protobuf' || value === 'http/json')) otlp.protocol = value;
-    else if (key === 'headers') Object.assign(otlp.headers, readStringMap(value, where, say, { secret: true }));
+    else if (key === 'headers') Object.assign(ownHeaders, readStringMap(value, where, say, { secret: true }));
     else if (key === 'timeoutMs') otlp.timeoutMs = readDuration(value, where, otlp.timeoutMs, 1, say);
     else say(where, `${valueForLog(key, value)} is not a valid value for it`, 'it is ignored');
   }
+  otlp.headers = inherit || sameCollector(otlp.endpoint, current.otlp.endpoint) ? { ...current.otlp.headers, ...ownHeaders } : ownHeaders;
   return { ...current, exporter: 'otlp', otlp };
 }
 
@@ -298,6 +308,21 @@ function readStringMap(value: Json | undefined, place: string, say: Say, { secre
     else say(`${place}.${key}`, `${secret ? `a value of type ${item === null ? 'null' : typeof item} (not shown)` : JSON.stringify(item)} is not a string`, 'it is skipped');
   }
   return map;
+}
+
+/**
+ * The process's credentials (OTLP headers, Jaeger user and password) go only where the process
+ * sends: a service entry that names a collector of another origin gets none of them unless it says
+ * `"inheritCredentials": true`. The file is often a ConfigMap, editable by more people than the
+ * secret those credentials come from.
+ */
+function sameCollector(endpoint: string | undefined, processEndpoint: string | undefined): boolean {
+  if (endpoint === undefined || endpoint === processEndpoint) return true;
+  try {
+    return processEndpoint !== undefined && new URL(endpoint).origin === new URL(processEndpoint).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** A setting's value as a warning may show it: never a credential, an endpoint without its user, password or query. */

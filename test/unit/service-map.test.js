@@ -221,4 +221,40 @@ test('a service entry with invalid credentials or endpoints: warned without repe
   assert.ok(warnings.some((w) => w.includes('a value of type object (not shown) is not a string')), warnings.join('\n'));
 });
 
+test("credentials go only where the process sends: another collector gets the process's OTLP headers and Jaeger login only when its entry asks", () => {
+  const env = {
+    OTEL_TRACES_EXPORTER: 'jaeger', // the process's Jaeger settings are read only for its own exporter
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318',
+    OTEL_EXPORTER_OTLP_HEADERS: 'api-key=process-key',
+    OTEL_EXPORTER_JAEGER_ENDPOINT: 'https://jaeger.example/api/traces',
+    OTEL_EXPORTER_JAEGER_USER: 'process-user',
+    OTEL_EXPORTER_JAEGER_PASSWORD: 'process-password',
+  };
+  const { config, warnings } = load(
+    {
+      services: [
+        { service: 'elsewhere', exporter: { type: 'otlp', endpoint: 'https://attacker.example:4318', headers: { 'x-own': '1' } } },
+        { service: 'same-collector', exporter: { type: 'otlp', endpoint: 'https://collector.example:4318/v1/traces', headers: { 'x-own': '1' } } },
+        { service: 'asked', exporter: { type: 'otlp', endpoint: 'https://second.example:4318', inheritCredentials: true } },
+        { service: 'path-only', exporter: { type: 'otlp', protocol: 'http/json' } },
+        { service: 'jaeger-elsewhere', exporter: { type: 'jaeger', endpoint: 'https://attacker.example/api/traces' } },
+        { service: 'jaeger-own-login', exporter: { type: 'jaeger', endpoint: 'https://attacker.example/api/traces', user: 'own' } },
+        { service: 'jaeger-same', exporter: { type: 'jaeger', endpoint: 'https://jaeger.example/api/traces' } },
+        { service: 'jaeger-asked', exporter: { type: 'jaeger', endpoint: 'https://other.example/api/traces', inheritCredentials: true } },
+      ],
+    },
+    env,
+  );
+  assert.equal(warnings, []);
+  const byName = Object.fromEntries(config.services.map((s) => [s.service.name, s.export]));
+  assert.equal(byName.elsewhere.otlp.headers, { 'x-own': '1' });
+  assert.equal(byName['same-collector'].otlp.headers, { 'api-key': 'process-key', 'x-own': '1' });
+  assert.equal(byName.asked.otlp.headers, { 'api-key': 'process-key' });
+  assert.equal(byName['path-only'].otlp.headers, { 'api-key': 'process-key' });
+  assert.equal([byName['jaeger-elsewhere'].jaeger.user, byName['jaeger-elsewhere'].jaeger.password], [undefined, undefined]);
+  assert.equal([byName['jaeger-own-login'].jaeger.user, byName['jaeger-own-login'].jaeger.password], ['own', undefined]);
+  assert.equal([byName['jaeger-same'].jaeger.user, byName['jaeger-same'].jaeger.password], ['process-user', 'process-password']);
+  assert.equal([byName['jaeger-asked'].jaeger.user, byName['jaeger-asked'].jaeger.password], ['process-user', 'process-password']);
+});
+
 test.run();
