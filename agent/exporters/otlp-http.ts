@@ -10,6 +10,7 @@
 import type * as http from 'node:http';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { OtlpConfig } from '../config/types';
+import { warnIfCredentialsInClear } from './cleartext-credentials';
 import { type DetachedAgent, createDetachedAgent } from './detached-agent';
 import { OtlpBatch, requestOf } from './otlp/otlp-batch';
 import { SpanList, spansOf } from './span-list';
@@ -33,6 +34,8 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
       ...config.headers,
       'content-type': config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
     };
+    const names = Object.keys(config.headers);
+    warnIfCredentialsInClear(this.url, this.destination, names.length > 0 ? [`OTLP headers (${names.join(', ')})`] : []);
   }
 
   /**

@@ -13,6 +13,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { JaegerExporterConfig } from '../../config/types';
 import { urlForLog } from '../../config/url-for-log';
 import { logRateLimited } from '../../log';
+import { warnIfCredentialsInClear } from '../cleartext-credentials';
 import { type DetachedAgent, createDetachedAgent } from '../detached-agent';
 import { SpanList, spansOf } from '../span-list';
 import type { HoptraceExporter } from '../types';
@@ -79,6 +80,9 @@ export class JaegerExporter implements HoptraceExporter<SpanList> {
 
   constructor(private readonly config: JaegerExporterConfig) {
     this.destination = config.endpoint ? urlForLog(config.endpoint) : `udp://${config.agentHost}:${config.agentPort}`;
+    if (config.endpoint && (config.user !== undefined || config.password !== undefined)) {
+      warnIfCredentialsInClear(new URL(config.endpoint), this.destination, ["Jaeger's user and password"]);
+    }
   }
 
   newBatch(): SpanList {
