@@ -31,9 +31,18 @@ function write(level: LogLevel, message: string): void {
   if (isLogEnabled(level)) emit(`${level === 'warn' || level === 'error' ? level + ': ' : ''}${message}`);
 }
 
+/**
+ * Messages carry outside text (a header name in an error, an endpoint): a line break in it starts an
+ * indented continuation, never a line of its own that could pass for another message, and other
+ * control characters are escaped.
+ */
+function oneEntry(text: string): string {
+  return text.replace(/\r\n?|\n/g, '\n    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function emit(line: string): void {
   try {
-    process.stderr.write(`hoptrace: ${line}\n`);
+    process.stderr.write(`hoptrace: ${oneEntry(line)}\n`);
   } catch {
     // stderr closed: nowhere left to report to.
   }

@@ -43,18 +43,15 @@ export function parseUberTraceId(header: string): { traceId: string; spanId: str
 }
 
 export class JaegerPropagator implements TextMapPropagator {
-  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+  /** `baggageBudget`: bytes the `uberctx-*` headers may take, names included (see injectBaggage). */
+  inject(context: Context, carrier: unknown, setter: TextMapSetter, baggageBudget = MAX_BAGGAGE_LENGTH): void {
     const spanContext = trace.getSpanContext(context);
     if (spanContext && isSpanContextValid(spanContext)) {
       const flags = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00';
       setter.set(carrier, TRACE_HEADER, `${spanContext.traceId}:${spanContext.spanId}:0:${flags}`);
     }
     const baggage = propagation.getBaggage(context);
-    if (baggage) {
-      for (const [key, entry] of baggage.getAllEntries()) {
-        setter.set(carrier, BAGGAGE_PREFIX + key, encodeURIComponent(entry.value));
-      }
-    }
+    if (baggage) injectBaggage(baggage.getAllEntries(), carrier, setter, baggageBudget);
   }
 
   /** The span context only; `uberctx-*` baggage is read by extractBaggage. */
@@ -80,8 +77,34 @@ export class JaegerPropagator implements TextMapPropagator {
 }
 
 /** The limits W3C sets for baggage (https://www.w3.org/TR/baggage/#limits), applied to `uberctx-*` too. */
-const MAX_BAGGAGE_ENTRIES = 180;
-const MAX_BAGGAGE_LENGTH = 8192;
+export const MAX_BAGGAGE_ENTRIES = 180;
+export const MAX_BAGGAGE_ENTRY_LENGTH = 4096;
+export const MAX_BAGGAGE_LENGTH = 8192;
+/** An HTTP header name's characters (RFC 9110 `token`): anything else makes Node's setHeader throw. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * One `uberctx-<key>` header per entry, within W3C's limits, as the W3C writer keeps `baggage`:
+ * without them, one inbound `baggage` of 8 KB went out as ~18 KB of headers (a Node peer answers
+ * 431, nginx 400) and into every Kafka message on the way. The headers' size, names included, stays
+ * within `budget`: what W3C's `baggage` header left of its 8 KiB when both are written, so that
+ * baggage in both formats together is no larger than W3C allows one. An entry whose key is no header
+ * name, or that would pass a limit, is left out; the entries after it are still written if they fit.
+ */
+function injectBaggage(entries: ReadonlyArray<[string, BaggageEntry]>, carrier: unknown, setter: TextMapSetter, budget: number): void {
+  let count = 0;
+  let length = 0;
+  for (const [key, entry] of entries) {
+    if (count === MAX_BAGGAGE_ENTRIES) return;
+    if (!HTTP_TOKEN.test(key)) continue;
+    const value = encodeURIComponent(entry.value);
+    const entryLength = BAGGAGE_PREFIX.length + key.length + value.length;
+    if (entryLength > MAX_BAGGAGE_ENTRY_LENGTH || length + entryLength > budget) continue;
+    setter.set(carrier, BAGGAGE_PREFIX + key, value);
+    count++;
+    length += entryLength;
+  }
+}
 
 function extractBaggage(context: Context, carrier: unknown, getter: TextMapGetter): Context {
   const existing = propagation.getBaggage(context);

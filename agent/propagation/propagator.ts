@@ -25,7 +25,7 @@ import { CheckedSpanContext } from '../tracing/span-context';
 import { UnsampledSpan } from '../tracing/unsampled-span';
 import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter } from './carriers';
 import { b3BoundedGetter } from './b3-bounds';
-import { JaegerPropagator, parseUberTraceId } from './jaeger';
+import { JaegerPropagator, MAX_BAGGAGE_LENGTH, parseUberTraceId } from './jaeger';
 import { type HopContext, newestContext } from './newest-context';
 import { extractOwnHop } from './own-hop';
 import { parseTraceparent } from './w3c';
@@ -63,7 +63,9 @@ export class HoptracePropagator implements TextMapPropagator {
   private readonly ownHopFormats: readonly PropagatorName[] | undefined;
 
   constructor(inject: readonly PropagatorName[]) {
-    this.injectors = inject.map(createFormat);
+    // W3C baggage before Jaeger's: the `uberctx-*` headers get what `baggage` left of the budget.
+    const order = (name: PropagatorName) => (name === 'jaeger' && inject.includes('baggage') ? inject.indexOf('baggage') + 0.5 : inject.indexOf(name));
+    this.injectors = [...inject].sort((a, b) => order(a) - order(b)).map(createFormat);
     this.fieldNames = [...new Set(this.injectors.flatMap((format) => format.fields()))];
     this.ownHopFormats = inject.every((name) => name === 'tracecontext' || name === 'jaeger' || name === 'baggage') ? inject : undefined;
   }
@@ -77,9 +79,12 @@ export class HoptracePropagator implements TextMapPropagator {
         return;
       }
     }
+    let w3cBaggageLength = 0;
     for (const format of this.injectors) {
       try {
-        format.inject(context, carrier, setter);
+        if (format instanceof W3CBaggagePropagator) w3cBaggageLength = injectMeasured(format, context, carrier, setter);
+        else if (format instanceof JaegerPropagator) format.inject(context, carrier, setter, MAX_BAGGAGE_LENGTH - w3cBaggageLength);
+        else format.inject(context, carrier, setter);
       } catch (error) {
         reportAgentError('trace context injection', error);
       }
@@ -175,6 +180,18 @@ function presenceOf(carrier: unknown, getter: TextMapGetter, key: string): 'none
   if (typeof multi.presence === 'function') return multi.presence(carrier, key);
   const count = valuesOf(carrier, getter, key).length;
   return count === 0 ? 'none' : count === 1 ? 'one' : 'several';
+}
+
+/** Writes with `format` and returns how many bytes its headers took, names included. */
+function injectMeasured(format: TextMapPropagator, context: Context, carrier: unknown, setter: TextMapSetter): number {
+  let length = 0;
+  format.inject(context, carrier, {
+    set(target, key, value) {
+      length += key.length + value.length;
+      setter.set(target, key, value);
+    },
+  });
+  return length;
 }
 
 /** The headers the B3 reader looks at first (single and multi-header forms); any other B3 header needs one of them. */

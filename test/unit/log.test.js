@@ -63,4 +63,9 @@ test("the SDK's messages about 1,000 different spans: one line, one key", () => 
   assert.ok(rateLimitedKeyCount() <= before + 1, `${rateLimitedKeyCount() - before} keys added`);
 });
 
+test('outside text cannot forge a log line: a line break starts an indented continuation, control characters escaped', () => {
+  const lines = stderrOf(() => logRateLimited('warn', 'forge', 'bad header name "x\r\nhoptrace: warn: all good\u0007"'));
+  assert.equal(lines, ['hoptrace: warn: bad header name "x', '    hoptrace: warn: all good\\u0007"']);
+});
+
 test.run();
