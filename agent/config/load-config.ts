@@ -65,6 +65,7 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     http: {
       ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [],
       redactQueryParams: read.list('HOPTRACE_HTTP_REDACT_QUERY_PARAMS') ?? [],
+      redactPaths: readRedactPaths(read),
     },
     kafka: {
       producerSpans: read.oneOf('HOPTRACE_KAFKA_PRODUCER_SPANS', ['per-message', 'per-call'] as const, 'per-message'),
@@ -95,6 +96,13 @@ function readHandlerSpans(read: EnvReader, warn: Warn): Pick<Config, 'express' |
   const frameworks = general !== undefined && middlewareSpans('HOPTRACE_HANDLER_SPANS');
   const express = general !== undefined ? frameworks : expressOnly !== undefined && middlewareSpans('HOPTRACE_EXPRESS_SPANS');
   return { express: { middlewareSpans: express }, fastify: { middlewareSpans: frameworks }, koa: { middlewareSpans: frameworks } };
+}
+
+/** HOPTRACE_HTTP_REDACT_PATHS: patterns start with `/`; one that does not is said and skipped. */
+function readRedactPaths(read: EnvReader): string[] {
+  const patterns = read.list('HOPTRACE_HTTP_REDACT_PATHS') ?? [];
+  for (const pattern of patterns) if (!pattern.startsWith('/')) read.reject('HOPTRACE_HTTP_REDACT_PATHS', pattern, 'a pattern starts with /, as `/reset/{token}`', 'it is skipped');
+  return patterns.filter((pattern) => pattern.startsWith('/'));
 }
 
 /** HOPTRACE_CONFIG_FILE, else INTERCEPTORS_CONFIG_FILE (the OpenTracing Kafka interceptors' own variable). */

@@ -46,6 +46,8 @@ export interface HttpConfig {
   readonly ignoreIncomingPaths: readonly string[];
   /** Query parameters whose values are redacted, on top of the built-in list (url-redaction.ts). */
   readonly redactQueryParams: readonly string[];
+  /** Path patterns whose `{…}` segments are redacted, on top of the built-in rules (path-redaction.ts). */
+  readonly redactPaths: readonly string[];
 }
 
 export interface ExpressConfig {

@@ -20,7 +20,7 @@ import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import type { HttpConfig } from '../../agent/config/types';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
-import { QueryRedactor } from '../http/url-redaction';
+import { UrlRedactor } from '../http/url-redaction';
 import type { UndiciRequest, UndiciResponse } from './internal-types';
 import { removeHeaders, targetOfUndiciRequest } from './request-target';
 
@@ -38,14 +38,14 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
   ];
   private subscribed = false;
 
-  private readonly redactor: QueryRedactor;
+  private readonly redactor: UrlRedactor;
 
   /** Takes the http configuration: URLs are recorded by the same rules. */
   constructor(
     private readonly tracers: TracerResolver,
-    httpConfig: Pick<HttpConfig, 'redactQueryParams'>,
+    httpConfig: Pick<HttpConfig, 'redactQueryParams' | 'redactPaths'>,
   ) {
-    this.redactor = new QueryRedactor(httpConfig.redactQueryParams);
+    this.redactor = new UrlRedactor(httpConfig.redactQueryParams, httpConfig.redactPaths);
   }
 
   /** fetch is Node's own undici, observed through its diagnostics channels: no module to patch. */

@@ -6,7 +6,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { readRequestTarget } from './request-target';
-import { type QueryRedactor, REDACTED } from './url-redaction';
+import { type UrlRedactor, REDACTED } from './url-redaction';
 
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
 
@@ -51,7 +51,7 @@ function firstForwardedFor(header: string | string[] | undefined): string | unde
   return first === '' ? undefined : first;
 }
 
-export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>, redactor?: QueryRedactor): Attributes {
+export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
   const { path, query } = readRequestTarget(req.url ?? '/', redactor);
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const host = parseHostHeader(req.headers.host);
@@ -91,7 +91,7 @@ export interface OutgoingTarget {
  * what `url.full` and `server.*` describe (semantic conventions: the server behind any
  * intermediary), and the proxy goes into `network.peer.*`.
  */
-export function clientRequestAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>, redactor?: QueryRedactor): Attributes {
+export function clientRequestAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
   const { path = '/', query, destination } = readRequestTarget(target.target, redactor);
   const scheme = destination?.scheme ?? target.scheme;
   const address = destination?.host ?? target.address;

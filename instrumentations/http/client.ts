@@ -17,11 +17,11 @@ import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { readOutgoingTarget } from './outgoing-target';
 import { HTTP_SCOPE } from './server';
-import type { QueryRedactor } from './url-redaction';
+import type { UrlRedactor } from './url-redaction';
 
 type Request = typeof httpRequest;
 
-export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', redactor: QueryRedactor) {
+export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', redactor: UrlRedactor) {
   const recipe: AttributeRecipe<OutgoingTarget> = (target) => clientRequestAttributes(target, normalizeMethod(target.method), redactor);
   return (original: Request): Request =>
     function request(this: unknown, ...args: unknown[]): ClientRequest {

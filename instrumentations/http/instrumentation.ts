@@ -11,7 +11,7 @@ import type { TracerResolver } from '../../agent/tracing/tracers';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
 import { HTTP_SCOPE, patchServerEmit } from './server';
 import type { HttpInstrumentationOptions } from './types';
-import { QueryRedactor } from './url-redaction';
+import { UrlRedactor } from './url-redaction';
 
 /** Node's own modules: every version Node ships. */
 export const HTTP_SUPPORTED_VERSIONS = ['*'];
@@ -23,13 +23,13 @@ shimmer({ logger: (message: string) => log.debug(`shimmer: ${message}`) });
 export class HttpInstrumentation implements HoptraceInstrumentation {
   readonly instrumentationName = HTTP_SCOPE;
 
-  private readonly redactor: QueryRedactor;
+  private readonly redactor: UrlRedactor;
 
   constructor(
     private readonly tracers: TracerResolver,
     private readonly options: HttpInstrumentationOptions,
   ) {
-    this.redactor = new QueryRedactor(options.redactQueryParams);
+    this.redactor = new UrlRedactor(options.redactQueryParams, options.redactPaths);
   }
 
   modules(): ModuleDefinition[] {

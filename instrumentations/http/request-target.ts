@@ -7,7 +7,7 @@
  * - authority form `host:443`, CONNECT's;
  * - asterisk form `*`, server-wide OPTIONS.
  */
-import { type QueryRedactor, splitTarget } from './url-redaction';
+import { type UrlRedactor, splitTarget } from './url-redaction';
 
 export interface RequestTarget {
   /** Absent for the authority form, which has none. */
@@ -26,7 +26,7 @@ export interface RequestTarget {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-export function readRequestTarget(target: string, redactor?: QueryRedactor): RequestTarget {
+export function readRequestTarget(target: string, redactor?: UrlRedactor): RequestTarget {
   if (target.startsWith('/')) return splitTarget(target, redactor);
   if (target === '*') return { path: '*' };
   const scheme = SCHEME.exec(target);

@@ -18,7 +18,7 @@ import { normalizeMethod, serverRequestAttributes, spanName } from './attributes
 import { createPathMatcher } from './ignore-paths';
 import { type ServerRequestState, attachServerRequest, newServerRequestState, serverRequestOf } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
-import type { QueryRedactor } from './url-redaction';
+import type { UrlRedactor } from './url-redaction';
 
 export const HTTP_SCOPE = '@hoptrace/http';
 
@@ -28,7 +28,7 @@ type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolea
 /** Local ports whose tracer is kept; a process serves on a handful. */
 const MAX_KEPT_PORTS = 64;
 
-export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: QueryRedactor) {
+export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: UrlRedactor) {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
   const recipe: AttributeRecipe<IncomingMessage> = (req) => serverRequestAttributes(req, normalizeMethod(req.method), redactor);
   // The tracer per local port, when the port settles it (one service: always).

@@ -1,7 +1,11 @@
 /**
- * What of a URL may be recorded: never credentials, and never the values of query parameters that
- * carry secrets.
+ * What of a URL may be recorded: never credentials, never the values of query parameters that
+ * carry secrets, never a path segment that is one (path-redaction.ts).
  */
+import { PathRedactor } from './path-redaction';
+import { REDACTED } from './redacted';
+
+export { REDACTED };
 
 /**
  * Parameter names whose values are replaced, compared after normalizing (see `normalizeName`).
@@ -31,6 +35,10 @@ const SENSITIVE_NAMES = [
   'sessionid',
   'sid',
   'otp',
+  'ticket',
+  'samlresponse',
+  'samlrequest',
+  'samlart',
 ];
 
 /**
@@ -38,22 +46,32 @@ const SENSITIVE_NAMES = [
  * `private-token`, `client_secret`, `apiKey` ... ). Short words (`key`, `sig`, `auth`) count only as
  * a whole word after `_`, so `monkey` or `oauth_state` keep their values.
  */
-const SENSITIVE_ENDINGS = ['token', 'secret', 'password', 'passwd', 'signature', 'credential', 'credentials', 'apikey', 'sessionid', 'privatekey'];
+const SENSITIVE_ENDINGS = ['token', 'secret', 'password', 'passwd', 'signature', 'credential', 'credentials', 'apikey', 'sessionid', 'privatekey', 'assertion', 'authcode', 'authorizationcode'];
 const SENSITIVE_LAST_WORDS = new Set(['key', 'sig', 'pwd', 'jwt', 'auth', 'otp']);
 
-export const REDACTED = 'REDACTED';
-
-/** Lower case, `-` as `_`: `Access-Token`, `access_token` and `ACCESS_TOKEN` are one name. */
+/**
+ * Lower case, `-` as `_`, a camelCase word break as `_`: `Access-Token`, `access_token`,
+ * `ACCESS_TOKEN` and `accessToken` are one name, and `secretKey` ends in the word `key`.
+ */
 function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/-/g, '_');
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/-/g, '_');
 }
 
-export class QueryRedactor {
+export class UrlRedactor {
   private readonly exact: ReadonlySet<string>;
+  private readonly paths: PathRedactor;
 
-  /** `extraNames`: HOPTRACE_HTTP_REDACT_QUERY_PARAMS, matched like the built-in names. */
-  constructor(extraNames: readonly string[] = []) {
-    this.exact = new Set([...SENSITIVE_NAMES, ...extraNames].map(normalizeName));
+  /**
+   * `extraNames`: HOPTRACE_HTTP_REDACT_QUERY_PARAMS, matched like the built-in names;
+   * `pathPatterns`: HOPTRACE_HTTP_REDACT_PATHS (path-redaction.ts).
+   */
+  constructor(extraNames: readonly string[] = [], pathPatterns: readonly string[] = []) {
+    this.exact = new Set([...SENSITIVE_NAMES, ...extraNames].flatMap((name) => [normalizeName(name), name.toLowerCase().replace(/-/g, '_')]));
+    this.paths = new PathRedactor(pathPatterns);
+  }
+
+  redactPath(path: string): string {
+    return this.paths.redact(path);
   }
 
   /**
@@ -73,8 +91,9 @@ export class QueryRedactor {
     if (this.exact.has(normalized)) return true;
     for (const part of normalized.split(/[[\]]+/)) {
       if (part === '') continue;
-      if (this.exact.has(part)) return true;
-      if (SENSITIVE_ENDINGS.some((ending) => part.endsWith(ending))) return true;
+      const joined = part.replace(/_/g, '');
+      if (this.exact.has(part) || this.exact.has(joined)) return true;
+      if (SENSITIVE_ENDINGS.some((ending) => joined.endsWith(ending))) return true;
       const lastWord = part.slice(Math.max(part.lastIndexOf('_'), part.lastIndexOf('.')) + 1);
       if (SENSITIVE_LAST_WORDS.has(lastWord)) return true;
     }
@@ -100,17 +119,17 @@ export class QueryRedactor {
   }
 }
 
-export const defaultQueryRedactor = new QueryRedactor();
+export const defaultUrlRedactor = new UrlRedactor();
 
-export function redactQuery(query: string, redactor: QueryRedactor = defaultQueryRedactor): string {
+export function redactQuery(query: string, redactor: UrlRedactor = defaultUrlRedactor): string {
   return redactor.redact(query);
 }
 
 /** Splits a path-and-query (`/a/b?x=1#f`) into path and redacted query; the fragment is dropped. */
-export function splitTarget(target: string, redactor: QueryRedactor = defaultQueryRedactor): { path: string; query: string | undefined } {
+export function splitTarget(target: string, redactor: UrlRedactor = defaultUrlRedactor): { path: string; query: string | undefined } {
   const hash = target.indexOf('#');
   const withoutFragment = hash >= 0 ? target.slice(0, hash) : target;
   const question = withoutFragment.indexOf('?');
-  if (question < 0) return { path: withoutFragment, query: undefined };
-  return { path: withoutFragment.slice(0, question), query: redactor.redact(withoutFragment.slice(question + 1)) };
+  if (question < 0) return { path: redactor.redactPath(withoutFragment), query: undefined };
+  return { path: redactor.redactPath(withoutFragment.slice(0, question)), query: redactor.redact(withoutFragment.slice(question + 1)) };
 }

@@ -61,4 +61,23 @@ test('absolute-form targets, a proxied client call, ; separators and extra names
   });
 });
 
+test('secrets in paths, on server and client spans: built-in rules and HOPTRACE_HTTP_REDACT_PATHS', async () => {
+  await withReceiver(async (receiver, track) => {
+    const app = track(await startHttpService('path-secrets', receiver, { HOPTRACE_HTTP_REDACT_PATHS: '/files/*/share/{link}', HOPTRACE_HTTP_REDACT_QUERY_PARAMS: 'path' }));
+    await get(app.port, '/reset-password/SECRETSECRETSECRET0042');
+    await get(app.port, '/files/42/share/SECRET');
+    // The app's own client call to a Slack-shaped webhook path (its own port answers 404); the path
+    // travels to the app in a query parameter, redacted by the setting above.
+    await get(app.port, `/call?port=${app.port}&path=${encodeURIComponent('/services/T0123ABCD/B0456EFGH/SECRET0123abc')}`);
+    const spans = await receiver.waitFor((s) => s.length >= 5);
+    const exported = JSON.stringify(spans, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
+    assert.not.ok(exported.includes('SECRET'), `a secret was exported: ${exported.match(/.{0,80}SECRET.{0,40}/)?.[0]}`);
+    const paths = spans.map((s) => attributesOf(s)['url.path']).filter(Boolean).sort();
+    assert.ok(paths.includes('/reset-password/REDACTED'), paths.join(' '));
+    assert.ok(paths.includes('/files/42/share/REDACTED'), paths.join(' '));
+    const client = spans.find((s) => s.kind === 'CLIENT');
+    assert.is(attributesOf(client)['url.full'], `http://127.0.0.1:${app.port}/services/T0123ABCD/B0456EFGH/REDACTED`);
+  });
+});
+
 test.run();

@@ -1,7 +1,7 @@
 'use strict';
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { redactQuery, splitTarget, QueryRedactor } = require('../../dist/instrumentations/http/url-redaction');
+const { redactQuery, splitTarget, UrlRedactor } = require('../../dist/instrumentations/http/url-redaction');
 const { readRequestTarget } = require('../../dist/instrumentations/http/request-target');
 const { normalizeMethod, spanName, parseHostHeader, clientRequestAttributes } = require('../../dist/instrumentations/http/attributes');
 const { readOutgoingTarget } = require('../../dist/instrumentations/http/outgoing-target');
@@ -34,7 +34,7 @@ test('; separates parameters as & does', () => {
 });
 
 test('HOPTRACE_HTTP_REDACT_QUERY_PARAMS adds names, matched the same way', () => {
-  const redactor = new QueryRedactor(['tenant', 'X-Customer']);
+  const redactor = new UrlRedactor(['tenant', 'X-Customer']);
   assert.is(redactQuery('tenant=acme&x_customer=1&Tenant[id]=2&page=3', redactor), 'tenant=REDACTED&x_customer=REDACTED&Tenant[id]=REDACTED&page=3');
   assert.is(redactQuery('token=1', redactor), 'token=REDACTED', 'the built-in names stay');
 });
@@ -122,6 +122,38 @@ test('ignored paths: exact and prefix patterns, query ignored', () => {
   assert.not.ok(matches('/healthz'));
   assert.not.ok(matches('/orders'));
   assert.is(createPathMatcher([]), undefined);
+});
+
+test('query names the issue of trust listed: camelCase words, codes, assertions, SAML, tickets', () => {
+  const redacted = ['secretKey', 'accessKey', 'authCode', 'auth_code', 'code', 'client_assertion', 'clientAssertion', 'SAMLResponse', 'samlResponse', 'SAMLRequest', 'ticket', 'authorization_code', 'sessionId'];
+  for (const name of redacted) assert.is(redactQuery(`${name}=SECRET&page=2`), `${name}=REDACTED&page=2`, name);
+  const kept = ['zip_code', 'countryCode', 'promoCode', 'keyword', 'monkey', 'ticketCount', 'pageToken_count', 'tokenizer'];
+  for (const name of kept) assert.is(redactQuery(`${name}=v`), `${name}=v`, name);
+});
+
+test('secrets in paths: webhook and bot URLs, JSON Web Tokens, one-time links; ordinary paths kept as they are', () => {
+  const cases = [
+    ['/services/T0123ABCD/B0456EFGH/abcDEF123ghiJKL456mno789', '/services/T0123ABCD/B0456EFGH/REDACTED'],
+    ['/api/webhooks/123456789012345678/aBcD-eFgH_iJkL.mNoP', '/api/webhooks/123456789012345678/REDACTED'],
+    ['/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage', '/botREDACTED/sendMessage'],
+    ['/session/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl/refresh', '/session/REDACTED/refresh'],
+    ['/reset-password/8f14e45fceea167a5a36dedd4bea2543', '/reset-password/REDACTED'],
+    ['/account/verify-email/Zm9vYmFyYmF6cXV4MTIzNDU2', '/account/verify-email/REDACTED'],
+    ['/invite/c9f0f895fb98ab9159f51fd0297e236d/accept', '/invite/REDACTED/accept'],
+    ['/api/token/abcdefghijklmnop1234', '/api/token/REDACTED'],
+  ];
+  for (const [path, expected] of cases) assert.equal(splitTarget(`${path}?page=2`), { path: expected, query: 'page=2' }, path);
+  const kept = ['/users/42', '/api/keys/list', '/orders/8f14e45fceea167a5a36dedd4bea2543', '/monkey/abcdefghijklmnopqrst', '/reset-password', '/services/users/42', '/docs/tokenization-guide-for-beginners'];
+  for (const path of kept) assert.equal(splitTarget(path), { path, query: undefined }, path);
+});
+
+test('HOPTRACE_HTTP_REDACT_PATHS: {…} segments redacted, * kept, the rest equal; a pattern matches the first segments', () => {
+  const redactor = new UrlRedactor([], ['/files/*/share/{link}', '/t/{tenantSecret}']);
+  assert.equal(splitTarget('/files/42/share/s3cret/download?x=1', redactor), { path: '/files/42/share/REDACTED/download', query: 'x=1' });
+  assert.equal(splitTarget('/t/acme-key', redactor).path, '/t/REDACTED');
+  assert.equal(splitTarget('/files/42/view/s3cret', redactor).path, '/files/42/view/s3cret');
+  assert.equal(splitTarget('/t', redactor).path, '/t');
+  assert.equal(splitTarget('/reset-password/8f14e45fceea167a5a36dedd4bea2543', redactor).path, '/reset-password/REDACTED', 'the built-in rules stay');
 });
 
 test.run();

@@ -1,0 +1,2 @@
+/** What a secret in a URL is recorded as (the semantic conventions' word). */
+export const REDACTED = 'REDACTED';
