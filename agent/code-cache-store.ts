@@ -11,7 +11,7 @@
  * hand hoptrace a cache). Any failure — a read-only install, no temporary folder, a full disk —
  * just means no cache: nothing is thrown, nothing waits.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -30,11 +30,8 @@ export function codeCacheStore(bundleFile: string, buildId: string): CodeCacheSt
     read() {
       for (const folder of folders()) {
         if (folder !== join(bundleDir, 'code-cache') && !ownedByThisUser(folder)) continue;
-        try {
-          return readFileSync(join(folder, file));
-        } catch {
-          // Not there: try the next place.
-        }
+        const data = readTrustedFile(join(folder, file));
+        if (data !== undefined) return data;
       }
       return undefined;
     },
@@ -60,6 +57,28 @@ function userTempFolder(): string | undefined {
     return join(tmpdir(), `hoptrace-code-cache-${uid}`);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The cache's bytes, only from a file that no one else could have put there: opened without
+ * following a symbolic link, then checked on the open descriptor (not by path again, which could
+ * change in between): a regular file, owned by this user (or root, for a package folder root
+ * installed), writable by no group or other. V8 runs what a cache holds when its length and
+ * version fit, whatever source made it.
+ */
+function readTrustedFile(path: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const stat = fstatSync(fd);
+    const uid = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+    if (!stat.isFile() || (stat.uid !== uid && stat.uid !== 0) || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined; // Not there, or not a file to trust: no cache.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

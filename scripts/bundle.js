@@ -8,7 +8,8 @@
 // cache it is hardly compiled at all. Code only some users need stays outside and is required
 // when used: jaeger-client (OTEL_TRACES_EXPORTER=jaeger) and the OpenTelemetry transformer
 // (OTLP/JSON).
-const { randomBytes } = require('node:crypto');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const esbuild = require('esbuild');
@@ -28,6 +29,20 @@ const common = {
   legalComments: 'linked',
 };
 
+const BUILD_ID_PLACEHOLDER = '0'.repeat(16);
+
+/**
+ * The build id is the bundle's own hash (SHA-256 of the text with the placeholder, first 16 hex
+ * digits): a code cache names the code it was made from, and the same sources build the same id.
+ */
+function stampBuildId(bundle) {
+  const text = fs.readFileSync(bundle, 'utf8');
+  const placeholder = `/* hoptrace build ${BUILD_ID_PLACEHOLDER} */`;
+  if (!text.startsWith(placeholder)) throw new Error(`${bundle} does not start with its build id placeholder`);
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  fs.writeFileSync(bundle, `/* hoptrace build ${id} */${text.slice(placeholder.length)}`);
+}
+
 async function main() {
   await Promise.all([
     esbuild.build({
@@ -36,12 +51,14 @@ async function main() {
       // interop getters (one extra call per access of an imported name, on every span).
       entryPoints: [path.join(ROOT, 'agent/index.ts')],
       outfile: path.join(ROOT, 'dist/hoptrace.js'),
-      // Ties the code cache to this very build (see agent/bundle-loader.ts).
-      banner: { js: `/* hoptrace build ${randomBytes(8).toString('hex')} */` },
+      // Ties the code cache to this very build (see agent/bundle-loader.ts): a placeholder here,
+      // replaced below by a hash of the bundle itself (same length, so the source map holds).
+      banner: { js: `/* hoptrace build ${BUILD_ID_PLACEHOLDER} */` },
     }),
     // Run as its own process by the synchronous exporter at exit; it must sit beside the bundle.
     esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'dist/agent/exporters/post-sync.js')], outfile: path.join(ROOT, 'dist/post-sync.js') }),
   ]);
+  stampBuildId(path.join(ROOT, 'dist/hoptrace.js'));
   const made = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./dist/agent/bundle-loader').writeCodeCache()))"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'hoptrace-build' },
