@@ -8,8 +8,7 @@
  * `require()` calls; loaded only when named, so start-up without the variable is unchanged.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { requireAppModule } from './app-modules';
 import { log, reportAgentError } from './log';
 
 /** Packages that would trace what hoptrace's own instrumentations trace: twice the spans, two parents. */
@@ -37,7 +36,6 @@ export function loadOtelInstrumentations(names: readonly string[], appEntry: str
         "what the app imports is not traced by them unless OpenTelemetry's own ESM loader hook is registered too",
     );
   }
-  const appRequire = createRequire(appEntry ? resolve(appEntry) : join(process.cwd(), 'noop.js'));
   for (const name of names) {
     const overlap = OVERLAPPING[name];
     if (overlap) {
@@ -46,7 +44,7 @@ export function loadOtelInstrumentations(names: readonly string[], appEntry: str
     }
     let exported: Record<string, unknown>;
     try {
-      exported = appRequire(appRequire.resolve(name)) as Record<string, unknown>;
+      exported = requireAppModule(name, appEntry) as Record<string, unknown>;
     } catch (error) {
       log.warn(`HOPTRACE_OTEL_INSTRUMENTATIONS: ${name} is not installed in the app (${(error as Error).message.split('\n')[0]}); install it next to the library it traces`);
       continue;

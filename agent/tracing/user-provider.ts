@@ -8,8 +8,7 @@
  * hoptrace's own providers are used.
  */
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { requireAppModule } from '../app-modules';
 import type { SamplerConfig, ServiceConfig } from '../config/types';
 import { log } from '../log';
 import { AGENT_VERSION } from '../version';
@@ -38,10 +37,7 @@ export function loadUserProviders(moduleName: string, appEntry: string | undefin
   };
   let exported: unknown;
   try {
-    // A path is the app's (relative to its working directory); a package name is resolved as the app would.
-    const from = appEntry ? resolve(appEntry) : join(process.cwd(), 'noop.js');
-    const path = moduleName.startsWith('.') || moduleName.startsWith('/') ? resolve(moduleName) : createRequire(from).resolve(moduleName);
-    exported = createRequire(from)(path);
+    exported = requireAppModule(moduleName, appEntry);
   } catch (error) {
     return refuse(`cannot be loaded (${(error as Error).message.split('\n')[0]})`);
   }
