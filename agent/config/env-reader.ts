@@ -27,6 +27,11 @@ export class EnvReader {
     return undefined;
   }
 
+  /** A warning about settings together, in the reader's one voice. */
+  warnText(message: string): void {
+    this.warn(message);
+  }
+
   /** `instead` says what happens now: `using "otlp"`, `it is skipped`. */
   reject(name: string, value: string, expected: string, instead: string): void {
     this.warn(`${name}=${JSON.stringify(value)} is not valid (${expected}); ${instead}`);

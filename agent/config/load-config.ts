@@ -2,6 +2,7 @@
  * Reads the environment once into one frozen Config. Standard OTEL_* variables come first;
  * HOPTRACE_* names exist only where OpenTelemetry defines none.
  */
+import { readFileSync } from 'node:fs';
 import { LOG_LEVELS, type LogLevel } from '../log';
 import type { AppPackage } from './app-package';
 import { EnvReader, type Env, type Warn, using } from './env-reader';
@@ -196,7 +197,35 @@ function readOtlp(read: EnvReader): OtlpConfig {
       ...read.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS', { secret: true }),
     },
     timeoutMs: timeoutVar ? read.duration(timeoutVar, 10000, 1) : 10000,
+    tls: readTlsFiles(read),
   };
+}
+
+/**
+ * The OTLP exporter's TLS files, the traces-specific variables first. Read once, at start: a file
+ * that cannot be read is said, naming the setting, and left out (the connection then fails or
+ * falls back to Node's defaults, as it would without the setting). A client certificate needs its key.
+ */
+function readTlsFiles(read: EnvReader): OtlpConfig['tls'] {
+  const pem = (general: string, specific: string): string | undefined => {
+    const name = read.firstSet(specific, general);
+    if (!name) return undefined;
+    const file = read.raw(name)!;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      read.reject(name, file, `the file cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'it is not used');
+      return undefined;
+    }
+  };
+  const ca = pem('OTEL_EXPORTER_OTLP_CERTIFICATE', 'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE');
+  let cert = pem('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', 'OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE');
+  let key = pem('OTEL_EXPORTER_OTLP_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY');
+  if ((cert === undefined) !== (key === undefined)) {
+    read.warnText(`OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY go together: only one is usable, so neither is used`);
+    cert = key = undefined;
+  }
+  return ca === undefined && cert === undefined ? undefined : { ca, cert, key };
 }
 
 /** The signal-specific variable is used as given; the general one gets `/v1/traces` appended (OTLP spec). */

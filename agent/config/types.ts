@@ -21,6 +21,16 @@ export interface OtlpConfig {
   readonly protocol: OtlpProtocol;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** PEM text from the files OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE / _CLIENT_CERTIFICATE / _CLIENT_KEY name (https only). */
+  readonly tls?: TlsMaterial;
+}
+
+export interface TlsMaterial {
+  /** Certificate authorities to trust for the collector, instead of Node's defaults. */
+  readonly ca?: string;
+  /** Client certificate and key, for collectors that ask for one (mTLS). */
+  readonly cert?: string;
+  readonly key?: string;
 }
 
 /** Jaeger's native protocol: UDP to an agent unless a collector endpoint is set. */

@@ -19,8 +19,9 @@ export interface DetachedAgent {
 type Transport = Pick<typeof http, 'Agent'>;
 type CreateConnection = (this: http.Agent, ...args: unknown[]) => Socket | undefined;
 
-export function createDetachedAgent(transport: Transport): DetachedAgent {
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: 2 });
+/** `tls`: https.Agent options (ca, cert, key) for an https transport. */
+export function createDetachedAgent(transport: Transport, tls: object = {}): DetachedAgent {
+  const agent = new transport.Agent({ ...tls, keepAlive: true, maxSockets: 2 });
   const underWay = new Set<http.ClientRequest>();
 
   // Both are documented as overridable; the defaults ref() a socket when it is created or reused.

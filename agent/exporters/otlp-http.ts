@@ -48,7 +48,7 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
     if (this.transport) return this.transport;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof http;
-    this.transport = { connections: createDetachedAgent(module), send: unwrapped(module.request) };
+    this.transport = { connections: createDetachedAgent(module, this.url.protocol === 'https:' ? { ...this.config.tls } : {}), send: unwrapped(module.request) };
     return this.transport;
   }
 
@@ -102,7 +102,7 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
   exportSync(batches: readonly Batch[], timeoutMs: number): boolean {
     const body = this.encode(batches);
     if (!body) return false;
-    return postSynchronously({ url: this.url.href, headers: this.headers, body }, timeoutMs);
+    return postSynchronously({ url: this.url.href, headers: this.headers, body, tls: this.config.tls }, timeoutMs);
   }
 
   abandon(): void {

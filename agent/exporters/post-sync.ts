@@ -14,6 +14,8 @@ interface PostJob {
   body: Uint8Array;
   timeoutMs: number;
   outcome: Int32Array;
+  tls?: { ca?: string; cert?: string; key?: string };
+  rejectUnauthorized: boolean;
 }
 
 const job = workerData as PostJob;
@@ -29,6 +31,7 @@ try {
     method: 'POST',
     headers: { ...job.headers, 'content-length': job.body.length },
     timeout: job.timeoutMs,
+    ...(url.protocol === 'https:' ? { ...job.tls, rejectUnauthorized: job.rejectUnauthorized } : {}),
   });
   req.on('response', (res) => {
     res.resume();

@@ -10,11 +10,13 @@
  */
 import { join } from 'node:path';
 import type * as workerThreads from 'node:worker_threads';
+import type { TlsMaterial } from '../config/types';
 
 export interface SyncPost {
   url: string;
   headers: Record<string, string>;
   body: Uint8Array;
+  tls?: TlsMaterial;
 }
 
 /** True when the server answered 2xx within `timeoutMs`. */
@@ -24,7 +26,8 @@ export function postSynchronously(post: SyncPost, timeoutMs: number): boolean {
   const { Worker } = require('node:worker_threads') as typeof workerThreads;
   const outcome = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(join(__dirname, 'post-sync.js'), {
-    workerData: { ...post, timeoutMs, outcome },
+    // The worker's environment is empty: what the main thread's TLS reads from it is passed on.
+    workerData: { ...post, timeoutMs, outcome, rejectUnauthorized: process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' },
     // Neither the app's preloads (hoptrace itself among them) nor its options belong in there.
     execArgv: [],
     env: {},

@@ -1,13 +1,15 @@
 'use strict';
 // An OTLP/HTTP trace receiver for tests: decodes what arrives, keeps every span, answers 200.
 const http = require('node:http');
+const https = require('node:https');
 const { decodeJson, decodeProtobuf } = require('./otlp-decode');
 
-async function startReceiver() {
+/** `tls`: https.createServer options (key, cert, and for mTLS ca + requestCert): an https receiver. */
+async function startReceiver({ tls } = {}) {
   const spans = [];
   const requests = [];
   const waiters = new Set();
-  const server = http.createServer((req, res) => {
+  const handle = (req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -23,12 +25,13 @@ async function startReceiver() {
       }
       for (const waiter of waiters) waiter();
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     spans,
     requests,
     /** Resolves with the spans once `predicate(spans)` holds; rejects after `timeoutMs` saying what arrived. */
