@@ -19,6 +19,7 @@ import type {
   ServiceDefinition,
 } from './types';
 import { urlForLog } from './url-for-log';
+import { DEFAULT_SPAN_LIMITS, type SpanLimits } from '../tracing/span-limits';
 
 export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs'];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none'];
@@ -62,6 +63,7 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     propagationDisabled: propagators?.length === 0,
     sampler: readSampler(read),
     batch: readBatch(read, warn),
+    spanLimits: readSpanLimits(read),
     instrumentations: readInstrumentations(read),
     http: {
       ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [],
@@ -137,6 +139,23 @@ function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
     maxQueueSize,
     maxExportBatchSize,
   };
+}
+
+/** OpenTelemetry's limit variables: the span-specific ones first, then the general ones, then the defaults. */
+function readSpanLimits(read: EnvReader): SpanLimits {
+  const limit = (fallback: number, ...names: string[]) => {
+    const name = read.firstSet(...names);
+    return name ? read.integer(name, fallback, 0) : fallback;
+  };
+  const attributeCount = limit(DEFAULT_SPAN_LIMITS.attributeCount, 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT');
+  return Object.freeze({
+    attributeCount,
+    attributeValueLength: limit(Infinity, 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
+    eventCount: limit(DEFAULT_SPAN_LIMITS.eventCount, 'OTEL_SPAN_EVENT_COUNT_LIMIT'),
+    linkCount: limit(DEFAULT_SPAN_LIMITS.linkCount, 'OTEL_SPAN_LINK_COUNT_LIMIT'),
+    eventAttributeCount: limit(DEFAULT_SPAN_LIMITS.eventAttributeCount, 'OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT'),
+    linkAttributeCount: limit(DEFAULT_SPAN_LIMITS.linkAttributeCount, 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT'),
+  });
 }
 
 function readLogLevel(read: EnvReader): LogLevel {

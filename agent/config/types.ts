@@ -1,3 +1,4 @@
+import type { SpanLimits } from '../tracing/span-limits';
 import type { LogLevel } from '../log';
 
 export type ExporterName = 'otlp' | 'jaeger' | 'console' | 'none';
@@ -137,6 +138,8 @@ export interface Config {
   readonly propagationDisabled: boolean;
   readonly sampler: SamplerConfig;
   readonly batch: BatchConfig;
+  /** OpenTelemetry's span limit variables (tracing/span-limits.ts). */
+  readonly spanLimits: SpanLimits;
   readonly instrumentations: ReadonlySet<InstrumentationName>;
   readonly http: HttpConfig;
   readonly express: ExpressConfig;

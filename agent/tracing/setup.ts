@@ -4,6 +4,7 @@
  * relies on.
  */
 import { type Context, type Tracer, type TracerProvider, context, trace } from '@opentelemetry/api';
+import { setSpanLimits } from './span-limits';
 import type { Config } from '../config/types';
 import { log } from '../log';
 import { HoptracePropagator, noPropagation } from '../propagation/propagator';
@@ -27,6 +28,7 @@ export interface Tracing {
 }
 
 export function setUpTracing(config: Config, appEntry?: string): Tracing {
+  setSpanLimits(config.spanLimits);
   const builder = new ServiceBuilder();
   const processSettings = { service: config.service, sampler: config.sampler, export: config, batch: config.batch };
   const defaultService = builder.build(processSettings);

@@ -7,7 +7,8 @@
  * three times (twice in the tracer, once per setAttribute) and built several objects besides; its
  * cost was most of what a span cost. Attributes that hoptrace builds are taken as they are, since
  * hoptrace builds them valid; what the app adds through the API is checked as the SDK would (a
- * valid key and value, at most 128 attributes, events and links, the SDK's defaults).
+ * valid key and value, at most 128 attributes, events and links unless OpenTelemetry's limit
+ * variables say otherwise: span-limits.ts).
  *
  * What every span of a destination shares is not copied into it: the attribute template (a
  * topic's client and operation) stays one frozen object, which the OTLP encoder writes from bytes
@@ -32,8 +33,7 @@ import {
 import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
 import { exceptionAttributes } from './errors';
-
-const COUNT_LIMIT = 128;
+import { spanLimits, truncatedValue } from './span-limits';
 
 // Shared until a span has one of its own: most spans get no event, no link and no status, and a
 // span's times are set once, at its end. Frozen, so that nobody writes into another span's.
@@ -146,7 +146,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
     // not one here either, and counts against no limit.
     if (this.ended || value === undefined || value === null || key.length === 0 || key === '__proto__' || !isAttributeValue(value)) return this;
     if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key) && !(this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key))) {
-      if (this.attributeCount >= COUNT_LIMIT) {
+      if (this.attributeCount >= spanLimits.attributeCount) {
         this.droppedAttributesCount++;
         return this;
       }
@@ -154,6 +154,12 @@ export class HoptraceSpan implements Span, ReadableSpan {
     }
     this.ownAttributes[key] = value;
     return this;
+  }
+
+  /** OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, when set: every own attribute's text cut to it as the span ends. */
+  private truncateValues(limit: number): void {
+    const own = this.ownAttributes;
+    for (const key in own) own[key] = truncatedValue(own[key], limit);
   }
 
   setAttributes(attributes: Attributes): this {
@@ -164,13 +170,14 @@ export class HoptraceSpan implements Span, ReadableSpan {
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
     if (this.events === NO_EVENTS) this.events = [];
-    if (this.events.length >= COUNT_LIMIT) {
+    if (this.events.length >= spanLimits.eventCount) {
       this.events.shift();
       this.droppedEventsCount++;
+      if (spanLimits.eventCount === 0) return this;
     }
     const isTime = isTimeInputHrTime(attributesOrTime) || typeof attributesOrTime === 'number' || attributesOrTime instanceof Date;
     const given = isTime ? undefined : (attributesOrTime as Attributes | undefined);
-    const { attributes, dropped } = given ? validAttributes(given) : NONE_DROPPED;
+    const { attributes, dropped } = given ? validAttributes(given, spanLimits.eventAttributeCount) : NONE_DROPPED;
     this.events.push({ name, attributes, time: this.timeOf(isTime ? (attributesOrTime as TimeInput) : time), droppedAttributesCount: dropped });
     return this;
   }
@@ -179,10 +186,10 @@ export class HoptraceSpan implements Span, ReadableSpan {
     // A link whose ids are not valid would reach the wire malformed; the API drops it.
     if (this.ended || !link || !isSpanContextValid(link.context)) return this;
     if (this.links === NO_LINKS) this.links = [];
-    if (this.links.length >= COUNT_LIMIT) this.droppedLinksCount++;
+    if (this.links.length >= spanLimits.linkCount) this.droppedLinksCount++;
     else if (!link.attributes) this.links.push(link);
     else {
-      const { attributes, dropped } = validAttributes(link.attributes);
+      const { attributes, dropped } = validAttributes(link.attributes, spanLimits.linkAttributeCount);
       this.links.push({ ...link, attributes, droppedAttributesCount: dropped });
     }
     return this;
@@ -239,6 +246,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
       this.endSeconds = this.startSeconds;
       this.endNanos = this.startNanos;
     }
+    if (spanLimits.attributeValueLength !== Infinity) this.truncateValues(spanLimits.attributeValueLength);
     this.ended = true;
     this.shared.processor.onEnd(this);
   }
@@ -273,21 +281,21 @@ function explicitTime(input: TimeInput): HrTime {
 /**
  * An event's or a link's attributes as the SDK keeps them: a copy (arrays too) of the own keys
  * whose key is not empty and whose value is an attribute value (null and undefined included, as
- * the API's check has it), at most 128, the rest counted as dropped.
+ * the API's check has it), at most `limit` (128 unless set), the rest counted as dropped.
  */
-function validAttributes(attributes: Attributes): { attributes: Attributes; dropped: number } {
+function validAttributes(attributes: Attributes, limit: number): { attributes: Attributes; dropped: number } {
   const valid: Attributes = {};
   let count = 0;
   let dropped = 0;
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (key.length === 0 || key === '__proto__' || !isAttributeValue(value)) continue;
-    if (count >= COUNT_LIMIT) {
+    if (count >= limit) {
       dropped++;
       continue;
     }
     count++;
-    valid[key] = Array.isArray(value) ? value.slice() : value;
+    valid[key] = truncatedValue(Array.isArray(value) ? value.slice() : value, spanLimits.attributeValueLength);
   }
   return { attributes: valid, dropped };
 }
