@@ -60,6 +60,7 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     otlp: readOtlp(read),
     jaeger: exporter === 'jaeger' ? readJaeger(read) : { agentHost: 'localhost', agentPort: DEFAULT_JAEGER_AGENT_PORT, timeoutMs: 10000 },
     injectPropagators: propagators ?? DEFAULT_INJECT_PROPAGATORS,
+    jaegerBaggage: read.boolean('HOPTRACE_JAEGER_BAGGAGE', true),
     propagationDisabled: propagators?.length === 0,
     sampler: readSampler(read),
     batch: readBatch(read, warn),

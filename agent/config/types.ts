@@ -134,6 +134,8 @@ export interface Config {
   readonly jaeger: JaegerExporterConfig;
   /** What we write into outgoing requests and messages; every known format is always read. */
   readonly injectPropagators: readonly PropagatorName[];
+  /** HOPTRACE_JAEGER_BAGGAGE: whether the jaeger format writes baggage as `uberctx-*` headers too. */
+  readonly jaegerBaggage: boolean;
   /** `OTEL_PROPAGATORS=none`: neither read nor write trace context. */
   readonly propagationDisabled: boolean;
   readonly sampler: SamplerConfig;

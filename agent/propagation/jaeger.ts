@@ -43,6 +43,12 @@ export function parseUberTraceId(header: string): { traceId: string; spanId: str
 }
 
 export class JaegerPropagator implements TextMapPropagator {
+  private readonly writeBaggage: boolean;
+
+  constructor({ writeBaggage = true } = {}) {
+    this.writeBaggage = writeBaggage;
+  }
+
   /** `baggageBudget`: bytes the `uberctx-*` headers may take, names included (see injectBaggage). */
   inject(context: Context, carrier: unknown, setter: TextMapSetter, baggageBudget = MAX_BAGGAGE_LENGTH): void {
     const spanContext = trace.getSpanContext(context);
@@ -51,7 +57,7 @@ export class JaegerPropagator implements TextMapPropagator {
       setter.set(carrier, TRACE_HEADER, `${spanContext.traceId}:${spanContext.spanId}:0:${flags}`);
     }
     const baggage = propagation.getBaggage(context);
-    if (baggage) injectBaggage(baggage.getAllEntries(), carrier, setter, baggageBudget);
+    if (baggage && this.writeBaggage) injectBaggage(baggage.getAllEntries(), carrier, setter, baggageBudget);
   }
 
   /** The span context only; `uberctx-*` baggage is read by extractBaggage. */

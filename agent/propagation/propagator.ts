@@ -30,14 +30,14 @@ import { type HopContext, newestContext } from './newest-context';
 import { extractOwnHop } from './own-hop';
 import { parseTraceparent } from './w3c';
 
-function createFormat(name: PropagatorName): TextMapPropagator {
+function createFormat(name: PropagatorName, jaegerBaggage = true): TextMapPropagator {
   switch (name) {
     case 'tracecontext':
       return new W3CTraceContextPropagator();
     case 'baggage':
       return new W3CBaggagePropagator();
     case 'jaeger':
-      return new JaegerPropagator();
+      return new JaegerPropagator({ writeBaggage: jaegerBaggage });
     case 'b3':
       return new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER });
     case 'b3multi':
@@ -62,10 +62,11 @@ export class HoptracePropagator implements TextMapPropagator {
   /** The formats to write, when every one is a format `writeOwnHop` writes itself; else undefined. */
   private readonly ownHopFormats: readonly PropagatorName[] | undefined;
 
-  constructor(inject: readonly PropagatorName[]) {
+  /** `jaegerBaggage`: false leaves baggage out of the `uberctx-*` headers (HOPTRACE_JAEGER_BAGGAGE). */
+  constructor(inject: readonly PropagatorName[], { jaegerBaggage = true } = {}) {
     // W3C baggage before Jaeger's: the `uberctx-*` headers get what `baggage` left of the budget.
     const order = (name: PropagatorName) => (name === 'jaeger' && inject.includes('baggage') ? inject.indexOf('baggage') + 0.5 : inject.indexOf(name));
-    this.injectors = [...inject].sort((a, b) => order(a) - order(b)).map(createFormat);
+    this.injectors = [...inject].sort((a, b) => order(a) - order(b)).map((name) => createFormat(name, jaegerBaggage));
     this.fieldNames = [...new Set(this.injectors.flatMap((format) => format.fields()))];
     this.ownHopFormats = inject.every((name) => name === 'tracecontext' || name === 'jaeger' || name === 'baggage') ? inject : undefined;
   }

@@ -37,7 +37,7 @@ export function setUpTracing(config: Config, appEntry?: string): Tracing {
   // The default service's SDK provider serves the app's own calls to the OpenTelemetry API.
   defaultService.provider().register({
     contextManager,
-    propagator: config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators),
+    propagator: config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators, { jaegerBaggage: config.jaegerBaggage }),
   });
 
   const userProviders = config.tracerProviderModule ? loadUserProviders(config.tracerProviderModule, appEntry, [config, ...config.services]) : undefined;

@@ -30,14 +30,14 @@ function hostileBaggage() {
   return propagation.createBaggage(entries);
 }
 
-function injected(formats, baggage = hostileBaggage()) {
+function injected(formats, baggage = hostileBaggage(), options = undefined) {
   const ctx = propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, SPAN), baggage);
   const headers = {};
   const written = [];
   const original = process.stderr.write;
   process.stderr.write = (chunk) => (written.push(String(chunk)), true);
   try {
-    new HoptracePropagator(formats).inject(ctx, headers, nodeSetter);
+    new HoptracePropagator(formats, options).inject(ctx, headers, nodeSetter);
   } finally {
     process.stderr.write = original;
   }
@@ -75,6 +75,15 @@ test('a server behind hoptrace that takes 16 KiB of headers takes what hoptrace 
   const { headers } = injected(['tracecontext', 'baggage', 'jaeger'], propagation.createBaggage(entries));
   const total = Object.entries(headers).reduce((sum, [k, v]) => sum + k.length + v.length + 4, 0);
   assert.ok(total < 10 * 1024, `${total} bytes of headers`);
+});
+
+test('HOPTRACE_JAEGER_BAGGAGE=false: uber-trace-id still written, baggage only as W3C baggage', () => {
+  const { loadConfig } = require('../../dist/agent/config/load-config');
+  assert.is(loadConfig({ HOPTRACE_JAEGER_BAGGAGE: 'false' }, {}, () => {}).jaegerBaggage, false);
+  assert.is(loadConfig({}, {}, () => {}).jaegerBaggage, true);
+  const { headers, uberctx } = injected(['tracecontext', 'baggage', 'jaeger'], undefined, { jaegerBaggage: false });
+  assert.equal(uberctx, []);
+  assert.ok(headers['uber-trace-id'] && headers.baggage);
 });
 
 test.run();
