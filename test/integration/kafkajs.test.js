@@ -85,6 +85,31 @@ flow('one trace: A.server → A.send → B.process → B.client → C.server, wi
     assert.not.ok(Object.keys(bProcess.attributes).some((k) => k.includes('value') || k.includes('header')), 'no values or headers recorded');
   });
 });
+// The largest baggage a server takes in (8 KB, within Node's 16 KiB of headers) once sent hoptrace's
+// hops 431s: written again as uberctx-* beside W3C's baggage it doubled. Now every hop answers.
+flow('hostile baggage (8 KB, 200 entries, keys that are no header name) through REST → Kafka → REST: 2xx at every hop, one trace', async () => {
+  await withReceiver(async (receiver, track) => {
+    const [topic] = await createTopics('baggage');
+    const c = track(await startHttpService('svc-c', receiver));
+    const b = startWorker(receiver, topic, c.port, { OTEL_SERVICE_NAME: 'svc-b' });
+    const a = runFixture('kafka-gateway.js', {
+      env: { OTEL_SERVICE_NAME: 'svc-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic, NODE_PATH: EXPRESS5 },
+    });
+    track(a, b);
+    const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
+    const entries = Array.from({ length: 200 }, (_, i) => `k${i}=${'v'.repeat(30)}`);
+    entries.push('bad%0D%0Akey=1', 'with%20space=2');
+    const baggage = entries.join(',');
+    assert.ok(baggage.length > 7000 && baggage.length < 8192, `${baggage.length} bytes of baggage`);
+    const response = await postJson(Number(port), '/orders', { id: 'o-b', sku: 'sku-1' }, { baggage });
+    assert.is(response.status, 202);
+    await b.waitForOutput(/processed o-b/, 30000);
+    const { bClient, cServer } = await assertRestKafkaRest(receiver);
+    assert.is(bClient.attributes['http.response.status_code'], 200);
+    assert.is(cServer.attributes['http.response.status_code'], 200);
+    for (const app of [a, b]) assert.not.match(app.output().stderr, /hoptrace: (warn|error)/, app.output().stderr);
+  });
+});
 flow.run();
 
 const batch = suite('eachBatch: each message continues its own trace');
