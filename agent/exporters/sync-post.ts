@@ -19,15 +19,29 @@ export interface SyncPost {
   tls?: TlsMaterial;
 }
 
+/** UDP packets for one host and port (Jaeger's agent protocol), each sent whole. */
+export interface SyncDatagrams {
+  udp: { host: string; port: number; packets: Uint8Array[] };
+}
+
 /** True when the server answered 2xx within `timeoutMs`. */
 export function postSynchronously(post: SyncPost, timeoutMs: number): boolean {
+  return deliverFromWorker(post, timeoutMs);
+}
+
+/** True when every packet was handed to the network within `timeoutMs` (UDP says no more). */
+export function sendDatagramsSynchronously(datagrams: SyncDatagrams, timeoutMs: number): boolean {
+  return deliverFromWorker(datagrams, timeoutMs);
+}
+
+function deliverFromWorker(job: SyncPost | SyncDatagrams, timeoutMs: number): boolean {
   const deadline = Date.now() + timeoutMs;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require('node:worker_threads') as typeof workerThreads;
   const outcome = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(join(__dirname, 'post-sync.js'), {
     // The worker's environment is empty: what the main thread's TLS reads from it is passed on.
-    workerData: { ...post, timeoutMs, outcome, rejectUnauthorized: process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' },
+    workerData: { ...job, timeoutMs, outcome, rejectUnauthorized: process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' },
     // Neither the app's preloads (hoptrace itself among them) nor its options belong in there.
     execArgv: [],
     env: {},

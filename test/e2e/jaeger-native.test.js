@@ -80,6 +80,16 @@ for (const [transport, exporterEnv] of Object.entries(TRANSPORTS)) {
     }
   });
 
+  t('process.exit() right after a round trip: its spans delivered at exit, the exit code unchanged', async () => {
+    const service = `exiting-${transport}-${Date.now()}`;
+    // The schedule never comes: only the delivery at exit can bring the spans.
+    const result = await runFixture('exit-paths.js', { env: { ...exporterEnv, OTEL_SERVICE_NAME: service, FIXTURE_EXIT: 'exit', OTEL_BSP_SCHEDULE_DELAY: '600000' }, timeoutMs: 30000 }).exited;
+    assert.is(result.code, 3, result.stderr);
+    assert.is(result.stderr, '');
+    const [trace] = await tracesOf(service, (d) => d.length > 0 && d[0].spans.length >= 2, 'trace of 2 spans (client and server)');
+    assert.equal(trace.spans.map((s) => tag(s, 'span.kind')).sort(), ['client', 'server']);
+  });
+
   t('a failed call arrives with its error tags and its exception event as a log', async () => {
     const service = `failing-${transport}-${Date.now()}`;
     const app = await startHttpService(service, undefined, { ...exporterEnv, OTEL_BSP_SCHEDULE_DELAY: '100' });

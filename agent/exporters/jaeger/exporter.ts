@@ -16,6 +16,7 @@ import { logRateLimited } from '../../log';
 import { warnIfCredentialsInClear } from '../cleartext-credentials';
 import { type DetachedAgent, createDetachedAgent } from '../detached-agent';
 import { SpanList, spansOf } from '../span-list';
+import { postSynchronously, sendDatagramsSynchronously } from '../sync-post';
 import type { HoptraceExporter } from '../types';
 import { type ThriftProcess, type ThriftSpan, toThriftProcess, toThriftSpan, trimThriftSpan } from './to-thrift';
 
@@ -42,6 +43,23 @@ const TRIMMED_LOGS = 8;
 interface HttpSenderPool {
   _httpAgent?: { destroy?: () => void };
   _httpOptions?: { agent?: unknown };
+}
+
+/** What exportSync uses of jaeger-client's senders: their Thrift encoders and batch. */
+interface ThriftBatch {
+  spans: unknown[];
+}
+interface HttpSenderInternals {
+  _batch: ThriftBatch;
+  _jaegerThrift: { Span: new (span: ThriftSpan) => unknown; Batch: { rw: { toBuffer(batch: ThriftBatch): { err?: unknown; value?: Buffer } } } };
+  setProcess(process: ThriftProcess): void;
+  close(): void;
+}
+interface UdpSenderInternals {
+  _client: { send(...args: never[]): void; close(): void };
+  setProcess(process: ThriftProcess): void;
+  append(span: ThriftSpan, done: (count: number, error?: string) => void): void;
+  flush(done: (count: number, error?: string) => void): void;
 }
 
 function createSender(config: JaegerExporterConfig): { sender: Sender; connections?: DetachedAgent } {
@@ -124,6 +142,57 @@ export class JaegerExporter implements HoptraceExporter<SpanList> {
     const flushError = await new Promise<string | undefined>((resolve) => sender.flush((_count, error) => resolve(error)));
     if (flushError) errors.push(flushError);
     if (errors.length > 0) throw new Error(errors[0]);
+  }
+
+  /**
+   * At a crash or process.exit(): the spans encoded here, in this thread, as the senders would
+   * (a Thrift batch for a collector, agent packets of at most the sender's size for UDP), then
+   * delivered from a worker thread while this one waits (../sync-post.ts), as OTLP's are.
+   */
+  exportSync(batches: readonly SpanList[], timeoutMs: number): boolean {
+    const spans = spansOf(batches);
+    if (spans.length === 0) return true;
+    return this.config.endpoint ? this.postSync(this.config.endpoint, spans, timeoutMs) : this.sendPacketsSync(spans, timeoutMs);
+  }
+
+  private postSync(endpoint: string, spans: ReadableSpan[], timeoutMs: number): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const HTTPSender = require('jaeger-client/dist/src/reporters/http_sender').default;
+    const sender = new HTTPSender({ endpoint, timeoutMs, logger: quietLogger }) as HttpSenderInternals;
+    sender.close();
+    sender.setProcess(toThriftProcess(spans[0].resource.attributes));
+    for (const span of spans) sender._batch.spans.push(new sender._jaegerThrift.Span(toThriftSpan(span)));
+    const encoded = sender._jaegerThrift.Batch.rw.toBuffer(sender._batch);
+    if (encoded.err || !encoded.value) return false;
+    const headers: Record<string, string> = { 'content-type': 'application/x-thrift' };
+    const { user, password } = this.config;
+    if (user !== undefined || password !== undefined) headers.authorization = `Basic ${Buffer.from(`${user ?? ''}:${password ?? ''}`).toString('base64')}`;
+    return postSynchronously({ url: endpoint, headers, body: encoded.value }, timeoutMs);
+  }
+
+  private sendPacketsSync(spans: ReadableSpan[], timeoutMs: number): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const UDPSender = require('jaeger-client/dist/src/reporters/udp_sender').default;
+    const sender = new UDPSender({ host: this.config.agentHost, port: this.config.agentPort, logger: quietLogger }) as UdpSenderInternals;
+    // The sender packs spans into packets as it would send them; the packets are kept instead.
+    sender._client.close();
+    const packets: Buffer[] = [];
+    sender._client = {
+      send(buffer: Buffer, offset: number, length: number, _port: number, _host: string, done?: (error: null, sent: number) => void) {
+        packets.push(Buffer.from(buffer.subarray(offset, offset + length)));
+        done?.(null, length);
+      },
+      close() {},
+    };
+    sender.setProcess(toThriftProcess(spans[0].resource.attributes));
+    for (const span of spans) {
+      const thrift = toThriftSpan(span);
+      let tooLarge = false;
+      sender.append(thrift, (_count, error) => (tooLarge = typeof error === 'string' && /larger than maxSpanSize/.test(error)));
+      if (tooLarge) sender.append(trimThriftSpan(thrift, TRIMMED_STRING_LENGTH, TRIMMED_LOGS), () => {});
+    }
+    sender.flush(() => {});
+    return packets.length === 0 || sendDatagramsSynchronously({ udp: { host: this.config.agentHost, port: this.config.agentPort, packets } }, timeoutMs);
   }
 
   abandon(): void {
