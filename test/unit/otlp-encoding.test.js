@@ -200,4 +200,21 @@ test('a span that cannot be encoded leaves its batch as it was', () => {
   assert.equal(decodeProtobuf(batch.encoded()), decodeProtobuf(encodeTraces([spans[0], spans[1]])));
 });
 
+// Attribute keys and values come from apps and from the wire (url.path, message keys): the caches
+// that spare encoding them again must stay bounded whatever arrives.
+test('100,000 distinct attribute keys and values: the encoder caches stay bounded, and every span still decodes', () => {
+  const { encodingCacheSizes } = require('../../dist/agent/exporters/otlp/wire-format');
+  let last;
+  for (let round = 0; round < 100; round++) {
+    const many = Array.from({ length: 1000 }, (_, i) => span({ attributes: { [`key-${round}-${i}`]: `value-${i % 3}`, 'url.path': `/items/${round * 1000 + i}` } }));
+    last = { many, bytes: encodeTraces(many) };
+  }
+  const decoded = decodeProtobuf(last.bytes);
+  assert.equal(decoded.map((s) => s.attributes['url.path']), last.many.map((s) => s.attributes['url.path']));
+  assert.equal(decoded.map((s) => s.attributes[Object.keys(s.attributes).find((k) => k.startsWith('key-'))]), last.many.map((_, i) => `value-${i % 3}`));
+  const { keys, largestValueSet } = encodingCacheSizes();
+  assert.ok(keys <= 1024, `${keys} keys cached`);
+  assert.ok(largestValueSet <= 8, `${largestValueSet} values cached for one key`);
+});
+
 test.run();

@@ -196,6 +196,13 @@ function encodedKey(key: string): EncodedKey {
   return encoded;
 }
 
+/** How much the encoder's caches hold (for the test that they stay bounded whatever arrives). */
+export function encodingCacheSizes(): { keys: number; largestValueSet: number } {
+  let largestValueSet = 0;
+  for (const { values } of encodedKeys.values()) largestValueSet = Math.max(largestValueSet, values.size);
+  return { keys: encodedKeys.size, largestValueSet };
+}
+
 function isCacheable(value: unknown): boolean {
   return typeof value === 'string' ? value.length <= CACHED_VALUE_MAX_LENGTH : typeof value === 'number' || typeof value === 'boolean';
 }
