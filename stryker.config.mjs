@@ -5,7 +5,7 @@
 export const SCOPES = {
   propagation: {
     mutate: ['dist/agent/propagation/**/*.js'],
-    tests: 'propagation|own-hop|header-fuzz|kafkajs-recipes|kafka-client-shapes|service-map',
+    tests: 'propagation|own-hop|header-fuzz|kafkajs-recipes|kafka-client-shapes|service-map|baggage-limits',
   },
   otlp: {
     mutate: ['dist/agent/exporters/otlp/**/*.js'],
@@ -13,11 +13,11 @@ export const SCOPES = {
   },
   config: {
     mutate: ['dist/agent/config/**/*.js'],
-    tests: 'config|service-map',
+    tests: 'config|service-map|app-package|span-limits|baggage-limits',
   },
   'kafkajs-headers': {
     mutate: ['dist/instrumentations/kafkajs/headers.js', 'dist/instrumentations/kafkajs/copies.js'],
-    tests: 'header-fuzz|kafkajs-recipes|kafka-client-shapes|own-hop|kafkajs-batch-cursor',
+    tests: 'header-fuzz|kafkajs-recipes|kafka-client-shapes|own-hop|kafkajs-batch-cursor|kafkajs-copies|kafkajs-headers',
   },
 };
 
@@ -27,6 +27,8 @@ if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES)
 
 export default {
   testRunner: 'command',
+  plugins: ['@stryker-mutator/*', './test/mutation/ignore-emitted.mjs'],
+  ignorers: ['typescript-emitted'],
   commandRunner: { command: `node node_modules/uvu/bin.js test/unit "(${scope.tests})"` },
   mutate: scope.mutate,
   ignorePatterns: ['bench', 'examples/node_modules', 'test/fixtures/*/node_modules', 'reports', '.stryker-tmp', 'test/mutation'],
