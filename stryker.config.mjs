@@ -13,7 +13,7 @@ export const SCOPES = {
   },
   config: {
     mutate: ['dist/agent/config/**/*.js'],
-    tests: 'config|service-map|app-package|span-limits|baggage-limits',
+    tests: 'config|service-map|app-package|span-limits|baggage-limits|env-reader|jaeger-settings',
   },
   'kafkajs-headers': {
     mutate: ['dist/instrumentations/kafkajs/headers.js', 'dist/instrumentations/kafkajs/copies.js'],
