@@ -64,7 +64,7 @@ export function readServiceMap(variable: string, path: string, defaults: Service
 
 type Say = (place: string, problem: string, instead: string) => void;
 
-function readEntry(entry: JsonObject, place: string, defaults: ServiceDefaults, say: Say): { definition: ServiceDefinition; topics: string[] } | undefined {
+function readEntry(entry: JsonObject, place: string, defaults: ServiceDefaults, say: Say): { definition: ServiceDefinition; topics: Array<[string, number]> } | undefined {
   for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) say(`${place}.${key}`, 'is not a known key', 'it is ignored');
   const name = typeof entry.name === 'string' ? entry.name : typeof entry.service === 'string' ? entry.service : undefined;
   if (!name || name.trim() === '') {
@@ -85,7 +85,7 @@ function readEntry(entry: JsonObject, place: string, defaults: ServiceDefaults, 
   const definition: ServiceDefinition = {
     service: {
       name,
-      version: typeof entry.version === 'string' ? entry.version : undefined,
+      version: readVersion(entry.version, `${place}.version`, say),
       resourceAttributes: { ...defaults.resourceAttributes, ...readStringMap(entry.resourceAttributes, `${place}.resourceAttributes`, say) },
     },
     sampler,
@@ -101,14 +101,14 @@ function readEntry(entry: JsonObject, place: string, defaults: ServiceDefaults, 
     },
   };
   // Topics are claimed in claimTopics, where one claimed twice can be told.
-  return { definition, topics: readStrings(entry.topics, `${place}.topics`, say) };
+  return { definition, topics: readIndexedStrings(entry.topics, `${place}.topics`, say) };
 }
 
 /** Exact topic names and `/patterns/`; a name claimed by an earlier service stays with it. */
-function claimTopics(definition: ServiceDefinition, rawTopics: readonly string[], place: string, owners: Map<string, string>, say: Say): ServiceDefinition {
+function claimTopics(definition: ServiceDefinition, rawTopics: ReadonlyArray<[string, number]>, place: string, owners: Map<string, string>, say: Say): ServiceDefinition {
   const topics: string[] = [];
   const topicPatterns: string[] = [];
-  rawTopics.forEach((topic, i) => {
+  rawTopics.forEach(([topic, i]) => {
     const where = `${place}.topics[${i}]`;
     const isPattern = topic.length > 2 && topic.startsWith('/') && topic.endsWith('/');
     const claim = isPattern ? `pattern ${topic}` : topic;
@@ -263,6 +263,12 @@ function readDuration(value: Json, place: string, fallback: number, min: number,
   return cappedDuration(readNumber(value, place, fallback, min, say), (problem, instead) => say(place, `${JSON.stringify(value)} ${problem}`, instead));
 }
 
+function readVersion(value: Json | undefined, place: string, say: Say): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  say(place, `${JSON.stringify(value)} is not a string`, 'it is ignored');
+  return undefined;
+}
+
 function readBoolean(value: Json, place: string, fallback: boolean, say: Say): boolean {
   if (typeof value === 'boolean') return value;
   say(place, `${JSON.stringify(value)} is not true or false`, `using ${fallback}`);
@@ -270,14 +276,19 @@ function readBoolean(value: Json, place: string, fallback: boolean, say: Say): b
 }
 
 function readStrings(value: Json | undefined, place: string, say: Say): string[] {
+  return readIndexedStrings(value, place, say).map(([text]) => text);
+}
+
+/** The names of a list with their places in it, so that later warnings name the right item. */
+function readIndexedStrings(value: Json | undefined, place: string, say: Say): Array<[string, number]> {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     say(place, 'is not a list', 'it is ignored');
     return [];
   }
-  const strings: string[] = [];
+  const strings: Array<[string, number]> = [];
   value.forEach((item, i) => {
-    if (typeof item === 'string' && item !== '') strings.push(item);
+    if (typeof item === 'string' && item !== '') strings.push([item, i]);
     else say(`${place}[${i}]`, `${JSON.stringify(item)} is not a name`, 'it is skipped');
   });
   return strings;

@@ -257,4 +257,126 @@ test("credentials go only where the process sends: another collector gets the pr
   assert.equal([byName['jaeger-asked'].jaeger.user, byName['jaeger-asked'].jaeger.password], ['process-user', 'process-password']);
 });
 
+// Every way an entry can be wrong, each said once with where it is, what is wrong and what is used
+// instead; what is right in the same entry is kept.
+const REFUSALS = [
+  [[1, 2], ['has no "services" list; one service for the whole process']],
+  [{ services: {} }, ['has no "services" list; one service for the whole process']],
+  [{ services: [3, { service: 'ok' }] }, ['services[0]: is not an object; it is skipped']],
+  [{ services: [{ topics: ['a'] }] }, ['services[0]: has no service name ("name", or "service" as the interceptors wrote it); it is skipped']],
+  [{ services: [{ service: 'a', colour: 'blue' }] }, ['services[0].colour: is not a known key; it is ignored']],
+  [
+    { services: [{ service: 'a', topics: 'x' }, { service: 'b', topics: ['', 3, 'ok', '/re[/'] }] },
+    [
+      'services[0].topics: is not a list; it is ignored',
+      'services[1].topics[0]: "" is not a name; it is skipped',
+      'services[1].topics[1]: 3 is not a name; it is skipped',
+      'services[1].topics[3]: /re[/ is not a valid regular expression (Invalid regular expression: /re[/: Unterminated character class); it is skipped',
+    ],
+  ],
+  [
+    { services: [{ service: 'a', ports: [0, 65536, 1.5, '80', 8080] }, { service: 'b', ports: 8080 }] },
+    [
+      'services[0].ports[0]: 0 is not a port; it is skipped',
+      'services[0].ports[1]: 65536 is not a port; it is skipped',
+      'services[0].ports[2]: 1.5 is not a port; it is skipped',
+      'services[0].ports[3]: "80" is not a port; it is skipped',
+      'services[1].ports: is not a list; it is ignored',
+    ],
+  ],
+  [{ services: [{ service: 'a', topics: ['t'] }, { service: 'b', topics: ['t'] }] }, ['services[1].topics[0]: "t" is already owned by a; it stays with that service']],
+  [
+    { services: [{ service: 'a', sampler: 'x' }, { service: 'b', sampler: { name: 'nope' } }, { service: 'c', sampler: { name: 'traceidratio', ratio: 2 } }] },
+    [
+      'services[0].sampler: is not an object; using parentbased_always_on',
+      'services[1].sampler.name: "nope" is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio; using parentbased_always_on',
+      'services[2].sampler.ratio: 2 is not a number from 0 to 1; using 1',
+    ],
+  ],
+  [
+    { services: [{ service: 'a', exporter: 'otlp' }, { service: 'b', exporter: { type: 'zipkin' } }, { service: 'c', exporter: { type: 'console', endpoint: 'x' } }, { service: 'd', exporter: { type: 'otlp', endpoint: 'grpc://x', protocol: 'grpc', timeoutMs: 0, headers: 5 } }] },
+    [
+      'services[0].exporter: needs a "type", one of otlp, jaeger, console, none; the process\'s exporter is used',
+      'services[1].exporter: needs a "type", one of otlp, jaeger, console, none; the process\'s exporter is used',
+      'services[2].exporter.endpoint: is not a setting of the console exporter; it is ignored',
+      'services[3].exporter.endpoint: "grpc://x" is not a valid value for it; it is ignored',
+      'services[3].exporter.protocol: "grpc" is not a valid value for it; it is ignored',
+      'services[3].exporter.timeoutMs: 0 is not a number from 1; using 10000',
+      'services[3].exporter.headers: is not an object of strings; it is ignored',
+    ],
+  ],
+  [
+    { services: [{ service: 'a', exporter: { type: 'jaeger', agentPort: 'x', authToken: 't', agentHost: 5 } }] },
+    [
+      'services[0].exporter.agentPort: "x" is not a number from 1; using 6832',
+      "services[0].exporter.authToken: cannot be mapped (hoptrace's Jaeger HTTP sender authenticates with user and password only); it is ignored",
+      'services[0].exporter.agentHost: 5 is not a valid value for it; it is ignored',
+    ],
+  ],
+  [
+    { services: [{ service: 'a', batch: 5 }, { service: 'b', batch: { maxQueueSize: 0, maxExportBatchSize: 'x', scheduleDelayMs: -1, other: 1 } }] },
+    [
+      "services[0].batch: is not an object; the process's batch settings are used",
+      'services[1].batch.maxQueueSize: 0 is not a number from 1; using 2048',
+      'services[1].batch.maxExportBatchSize: "x" is not a number from 1; using 512',
+      'services[1].batch.scheduleDelayMs: -1 is not a number from 0; using 5000',
+      'services[1].batch.other: is not a known key; it is ignored',
+    ],
+  ],
+  [
+    { services: [{ service: 'a', config: 5 }, { service: 'b', config: { sampler: 3, reporter: 4, extra: 1 } }, { service: 'c', config: { reporter: { logSpans: 'yes', flushIntervalMs: 'x', maxQueueSize: 0, sender: 3 } } }] },
+    [
+      "services[0].config: is not an object; the process's settings are used",
+      'services[1].config.extra: cannot be mapped to hoptrace; it is ignored',
+      'services[1].config.sampler: is not an object; using parentbased_always_on',
+      'services[1].config.reporter: is not an object; it is ignored',
+      'services[2].config.reporter.logSpans: "yes" is not true or false; using false',
+      'services[2].config.reporter.flushIntervalMs: "x" is not a number from 0; using 5000',
+      'services[2].config.reporter.maxQueueSize: 0 is not a number from 1; using 2048',
+      'services[2].config.reporter.sender: is not an object; the exporter stays as it was',
+    ],
+  ],
+  [
+    { services: [{ service: 'a', version: 3, resourceAttributes: { team: 'x', bad: {} }, logSpans: 'no', clientIds: ['c1', 4], groupIds: 'g' }] },
+    [
+      'services[0].logSpans: "no" is not true or false; using false',
+      'services[0].version: 3 is not a string; it is ignored',
+      'services[0].resourceAttributes.bad: {} is not a string; it is skipped',
+      'services[0].clientIds[1]: 4 is not a name; it is skipped',
+      'services[0].groupIds: is not a list; it is ignored',
+    ],
+  ],
+  ['{ "services": [ { "service": "a", } ] }', ['line 1 column 35: is not valid JSON (Expected double-quoted property name in JSON at position 34); one service for the whole process']],
+];
+
+test('every refusal in a service-map file: one warning each, naming the place, the problem and what is used instead', () => {
+  for (const [document, expected] of REFUSALS) {
+    const { warnings, file } = load(document);
+    const shown = warnings.map((w) => w.replace(`HOPTRACE_CONFIG_FILE ${file}: `, ''));
+    // Node's JSON messages differ between majors: the place and the outcome are what this checks.
+    if (typeof document === 'string') assert.match(shown[0], /^line 1 column 35: is not valid JSON \(.*\); one service for the whole process$/);
+    else assert.equal(shown, expected, JSON.stringify(document));
+  }
+});
+
+test('what is right beside what is wrong is kept: valid ports, topics and ids, capped batches, jaeger-client samplers', () => {
+  const { config } = load({
+    services: [
+      { service: 'a', ports: [0, 8080], topics: ['', 'orders', '/pay.*/'], clientIds: ['c1', 4], resourceAttributes: { team: 'x', bad: {}, n: 3, ok: true } },
+      { service: 'b', batch: { maxQueueSize: 10, maxExportBatchSize: 50 }, sampler: { type: 'probabilistic', param: 0.5 } },
+      { service: 'c', exporter: { type: 'jaeger', endpoint: 'http://j:14268/api/traces', agentHost: 'agent', agentPort: 6831 } },
+    ],
+  });
+  const [a, b, c] = config.services;
+  assert.equal(a.owns.ports, [8080]);
+  assert.equal(a.owns.topics, ['orders']);
+  assert.equal(a.owns.topicPatterns, ['pay.*']);
+  assert.equal(a.owns.clientIds, ['c1']);
+  assert.equal({ team: a.service.resourceAttributes.team, n: a.service.resourceAttributes.n, ok: a.service.resourceAttributes.ok }, { team: 'x', n: '3', ok: 'true' });
+  assert.is(a.service.resourceAttributes.bad, undefined);
+  assert.equal([b.batch.maxQueueSize, b.batch.maxExportBatchSize], [10, 10]);
+  assert.equal(b.sampler, { name: 'parentbased_traceidratio', ratio: 0.5 });
+  assert.equal([c.export.exporter, c.export.jaeger.endpoint, c.export.jaeger.agentHost, c.export.jaeger.agentPort], ['jaeger', 'http://j:14268/api/traces', 'agent', 6831]);
+});
+
 test.run();
