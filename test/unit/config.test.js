@@ -201,4 +201,75 @@ test('warnings never repeat a credential: endpoints as origin and path, malforme
   assert.equal(load({ OTEL_RESOURCE_ATTRIBUTES: 'team' }).warnings, ['OTEL_RESOURCE_ATTRIBUTES: ignoring "team" (expected key=value)']);
 });
 
+test('every HOPTRACE_* setting is read, in any case where it is a choice', () => {
+  const { config, warnings } = load({
+    OTEL_SDK_DISABLED: 'true',
+    HOPTRACE_KAFKA_PRODUCER_SPANS: 'PER-CALL',
+    HOPTRACE_KAFKA_CONSUMER_PARENT: 'link',
+    HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: '/health, /internal/*',
+    HOPTRACE_HTTP_REDACT_QUERY_PARAMS: 'tenant',
+    HOPTRACE_HTTP_REDACT_PATHS: '/a/{b}',
+    HOPTRACE_OTEL_INSTRUMENTATIONS: '@opentelemetry/instrumentation-ioredis, x',
+    HOPTRACE_TRACER_PROVIDER: './p.js',
+    OTEL_TRACES_EXPORTER: 'NONE',
+    OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'HTTP,kafkajs',
+    OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'kafkajs',
+  });
+  assert.equal(warnings, []);
+  assert.is(config.disabled, true);
+  assert.equal(config.kafka, { producerSpans: 'per-call', consumerParent: 'link' });
+  assert.equal(config.http, { ignoreIncomingPaths: ['/health', '/internal/*'], redactQueryParams: ['tenant'], redactPaths: ['/a/{b}'] });
+  assert.equal(config.otelInstrumentations, ['@opentelemetry/instrumentation-ioredis', 'x']);
+  assert.is(config.tracerProviderModule, './p.js');
+  assert.is(config.exporter, 'none');
+  assert.equal([...config.instrumentations], ['http']);
+  assert.is(load({}).config.disabled, false);
+  assert.equal(load({}).config.kafka, { producerSpans: 'per-message', consumerParent: 'child' });
+});
+
+test('every refusal of an OTEL_* or HOPTRACE_* value: one warning naming it, what was expected and what is used', () => {
+  const cases = [
+    [{ HOPTRACE_KAFKA_PRODUCER_SPANS: 'batch' }, 'HOPTRACE_KAFKA_PRODUCER_SPANS="batch" is not valid (expected one of per-message, per-call); using "per-message"'],
+    [{ HOPTRACE_KAFKA_CONSUMER_PARENT: 'parent' }, 'HOPTRACE_KAFKA_CONSUMER_PARENT="parent" is not valid (expected one of child, link); using "child"'],
+    [{ HOPTRACE_HTTP_REDACT_PATHS: 'c/{d}' }, 'HOPTRACE_HTTP_REDACT_PATHS="c/{d}" is not valid (a pattern starts with /, as `/reset/{token}`); it is skipped'],
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER="zipkin" is not valid (expected one of otlp, jaeger, console, none); using "otlp"'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not valid (hoptrace speaks http/protobuf or http/json); using "http/protobuf"'],
+    [{ OTEL_PROPAGATORS: 'b3multi, xray' }, 'OTEL_PROPAGATORS="xray" is not valid (expected any of tracecontext, baggage, jaeger, b3, b3multi, none); it is skipped'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mysql' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS="mysql" is not valid (hoptrace instruments http, express, fastify, koa, fetch, kafkajs); it is skipped'],
+    [{ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'redis' }, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS="redis" is not valid (hoptrace instruments http, express, fastify, koa, fetch, kafkajs); it is skipped'],
+    [{ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_AGENT_PORT: '70000' }, 'JAEGER_AGENT_PORT="70000" is not valid (expected a whole number from 1 to 65535); using 6832'],
+    [{ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_ENDPOINT: 'udp://x:1' }, 'JAEGER_ENDPOINT="udp://x:1" is not valid (expected an http:// or https:// URL); sending over UDP instead'],
+    [{ OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: __filename }, 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY go together: only one is usable, so neither is used'],
+    [{ OTEL_LOG_LEVEL: 'loud' }, 'OTEL_LOG_LEVEL="loud" is not valid (expected one of none, error, warn, info, debug, verbose, all); using "warn"'],
+    [
+      { OTEL_TRACES_SAMPLER: 'sometimes' },
+      'OTEL_TRACES_SAMPLER="sometimes" is not valid (expected one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio); using "parentbased_always_on"',
+    ],
+  ];
+  for (const [env, warning] of cases) assert.equal(load(env).warnings, [warning], JSON.stringify(env));
+  assert.equal(load({ OTEL_PROPAGATORS: 'b3multi, xray, B3' }).config.injectPropagators, ['b3multi', 'b3']);
+  assert.is(load({ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_AGENT_HOST: 'agent' }).config.jaeger.agentHost, 'agent');
+  assert.is(load({ OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: __filename }).config.otlp.tls, undefined);
+});
+
+test('TLS files: read as text; the traces-specific variables first; a certificate and its key together', () => {
+  const { config, warnings } = load({
+    OTEL_EXPORTER_OTLP_CERTIFICATE: '/nonexistent/general.pem',
+    OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: __filename,
+    OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: __filename,
+    OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: __filename,
+  });
+  assert.equal(warnings, []);
+  const text = require('node:fs').readFileSync(__filename, 'utf8');
+  assert.equal(config.otlp.tls, { ca: text, cert: text, key: text });
+  assert.is(load({}).config.otlp.tls, undefined);
+});
+
+test('the configuration is frozen all the way down', () => {
+  const { config } = load({ OTEL_EXPORTER_OTLP_HEADERS: 'a=b', HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: '/x' });
+  for (const part of [config, config.otlp, config.otlp.headers, config.http, config.http.ignoreIncomingPaths, config.batch, config.service, config.service.resourceAttributes, config.sampler, config.kafka, config.spanLimits]) {
+    assert.ok(Object.isFrozen(part), JSON.stringify(part));
+  }
+});
+
 test.run();
