@@ -5,7 +5,7 @@
 export const SCOPES = {
   propagation: {
     mutate: ['dist/agent/propagation/**/*.js'],
-    tests: 'propagation|own-hop|header-fuzz|kafkajs-recipes|kafka-client-shapes|service-map|baggage-limits',
+    tests: 'propagation|own-hop|header-fuzz|kafkajs-recipes|kafka-client-shapes|service-map|baggage-limits|kafkajs-headers',
   },
   otlp: {
     mutate: ['dist/agent/exporters/otlp/**/*.js'],
