@@ -9,6 +9,7 @@
  * their load time (http ~5 ms, https ~5–15 ms), which an HTTP service pays anyway. CommonJS apps
  * load them lazily, through `require`.
  */
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import Module = require('node:module');
 import { onceAfterStart } from '../after-start';
 import { log, reportAgentError } from '../log';
@@ -129,7 +130,9 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
   const builtins = [...names].filter((name) => Module.isBuiltin(name));
   if (builtins.length === 0) return;
   const loadedAlready = new Set(builtins.filter(loadedByNode));
+  const fetchSeen = watchFetchRequests();
   onceAfterStart(() => {
+    const fetched = fetchSeen.stop();
     for (const name of builtins) {
       try {
         if (patcher.hasSeenBuiltin(name) || !loadedByNode(name)) continue;
@@ -140,7 +143,7 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
           log.debug(`patched node:${name} ${Date.now() - startedAt} ms after start: loaded before hoptrace started, not required since`);
           continue;
         }
-        if (loadedByFetch(name)) {
+        if (name === 'http' && fetched) {
           log.debug(`patched node:${name} ${Date.now() - startedAt} ms after start: loaded by Node's fetch, not required since`);
           continue;
         }
@@ -156,14 +159,29 @@ export function patchLateBuiltins(patcher: ModulePatcher, names: Iterable<string
 }
 
 /**
- * Node's own fetch (undici, inside Node) loads node:http for itself, the way an ES
- * module's import would: no require() shows it. Its requests are traced through undici's
- * diagnostics channel, not these modules, so an app that calls fetch in its first second has
- * nothing untraced to be told about. An app that both fetches and imports node:http from an ES
- * module in that second is not told either: the two loads leave the same mark.
+ * Node's own fetch (undici, inside Node) loads node:http for itself, the way an ES module's import
+ * would: no require() shows it. Its requests are traced through undici's diagnostics channel, not
+ * through node:http, so an app that calls fetch in its first second has nothing untraced to be told
+ * about. Whether it did is seen on that channel (undici itself is no sign: Node 22 and later load it
+ * with node:http). An app that both fetches and imports node:http from an ES module in that second
+ * is not told either: the two leave the same mark.
  */
-function loadedByFetch(name: string): boolean {
-  return name === 'http' && loadedByNode('internal/deps/undici/undici');
+function watchFetchRequests(): { stop(): boolean } {
+  let seen = false;
+  const onRequest = () => {
+    seen = true;
+  };
+  try {
+    diagnosticsChannel.subscribe('undici:request:create', onRequest);
+  } catch {
+    return { stop: () => false };
+  }
+  return {
+    stop() {
+      diagnosticsChannel.unsubscribe('undici:request:create', onRequest);
+      return seen;
+    },
+  };
 }
 
 function loadedByNode(name: string): boolean {
