@@ -217,4 +217,22 @@ test('100,000 distinct attribute keys and values: the encoder caches stay bounde
   assert.ok(largestValueSet <= 8, `${largestValueSet} values cached for one key`);
 });
 
+// Every length and number at the edges of the wire format's encodings (one more byte of varint,
+// one more byte of length prefix, the switch between encoding text by hand and by Buffer, UTF-8 of
+// every width and lone surrogates), against the OpenTelemetry transformer on the same spans.
+test('values at every encoding boundary decode as the transformer writes them', () => {
+  const numbers = [0, 1, 126, 127, 128, 129, 255, 256, 16383, 16384, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35, 2 ** 49, 2 ** 53 - 1, -1, -127, -128, -(2 ** 31), -(2 ** 53 - 1), 0.5, -0.25, 1e300];
+  const lengths = [0, 1, 15, 16, 47, 48, 49, 63, 64, 126, 127, 128, 129, 255, 256, 1000, 16383, 16384, 16385];
+  const texts = [...lengths.map((n) => 'a'.repeat(n)), ...lengths.map((n) => 'é'.repeat(n)), '日本語', '🚀'.repeat(40), 'x\ud800y', '\udfff', 'mixed ü 日 🚀 end', '\u007f\u0080\u07ff\u0800\uffff'];
+  const sequence = [];
+  numbers.forEach((n, i) => sequence.push(span({ name: `n${i}`, attributes: { n, list: [n, n] }, droppedAttributesCount: Math.abs(Math.trunc(n)) % 2 ** 31 })));
+  texts.forEach((text, i) => sequence.push(span({ name: text, attributes: { [`k${text.slice(0, 200)}`]: text, t: [text, ''] }, status: { code: SpanStatusCode.ERROR, message: text } })));
+  sequence.push(span({ name: 'times', startTime: [0, 1], endTime: [2 ** 32, 999999999] }));
+  sequence.push(span({ name: 'hex', spanContext: () => ({ traceId: '0123456789ABCDEFabcdef0123456789', spanId: 'FEDCBA9876543210', traceFlags: 1 }) }));
+  const ours = decodeProtobuf(encodeTraces(sequence));
+  const theirs = decodeProtobuf(Buffer.from(ProtobufTraceSerializer.serializeRequest(sequence)));
+  assert.is(ours.length, sequence.length);
+  for (let i = 0; i < sequence.length; i++) assert.equal(ours[i], theirs[i], `span ${i}: ${sequence[i].name.slice(0, 40)}`);
+});
+
 test.run();
