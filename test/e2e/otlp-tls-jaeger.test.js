@@ -5,30 +5,17 @@
 // them they are refused and said, and the app runs as it would.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { execFileSync, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { getJson } = require('../support/jaeger');
 const { runFixture } = require('../support/run-fixture');
+const { makeCertificateAuthority } = require('../support/tls');
 
 const JAEGER_BIN = path.join(process.env.HOPTRACE_CACHE || path.join(os.homedir(), '.cache', 'hoptrace'), 'jaeger', 'jaeger');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-jaeger-tls-'));
-const file = (name) => path.join(dir, name);
-
-function openssl(...args) {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function makeCertificates() {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=hoptrace test CA');
-  for (const [name, extension] of [['server', 'subjectAltName=IP:127.0.0.1'], ['client', 'extendedKeyUsage=clientAuth']]) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    fs.writeFileSync(file(`${name}.ext`), `${extension}\n`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
-  }
-}
+const { file } = makeCertificateAuthority();
 
 async function freePort() {
   const server = net.createServer().listen(0, '127.0.0.1');
@@ -119,7 +106,6 @@ function run(jaeger, service, how, env) {
   return runFixture('exit-paths.js', { env: { OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpUrl, FIXTURE_EXIT: how, ...env }, timeoutMs: 30000 }).exited;
 }
 
-makeCertificates();
 const TRUST = { OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem') };
 const CLIENT = { OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: file('client.pem'), OTEL_EXPORTER_OTLP_CLIENT_KEY: file('client.key') };
 
@@ -161,7 +147,5 @@ test('Jaeger over mTLS: with the client certificate, spans arrive (while running
     await jaeger.stop();
   }
 });
-
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test.run();

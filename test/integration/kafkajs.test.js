@@ -35,19 +35,25 @@ async function stop(...apps) {
   await Promise.all(apps.map((app) => (app.child.exitCode === null && app.child.kill('SIGTERM'), app.exited)));
 }
 
+/** Service A (express gateway, produces), B (worker, consumes and calls C), C (http): A's port once it listens. */
+async function startFlow(receiver, track, topicName) {
+  const [topic] = await createTopics(topicName);
+  const c = track(await startHttpService('svc-c', receiver));
+  const b = startWorker(receiver, topic, c.port, { OTEL_SERVICE_NAME: 'svc-b' });
+  const a = runFixture('kafka-gateway.js', {
+    env: { OTEL_SERVICE_NAME: 'svc-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic, NODE_PATH: EXPRESS5 },
+  });
+  track(a, b);
+  const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
+  return { topic, a, b, port };
+}
+
 const flow = suite('REST → Kafka → REST');
 flow.before(requireKafka);
 
 flow('one trace: A.server → A.send → B.process → B.client → C.server, with messaging attributes', async () => {
   await withReceiver(async (receiver, track) => {
-    const [topic] = await createTopics('orders');
-    const c = track(await startHttpService('svc-c', receiver));
-    const b = startWorker(receiver, topic, c.port, { OTEL_SERVICE_NAME: 'svc-b' });
-    const a = runFixture('kafka-gateway.js', {
-      env: { OTEL_SERVICE_NAME: 'svc-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic, NODE_PATH: EXPRESS5 },
-    });
-    track(a, b);
-    const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
+    const { topic, a, b, port } = await startFlow(receiver, track, 'orders');
     const response = await postJson(Number(port), '/orders', { id: 'o-1', sku: 'sku-42' });
     assert.is(response.status, 202);
     await b.waitForOutput(/processed o-1/, 30000);
@@ -89,14 +95,7 @@ flow('one trace: A.server → A.send → B.process → B.client → C.server, wi
 // hops 431s: written again as uberctx-* beside W3C's baggage it doubled. Now every hop answers.
 flow('hostile baggage (8 KB, 200 entries, keys that are no header name) through REST → Kafka → REST: 2xx at every hop, one trace', async () => {
   await withReceiver(async (receiver, track) => {
-    const [topic] = await createTopics('baggage');
-    const c = track(await startHttpService('svc-c', receiver));
-    const b = startWorker(receiver, topic, c.port, { OTEL_SERVICE_NAME: 'svc-b' });
-    const a = runFixture('kafka-gateway.js', {
-      env: { OTEL_SERVICE_NAME: 'svc-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, KAFKA_BROKERS, TOPIC: topic, NODE_PATH: EXPRESS5 },
-    });
-    track(a, b);
-    const [, port] = await a.waitForOutput(/listening (\d+)/, 20000);
+    const { a, b, port } = await startFlow(receiver, track, 'baggage');
     const entries = Array.from({ length: 200 }, (_, i) => `k${i}=${'v'.repeat(30)}`);
     entries.push('bad%0D%0Akey=1', 'with%20space=2');
     const baggage = entries.join(',');

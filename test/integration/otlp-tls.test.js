@@ -5,31 +5,12 @@
 // openssl; the receiver is an https server that refuses connections without a certificate of the CA.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { startReceiver } = require('../support/otlp-receiver');
 const { runFixture } = require('../support/run-fixture');
+const { makeCertificateAuthority } = require('../support/tls');
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-tls-'));
-const file = (name) => path.join(dir, name);
-
-function openssl(...args) {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, both signed by the CA. */
-function makeCertificates() {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=hoptrace test CA');
-  for (const [name, extension] of [['server', 'subjectAltName=IP:127.0.0.1'], ['client', 'extendedKeyUsage=clientAuth']]) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    fs.writeFileSync(file(`${name}.ext`), `${extension}\n`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
-  }
-}
-
-makeCertificates();
+const { file } = makeCertificateAuthority();
 const read = (name) => fs.readFileSync(file(name));
 const MTLS = { key: read('server.key'), cert: read('server.pem'), ca: read('ca.pem'), requestCert: true, rejectUnauthorized: true };
 const TRUST = { OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem') };
@@ -105,7 +86,5 @@ test('an unreadable file: one warning naming the setting, the app runs', async (
     await receiver.close();
   }
 });
-
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test.run();

@@ -1,8 +1,9 @@
 'use strict';
-// A throwaway self-signed certificate for 127.0.0.1, made with openssl for the HTTPS fixtures: one
-// per test process, removed when it exits.
+// Throwaway certificates made with openssl, removed when the test process exits: a self-signed one
+// for 127.0.0.1 (the HTTPS fixtures), and a private CA with a server certificate for 127.0.0.1 and
+// a client certificate signed by it (TLS and mTLS collectors).
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 
@@ -20,4 +21,23 @@ function makeCertificate() {
   return made;
 }
 
-module.exports = { makeCertificate };
+let authority;
+
+/** Paths of ca.pem, server.pem/.key and client.pem/.key in a folder of their own; made once per process. */
+function makeCertificateAuthority() {
+  if (authority) return authority;
+  const dir = mkdtempSync(path.join(tmpdir(), 'hoptrace-ca-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=hoptrace test CA');
+  for (const [name, extension] of [['server', 'subjectAltName=IP:127.0.0.1'], ['client', 'extendedKeyUsage=clientAuth']]) {
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+    writeFileSync(path.join(dir, `${name}.ext`), `${extension}\n`);
+    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+  }
+  const file = (name) => path.join(dir, name);
+  authority = { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key'), file };
+  return authority;
+}
+
+module.exports = { makeCertificate, makeCertificateAuthority };

@@ -2,23 +2,10 @@
 // Credentials over plain http to another machine: said once per exporter, naming what is sent, never its value.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { stderrOf } = require('../support/stderr');
 const { OtlpHttpExporter } = require('../../dist/agent/exporters/otlp-http');
 const { JaegerExporter } = require('../../dist/agent/exporters/jaeger/exporter');
 
-function stderrOf(work) {
-  const lines = [];
-  const original = process.stderr.write;
-  process.stderr.write = (chunk) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  try {
-    work();
-  } finally {
-    process.stderr.write = original;
-  }
-  return lines;
-}
 
 const otlp = (endpoint, headers) => () => new OtlpHttpExporter({ endpoint, protocol: 'http/protobuf', headers, timeoutMs: 1000 });
 const jaeger = (endpoint, user, password) => () => new JaegerExporter({ agentHost: 'localhost', agentPort: 6832, endpoint, user, password, timeoutMs: 1000 });

@@ -3,25 +3,11 @@
 // many distinct messages arrive (keys can carry outside data: the SDK's messages name span ids).
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { stderrOf } = require('../support/stderr');
 const { randomBytes } = require('node:crypto');
 const { diag } = require('@opentelemetry/api');
 const { logRateLimited, rateLimitedKeyCount, routeOpenTelemetryDiagnostics, setLogLevel, MAX_RATE_LIMIT_KEYS } = require('../../dist/agent/log');
 
-/** Runs `work` with stderr captured; returns the lines hoptrace wrote. */
-function stderrOf(work) {
-  const lines = [];
-  const original = process.stderr.write;
-  process.stderr.write = (chunk) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  try {
-    work();
-  } finally {
-    process.stderr.write = original;
-  }
-  return lines;
-}
 
 test.before(() => setLogLevel('warn'));
 
