@@ -3,8 +3,8 @@
 // operation, per Node major, for no agent, the propagation floor, and hoptrace with sampling off,
 // at 10 % and at 100 %. Each figure is the median of five runs of alloc/worker.js (an in-process loop with no
 // garbage collection in it). Allocation counts, unlike times, hardly move between runs, so this is
-// the figure CI guards: --check fails when hoptrace's bytes above no agent rise more than 10 %
-// over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
+// the figure CI guards: --check fails when hoptrace's bytes above the baseline's no-agent figure rise
+// more than 10 % over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -75,7 +75,9 @@ function main() {
     const baseline = {};
     for (const [major, { version, scenarios }] of Object.entries(results)) {
       baseline[major] = { version };
-      for (const [name, row] of Object.entries(scenarios)) baseline[major][name] = Object.fromEntries(GUARDED.map((c) => [c, added(row, c)]));
+      // The no-agent figure is kept too: the check measures hoptrace against it, not against this
+      // run's own no-agent loop, whose bytes move by hundreds between runs on some majors.
+      for (const [name, row] of Object.entries(scenarios)) baseline[major][name] = { 'no agent': row['no agent'], ...Object.fromEntries(GUARDED.map((c) => [c, added(row, c)])) };
     }
     fs.writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 1)}\n`);
     log(`wrote ${path.relative(REPO, BASELINE_FILE)}`);
@@ -91,9 +93,12 @@ function main() {
       for (const [name, row] of Object.entries(scenarios)) {
         for (const config of GUARDED) {
           const was = baseline[major][name]?.[config];
-          const now = added(row, config);
+          // Above the baseline's no-agent figure where it has one: this run's no-agent loop moved by
+          // 500 B on Node 20's eachBatch-1 between runs while hoptrace's moved by 70.
+          const noAgent = baseline[major][name]?.['no agent'] ?? row['no agent'];
+          const now = row[config] - noAgent;
           const noise = SCENARIOS.find((scenario) => scenario.name === name).noise;
-          const allowed = Math.max(was * TOLERANCE, row['no agent'] * noise);
+          const allowed = Math.max(was * TOLERANCE, noAgent * noise);
           if (was === undefined) failures.push(`Node ${major}, ${name}, ${config}: no baseline`);
           else if (now > was + allowed) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
         }
