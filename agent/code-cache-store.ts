@@ -11,7 +11,7 @@
  * hand hoptrace a cache). Any failure — a read-only install, no temporary folder, a full disk —
  * just means no cache: nothing is thrown, nothing waits.
  */
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -38,7 +38,8 @@ export function codeCacheStore(bundleFile: string, buildId: string): CodeCacheSt
     write(data) {
       for (const folder of folders()) {
         try {
-          mkdirSync(folder, { recursive: true, mode: 0o700 });
+          // Not recursive: both parents exist, and a recursive mkdir spins forever on some file systems (TMPDIR=/proc).
+          if (!existsSync(folder)) mkdirSync(folder, { mode: 0o700 });
           if (folder !== join(bundleDir, 'code-cache') && !ownedByThisUser(folder)) continue;
           writeAtomically(join(folder, file), data);
           return folder;
