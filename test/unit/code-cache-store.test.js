@@ -63,4 +63,23 @@ test("a file another user owns is not read (checked where this user may change o
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// A recursive mkdir spun forever under /proc: the app never exited (found timing start-up).
+test('no folder that takes a cache (the package folder taken, TMPDIR on /proc): nothing saved, at once', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-code-cache-test-'));
+  const bundle = path.join(dir, 'hoptrace.js');
+  fs.writeFileSync(bundle, '');
+  fs.writeFileSync(path.join(dir, 'code-cache'), 'a file where the folder would go');
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = '/proc';
+  try {
+    const store = codeCacheStore(bundle, 'feedfacecafebeef');
+    assert.is(store.write(Buffer.from('x')), undefined);
+    assert.is(store.read(), undefined);
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
