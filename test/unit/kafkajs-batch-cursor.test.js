@@ -213,4 +213,32 @@ test('array methods other than forEach and map work on the plain array, on the b
   assert.equal(notes, [['filtered k1', 'batch'], ['filtered k2', 'batch'], ['sliced k2', 'batch']]);
 });
 
+test('a view the app keeps after the batch is the plain array: every message, no span switched, nothing of the batch kept', async () => {
+  let kept;
+  let keptResolve;
+  const { ended } = await walk(async ({ batch, resolveOffset }) => {
+    kept = batch;
+    keptResolve = resolveOffset;
+    for (const message of batch.messages) resolveOffset(message.offset);
+  }, 3);
+  const spansAtEnd = ended.length;
+  const outside = context.active();
+  const keys = (list) => list.map((m) => `${m.key}`);
+  const seen = [];
+  for (const message of kept.messages) seen.push(`${message.key}`);
+  assert.equal(seen, ['k1', 'k2', 'k3'], 'for…of');
+  assert.equal(keys([...kept.messages.values()]), ['k1', 'k2', 'k3'], 'values()');
+  const viaForEach = [];
+  kept.messages.forEach((m, i, all) => viaForEach.push([`${m.key}`, i, all.length]));
+  assert.equal(viaForEach, [['k1', 0, 3], ['k2', 1, 3], ['k3', 2, 3]], 'forEach, with index and array');
+  assert.equal(kept.messages.map((m) => `${m.key}`), ['k1', 'k2', 'k3'], 'map');
+  const viaIndex = [];
+  for (let i = 0; i < kept.messages.length; i++) viaIndex.push(`${kept.messages[i].key}`);
+  assert.equal(viaIndex, ['k1', 'k2', 'k3'], 'index loop');
+  assert.is(kept.topic, 't');
+  keptResolve('1');
+  assert.is(context.active(), outside, 'nothing entered a message or batch context');
+  assert.is(ended.length, spansAtEnd, 'no span started or ended after the batch');
+});
+
 test.run();
