@@ -13,7 +13,9 @@
  *   - an iteration started inside another (nested loops over the messages): the work of both
  *     belongs to several messages at once, so it returns to the batch span for good.
  * A message's span ends when the next one starts, at resolveOffset() for it, or when the batch
- * ends. Anything else (filter, slice, reduce, find, …) works on the plain array and the work stays
+ * ends. What the loop body does after resolveOffset() is still that message's work and stays in its
+ * trace (under the ended span) until the loop moves on: one context switch per message, not two.
+ * Anything else (filter, slice, reduce, find, …) works on the plain array and the work stays
  * on the batch span: never on a message it may not belong to.
  */
 import { type Attributes, type Context, type Link, type Span, SpanKind, context, trace } from '@opentelemetry/api';
@@ -139,7 +141,7 @@ class MessageCursor {
     // confluent's takes a second argument (the leader epoch): every argument is passed on, as given.
     return function resolveOffsetTraced(this: unknown, offset: string) {
       try {
-        if (cursor.current >= 0 && cursor.messages[cursor.current]?.offset === offset) cursor.leave();
+        if (cursor.current >= 0 && cursor.messages[cursor.current]?.offset === offset) cursor.endCurrent();
       } catch (error) {
         reportAgentError('kafkajs eachBatch', error);
       }

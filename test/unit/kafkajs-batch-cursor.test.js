@@ -46,7 +46,7 @@ async function walk(handler, count = 3) {
     notes.push([label, n ? `k${n}` : 'batch']);
   };
   let error;
-  await context.with(ROOT_CONTEXT, () => traceEachBatch(tracing, (p) => handler(p, at))(payload)).catch((e) => (error = e));
+  await context.with(ROOT_CONTEXT, () => traceEachBatch(tracing, (p) => handler(p, at, () => messageSpans(ended).length))(payload)).catch((e) => (error = e));
   return { notes, ended, error, resolved };
 }
 
@@ -166,18 +166,22 @@ test('index loops that skip, or go backwards, return to the batch for good', asy
   assert.equal(backwards.notes, [['back k3', 'batch'], ['back k2', 'batch'], ['back k1', 'batch']]);
 });
 
-test('resolveOffset: for the current message it ends its span; out of order it changes nothing', async () => {
-  const { notes, ended, resolved } = await walk(async ({ batch, resolveOffset }, at) => {
+test('resolveOffset: for the current message it ends its span, and the rest of the loop body stays in its trace; out of order it changes nothing', async () => {
+  const endedWhen = [];
+  const { notes, ended, resolved } = await walk(async ({ batch, resolveOffset }, at, endedSoFar) => {
     for (const message of batch.messages) {
       resolveOffset(message.offset === '0' ? '1' : '0'); // another message's offset
       at(`after another's ${message.key}`);
+      endedWhen.push(endedSoFar());
       resolveOffset(message.offset);
       at(`after its own ${message.key}`);
+      endedWhen.push(endedSoFar());
     }
   }, 2);
+  assert.equal(endedWhen, [0, 1, 1, 2], "each message's span ends at resolveOffset for it, not before");
   assert.equal(notes, [
-    ["after another's k1", 'k1'], ['after its own k1', 'batch'],
-    ["after another's k2", 'k2'], ['after its own k2', 'batch'],
+    ["after another's k1", 'k1'], ['after its own k1', 'k1'],
+    ["after another's k2", 'k2'], ['after its own k2', 'k2'],
   ]);
   assert.equal(resolved, ['1', '0', '0', '1'], 'kafkajs gets every call');
   assert.is(messageSpans(ended).length, 2);
