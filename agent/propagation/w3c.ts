@@ -17,16 +17,28 @@ const LENGTH_OF_VERSION_00 = 55;
 const NOT_HEX = -1;
 const ALL_ZEROS = 0;
 const IS_ID = 1;
+
+/**
+ * What each character code is to an id, by table (one load and one test per character, where
+ * comparing ranges took up to four): NOT_A_DIGIT, ZERO, or OTHER_DIGIT (1-9, a-f).
+ */
+const NOT_A_DIGIT = 0;
+const ZERO = 1;
+const OTHER_DIGIT = 2;
+const DIGIT_CLASS = new Uint8Array(128);
+DIGIT_CLASS[48] = ZERO;
+for (let code = 49; code <= 57; code++) DIGIT_CLASS[code] = OTHER_DIGIT;
+for (let code = 97; code <= 102; code++) DIGIT_CLASS[code] = OTHER_DIGIT;
+
 function scanHex(text: string, from: number, to: number): typeof NOT_HEX | typeof ALL_ZEROS | typeof IS_ID {
-  let nonZero = 0;
+  let seen = 0;
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
-    // 0-9 are 48-57, a-f 97-102: one subtraction each, compared unsigned.
-    if (code - 48 <= 9 && code >= 48) nonZero |= code - 48;
-    else if (code - 97 <= 5 && code >= 97) nonZero = 1;
-    else return NOT_HEX;
+    const kind = code < 128 ? DIGIT_CLASS[code] : NOT_A_DIGIT;
+    if (kind === NOT_A_DIGIT) return NOT_HEX;
+    seen |= kind;
   }
-  return nonZero === 0 ? ALL_ZEROS : IS_ID;
+  return seen & OTHER_DIGIT ? IS_ID : ALL_ZEROS;
 }
 
 /** The value of one lower-case hex digit; -1 for any other character. */
@@ -54,7 +66,8 @@ export function parseTraceparent(header: string): HopContext | undefined {
 
 /**
  * parseTraceparent for a value that came as bytes (Kafka headers): the common 55-byte value is
- * checked on the bytes, which is about twice as fast as on a string, and only the ids become text.
+ * checked on the bytes, which is about twice as fast as on a string, and only the ids become text,
+ * made from the bytes in JavaScript (Buffer#toString crosses into C++ for every value).
  * Anything else is read as text, by the rules above.
  */
 export function parseTraceparentBytes(bytes: Buffer): HopContext | undefined {
@@ -67,17 +80,34 @@ export function parseTraceparentBytes(bytes: Buffer): HopContext | undefined {
   if (version0 < 0 || version1 < 0 || flags0 < 0 || flags1 < 0) return undefined;
   if (version0 === 15 && version1 === 15) return undefined; // version ff
   if (scanHexBytes(bytes, 3, 35) !== IS_ID || scanHexBytes(bytes, 36, 52) !== IS_ID) return undefined;
-  const ids = bytes.toString('latin1', 3, 52);
-  return { traceId: ids.slice(0, 32), spanId: ids.slice(33, 49), sampled: (flags1 & 1) === 1 };
+  return { traceId: textOf32(bytes, 3), spanId: textOf16(bytes, 36), sampled: (flags1 & 1) === 1 };
 }
 
 function scanHexBytes(bytes: Buffer, from: number, to: number): typeof NOT_HEX | typeof ALL_ZEROS | typeof IS_ID {
-  let nonZero = 0;
+  let seen = 0;
   for (let i = from; i < to; i++) {
     const code = bytes[i];
-    if (code - 48 <= 9 && code >= 48) nonZero |= code - 48;
-    else if (code - 97 <= 5 && code >= 97) nonZero = 1;
-    else return NOT_HEX;
+    const kind = code < 128 ? DIGIT_CLASS[code] : NOT_A_DIGIT;
+    if (kind === NOT_A_DIGIT) return NOT_HEX;
+    seen |= kind;
   }
-  return nonZero === 0 ? ALL_ZEROS : IS_ID;
+  return seen & OTHER_DIGIT ? IS_ID : ALL_ZEROS;
+}
+
+/** Sixteen bytes from `at`, checked to be hex digits, as text. */
+function textOf16(b: Buffer, at: number): string {
+  return String.fromCharCode(
+    b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7],
+    b[at + 8], b[at + 9], b[at + 10], b[at + 11], b[at + 12], b[at + 13], b[at + 14], b[at + 15],
+  );
+}
+
+/** Thirty-two bytes from `at`, checked to be hex digits, as text. */
+function textOf32(b: Buffer, at: number): string {
+  return String.fromCharCode(
+    b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7],
+    b[at + 8], b[at + 9], b[at + 10], b[at + 11], b[at + 12], b[at + 13], b[at + 14], b[at + 15],
+    b[at + 16], b[at + 17], b[at + 18], b[at + 19], b[at + 20], b[at + 21], b[at + 22], b[at + 23],
+    b[at + 24], b[at + 25], b[at + 26], b[at + 27], b[at + 28], b[at + 29], b[at + 30], b[at + 31],
+  );
 }

@@ -75,7 +75,7 @@ test('a traceparent read from bytes is the one read from the same bytes as text,
   const { parseTraceparent, parseTraceparentBytes } = require('../../dist/agent/propagation/w3c');
   let state = 11;
   const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const alphabet = '0123456789abcdefABCDEF-xz \t0000';
+  const alphabet = '0123456789abcdefABCDEF-xz \t0000\u00b1\u00e0';
   const valid = `00-${TRACE}-${SPAN}-01`;
   const values = [valid, `00-${TRACE}-${SPAN}-00`, `01-${TRACE}-${SPAN}-03`, `ff-${TRACE}-${SPAN}-01`, `00-${'0'.repeat(32)}-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(16)}-01`, ` ${valid} `, `${valid}-extra`, `cc-${TRACE}-${SPAN}-01-what-the-future-holds`, valid.slice(0, 54), ''];
   for (let i = 0; i < 3000; i++) {

@@ -49,6 +49,8 @@ test('traceparent parsing, as the W3C spec has it', () => {
     `ff-${TRACE}-${SPAN}-01`, `00-${TRACE}-${SPAN}-01-extra`, `00-${'0'.repeat(32)}-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(16)}-01`,
     `00-${TRACE.toUpperCase()}-${SPAN}-01`, `00-${TRACE}-${SPAN}-0g`, `0x-${TRACE}-${SPAN}-01`, `00_${TRACE}-${SPAN}-01`,
     `01-${TRACE}-${SPAN}-01x`, `00-${TRACE.slice(1)}-${SPAN}-01`, '', 'x'.repeat(55),
+    // Characters past ASCII whose low bits are a digit's ('\u00b1' is 0xb1, '\u0131' is 0x131: '1' below 0x80, '1' in the low byte).
+    `00-${TRACE.slice(1)}\u00b1-${SPAN}-01`, `00-${TRACE}-${SPAN.slice(1)}\u0131-01`, `00-\u00e0${TRACE.slice(1)}-${SPAN}-01`,
   ]) {
     assert.is(parseTraceparent(bad), undefined, bad);
   }
