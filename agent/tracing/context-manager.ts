@@ -38,6 +38,15 @@ function callWith<This, Arg, Result>(work: (this: This, arg: Arg) => Result, thi
   return work.call(thisArg, arg);
 }
 
+/** runInContext for work of three arguments (a middleware's request, response and next). */
+export function runInContext3<This, A, B, C, Result>(ctx: Context, work: (this: This, a: A, b: B, c: C) => Result, thisArg: This, a: A, b: B, c: C): Result {
+  return contextManager.storage.run(ctx, callWith3, work, thisArg, a, b, c) as Result;
+}
+
+function callWith3<This, A, B, C, Result>(work: (this: This, a: A, b: B, c: C) => Result, thisArg: This, a: A, b: B, c: C): Result {
+  return work.call(thisArg, a, b, c);
+}
+
 /**
  * Makes `ctx` active from here on in the current execution and in the async work it starts.
  * Callers must be inside a `runInContext()` or `context.with()` of their own, whose exit restores

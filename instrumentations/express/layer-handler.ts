@@ -3,16 +3,18 @@
  * request is inside, so that when a route layer takes it the full route template is known; record
  * errors the app passes on; optionally, a span per middleware and route handler.
  */
-import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
+import { type Span, type Tracer, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
+import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES, EXPRESS_MATCHED_PATHS } from '../../agent/symbols';
+import { runInContext3 } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { EXPRESS_LAYER_PATH, EXPRESS_MATCHED_PATHS } from '../../agent/symbols';
+import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';
 import { type ServerRequestState, recordRequestError, serverRequestOf, startHandlerSpan } from '../http/server-request';
 import type { Layer, LayerHandle, Next } from './internal-types';
 import { joinRoute } from './route-template';
 import type { ExpressInstrumentationOptions } from './types';
 
-type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string };
+type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string; [EXPRESS_LAYER_SPAN_SHAPES]?: ShapeByRoute };
 type RequestWithPaths = { [EXPRESS_MATCHED_PATHS]?: string[] };
 
 export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumentationOptions) {
@@ -31,7 +33,7 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
       }
       const { span } = entered;
       if (!span) return original.call(this, req, res, entered.next);
-      return context.with(trace.setSpan(state.context, span), () => original.call(this, req, res, entered.next));
+      return runInContext3(trace.setSpan(state.context, span), original, this, req, res, entered.next);
     };
 }
 
@@ -75,13 +77,16 @@ function wantsSpan(layer: Layer, isRouteLayer: boolean): boolean {
   return !Array.isArray(handle.stack) && handle.name !== 'mounted_app';
 }
 
-function startLayerSpan(tracer: Tracer, layer: Layer, state: ServerRequestState, isRouteHandler: boolean): Span {
+function startLayerSpan(tracer: Tracer, layer: Tagged<Layer>, state: ServerRequestState, isRouteHandler: boolean): Span {
+  const shapes = (layer[EXPRESS_LAYER_SPAN_SHAPES] ??= new ShapeByRoute((route) => layerSpanShape(layer, isRouteHandler, route)));
+  return startHandlerSpan(tracer, state, shapes.for(isRouteHandler ? state.route : undefined));
+}
+
+function layerSpanShape(layer: Layer, isRouteHandler: boolean, route: string | undefined) {
   const name = layer.name || layer.handle.name || '<anonymous>';
-  const attributes = isRouteHandler
-    ? { 'express.type': 'request_handler', 'express.name': name, ...(state.route ? { 'http.route': state.route } : {}) }
-    : { 'express.type': 'middleware', 'express.name': name };
-  const spanName = isRouteHandler ? `request handler - ${state.route ?? name}` : `middleware - ${name}`;
-  return startHandlerSpan(tracer, state, spanName, attributes);
+  if (!isRouteHandler) return handlerSpanShape(`middleware - ${name}`, { 'express.type': 'middleware', 'express.name': name });
+  const attributes = { 'express.type': 'request_handler', 'express.name': name, ...(route ? { 'http.route': route } : {}) };
+  return handlerSpanShape(`request handler - ${route ?? name}`, attributes);
 }
 
 function recordAppError(state: ServerRequestState, error: unknown, layerSpan: Span | undefined): void {

@@ -11,6 +11,7 @@
 import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { recordFailure } from '../../agent/tracing/errors';
+import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';
 import { type ServerRequestState, recordRequestError, serverRequestOf, startHandlerSpan } from '../http/server-request';
 import type { FastifyRequest, HookFunction, RouteHandler, RouteOptions } from './internal-types';
 import { routeOf } from './route';
@@ -72,12 +73,13 @@ export function wrapHook(hookName: string, fn: unknown, tracer: () => Tracer): u
   const hook = fn as HookFunction;
   if (hook.constructor?.name === 'AsyncFunction' && hook.length === HOOK_ARITY[hookName]) return fn;
   const name = hook.name || '<anonymous>';
+  const shape = handlerSpanShape(`hook ${hookName} - ${name}`, { 'fastify.type': 'hook', 'fastify.hook': hookName, 'fastify.name': name });
   const wrapped = function hookWithSpan(this: unknown, ...args: unknown[]): unknown {
     const state = stateOf(args[0] as FastifyRequest);
     if (!state) return hook.apply(this, args);
     let span: Span;
     try {
-      span = startHandlerSpan(tracer(), state, `hook ${hookName} - ${name}`, { 'fastify.type': 'hook', 'fastify.hook': hookName, 'fastify.name': name });
+      span = startHandlerSpan(tracer(), state, shape);
       const last = args.length - 1;
       if (typeof args[last] === 'function') args[last] = endOnCallback(span, args[last] as (...a: unknown[]) => unknown);
     } catch (error) {
@@ -94,6 +96,9 @@ export function wrapHandler(fn: unknown, tracer: () => Tracer): unknown {
   if (typeof fn !== 'function' || wrappedFunctions.has(fn)) return fn;
   const handler = fn as RouteHandler;
   const name = handler.name || '<anonymous>';
+  const shapes = new ShapeByRoute((route) =>
+    handlerSpanShape(`request handler - ${route ?? name}`, { 'fastify.type': 'request_handler', 'fastify.name': name, ...(route ? { 'http.route': route } : {}) }),
+  );
   const wrapped = function handlerWithSpan(this: unknown, request: FastifyRequest, reply: unknown): unknown {
     const state = stateOf(request);
     // eslint-disable-next-line prefer-rest-params
@@ -101,9 +106,7 @@ export function wrapHandler(fn: unknown, tracer: () => Tracer): unknown {
     if (!state) return handler.apply(this, args as [FastifyRequest, unknown]);
     let span: Span;
     try {
-      const route = state.route;
-      const attributes = { 'fastify.type': 'request_handler', 'fastify.name': name, ...(route ? { 'http.route': route } : {}) };
-      span = startHandlerSpan(tracer(), state, `request handler - ${route ?? name}`, attributes);
+      span = startHandlerSpan(tracer(), state, shapes.for(state.route));
     } catch (error) {
       reportAgentError('fastify', error);
       return handler.apply(this, args as [FastifyRequest, unknown]);

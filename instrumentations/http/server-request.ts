@@ -2,12 +2,15 @@
  * The contract between the http instrumentation and the frameworks on top of it (express, fastify,
  * koa): http starts and ends the SERVER span; a framework tells it, while the request runs, which
  * route matched and which error the app raised (recordRequestError), and may open INTERNAL spans
- * for the app's handlers (startHandlerSpan). The name and attributes are applied when the span
- * ends, so a route that later falls through (next('route'), a 404) leaves no wrong name behind.
+ * for the app's handlers (startHandlerSpan; their names and attributes are made once per handler,
+ * handler-span-shape.ts). The SERVER span's name and attributes are applied when it ends, so a
+ * route that later falls through (next('route'), a 404) leaves no wrong name behind.
  */
 import { type Attributes, type Context, type Span, type Tracer, SpanKind } from '@opentelemetry/api';
 import { SERVER_REQUEST } from '../../agent/symbols';
 import { errorType, recordRaisedError } from '../../agent/tracing/errors';
+import { startSpanWith } from '../../agent/tracing/tracer';
+import type { HandlerSpanShape } from './handler-span-shape';
 
 export interface ServerRequestState {
   readonly span: Span;
@@ -73,8 +76,13 @@ export function recordRequestError(state: ServerRequestState, error: unknown): b
  * the SERVER span, so consecutive handlers are siblings rather than a nested chain, and ended with
  * the request at the latest.
  */
-export function startHandlerSpan(tracer: Tracer, state: ServerRequestState, name: string, attributes: Attributes): Span {
-  const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, state.context);
+export function startHandlerSpan(tracer: Tracer, state: ServerRequestState, shape: HandlerSpanShape): Span {
+  const span = startSpanWith(tracer, shape.name, SpanKind.INTERNAL, state.context, noOwnAttributes, undefined, undefined, shape.template);
   (state.childSpans ??= []).push(span);
   return span;
+}
+
+/** A handler span starts with nothing but its shape's template; what the app sets later is its own. */
+function noOwnAttributes(): Attributes {
+  return {};
 }

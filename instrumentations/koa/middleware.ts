@@ -8,6 +8,7 @@
 import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { recordFailure } from '../../agent/tracing/errors';
+import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';
 import { type ServerRequestState, recordRequestError, serverRequestOf, startHandlerSpan } from '../http/server-request';
 import type { KoaContext, Middleware } from './internal-types';
 import { matchedRoute } from './route';
@@ -26,13 +27,15 @@ export function wrapMiddleware(fn: unknown, kind: MiddlewareKind, tracer: (() =>
   const middleware = fn as Middleware;
   const name = middleware.name || '<anonymous>';
   const spanTracer = kind === 'router' ? undefined : tracer;
+  const shapes = new ShapeByRoute((route) => middlewareSpanShape(kind, name, route));
   const wrapped = function middlewareWithTracing(this: unknown, ctx: KoaContext, next: unknown): unknown {
     const state = stateOf(ctx);
     if (!state) return middleware.call(this, ctx, next);
     let span: Span | undefined;
     if (spanTracer) {
       try {
-        span = startMiddlewareSpan(spanTracer(), state, ctx, kind, name);
+        // A route's function: the router has just entered this route's layer, so its path is the one being handled.
+        span = startHandlerSpan(spanTracer(), state, shapes.for(kind === 'handler' ? matchedRoute(ctx) : undefined));
       } catch (error) {
         reportAgentError('koa', error);
       }
@@ -69,14 +72,9 @@ function stateOf(ctx: KoaContext | undefined): ServerRequestState | undefined {
   return state && !state.ended && state.span.isRecording() ? state : undefined;
 }
 
-function startMiddlewareSpan(tracer: Tracer, state: ServerRequestState, ctx: KoaContext, kind: MiddlewareKind, name: string): Span {
-  if (kind === 'handler') {
-    // The router has just entered this route's layer: its path is the one being handled.
-    const route = matchedRoute(ctx);
-    const attributes = { 'koa.type': 'router', 'koa.name': name, ...(route ? { 'http.route': route } : {}) };
-    return startHandlerSpan(tracer, state, `request handler - ${route ?? name}`, attributes);
-  }
-  return startHandlerSpan(tracer, state, `middleware - ${name}`, { 'koa.type': 'middleware', 'koa.name': name });
+function middlewareSpanShape(kind: MiddlewareKind, name: string, route: string | undefined) {
+  if (kind !== 'handler') return handlerSpanShape(`middleware - ${name}`, { 'koa.type': 'middleware', 'koa.name': name });
+  return handlerSpanShape(`request handler - ${route ?? name}`, { 'koa.type': 'router', 'koa.name': name, ...(route ? { 'http.route': route } : {}) });
 }
 
 function settle(ctx: KoaContext, state: ServerRequestState, span: Span | undefined, error: unknown, failed: boolean): void {
