@@ -24,37 +24,42 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
       // A request whose SERVER span is not recorded: its route, its errors and spans under it
       // (children of a span not recorded are not either) would go nowhere.
       if (!state || !state.span.isRecording()) return original.call(this, req, res, next);
-      let entered: { next: Next; span?: Span };
+      let span: Span | undefined;
+      let wrappedNext: Next;
       try {
-        entered = enterLayer(this, state, req as RequestWithPaths, next, options.middlewareSpans ? tracer() : undefined);
+        span = options.middlewareSpans ? layerSpan(tracer(), this, state) : undefined;
+        wrappedNext = enterLayer(this, state, req as RequestWithPaths, next, span);
       } catch (error) {
         reportAgentError('express', error);
         return original.call(this, req, res, next);
       }
-      const { span } = entered;
-      if (!span) return original.call(this, req, res, entered.next);
-      return runInContext3(trace.setSpan(state.context, span), original, this, req, res, entered.next);
+      if (!span) return original.call(this, req, res, wrappedNext);
+      return runInContext3(trace.setSpan(state.context, span), original, this, req, res, wrappedNext);
     };
 }
 
-function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, req: RequestWithPaths, originalNext: Next, tracer: Tracer | undefined) {
-  const paths = (req[EXPRESS_MATCHED_PATHS] ??= []);
-  const depth = paths.length;
-  const routeBefore = state.route;
+/**
+ * Notes where the request is (the mount paths it is inside, the route it matched) and returns the
+ * `next` to hand the layer, which undoes that when the layer passes the request on, records an
+ * error passed with it, and ends the layer's span. A layer mounted at the root ('/': express's own
+ * query and expressInit, app.use(fn)) adds nothing to a route and takes no place on the path stack.
+ */
+function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, req: RequestWithPaths, originalNext: Next, span: Span | undefined): Next {
   const path = layer[EXPRESS_LAYER_PATH];
   const isRouteLayer = layer.route !== undefined && layer.route !== null;
-  if (path !== undefined) {
-    paths.push(path);
-    if (isRouteLayer) state.route = joinRoute(paths);
-  }
-  const span = tracer && wantsSpan(layer, isRouteLayer) ? startLayerSpan(tracer, layer, state, path === undefined) : undefined;
+  const addsToPath = path !== undefined && path !== '/' && path !== '';
+  const paths = addsToPath || isRouteLayer ? (req[EXPRESS_MATCHED_PATHS] ??= []) : undefined;
+  const depth = paths ? paths.length : 0;
+  const routeBefore = state.route;
+  if (addsToPath) paths!.push(path);
+  if (isRouteLayer && path !== undefined) state.route = joinRoute(paths!);
 
   let left = false;
-  const wrappedNext: Next = function next(this: unknown, error?: unknown): unknown {
+  return function next(this: unknown, error?: unknown): unknown {
     if (!left) {
       left = true;
       try {
-        paths.length = depth;
+        if (paths) paths.length = depth;
         const isAppError = error !== undefined && error !== null && error !== 'route' && error !== 'router';
         if (isAppError) recordAppError(state, error, span);
         // Falling through (next() or next('route')) means this route did not handle the request.
@@ -67,7 +72,12 @@ function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, req: Reques
     // eslint-disable-next-line prefer-rest-params
     return originalNext.apply(this, arguments as unknown as [unknown?]);
   };
-  return { next: wrappedNext, span };
+}
+
+/** The layer's own span (HOPTRACE_HANDLER_SPANS=middleware), for the layers that get one. */
+function layerSpan(tracer: Tracer, layer: Tagged<Layer>, state: ServerRequestState): Span | undefined {
+  const isRouteLayer = layer.route !== undefined && layer.route !== null;
+  return wantsSpan(layer, isRouteLayer) ? startLayerSpan(tracer, layer, state, layer[EXPRESS_LAYER_PATH] === undefined) : undefined;
 }
 
 /** Routers, mounted apps and route dispatchers are plumbing; error handlers (4 arguments) are skipped on this path by express itself. */
