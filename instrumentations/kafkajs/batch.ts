@@ -82,9 +82,18 @@ class MessageCursor {
   private readonly destination: TopicDestination;
   /** The link every message's span has to the batch span: one array, shared (spans copy links). */
   private batchLinks: Link[];
-  /** Each message's span once started, by index. */
+  /** The span of the message the loop is on (index `current`). */
+  private currentEntry: ProcessSpan | undefined;
+  /**
+   * A recorded message's span once the loop has left it, ended, under its ids alone: work that
+   * comes back to the message (a second loop) continues its trace. Nothing is kept for a message
+   * whose span is not recorded (a later visit starts another, which nothing records either), so an
+   * unsampled batch holds nothing for the messages it has left: what a batch keeps alive while the
+   * app works through it is what V8 has to copy, or move to the old generation, at every minor
+   * collection that falls inside the batch.
+   */
   private spans: Array<ProcessSpan | undefined>;
-  /** Each message's producer context, read from its headers once (undefined: none valid; null: not read yet). */
+  /** Each message's producer context, read from its headers when first needed (undefined: none valid; null: not read, or let go once its span started). */
   private producerContexts: Array<Context | undefined | null>;
   /** The batch is over: views read the plain array, nothing follows the app any more. */
   finished = false;
@@ -151,12 +160,12 @@ class MessageCursor {
   }
 
   recordErrorOnCurrent(error: unknown): void {
-    const current = this.current >= 0 ? this.spans[this.current] : undefined;
+    const current = this.current >= 0 ? this.currentEntry : undefined;
     if (current) recordFailure(current.span, error);
   }
 
   finish(): void {
-    for (const entry of this.spans) if (entry?.span.isRecording()) entry.span.end();
+    this.endCurrent();
     this.batchSpan.end();
     this.release();
   }
@@ -165,6 +174,7 @@ class MessageCursor {
   private release(): void {
     this.finished = true;
     this.current = -1;
+    this.currentEntry = undefined;
     this.indexAccessTrusted = false;
     this.iterationsFollowed = false;
     // Emptied as well as dropped: an array already moved to the old generation would otherwise
@@ -240,12 +250,17 @@ class MessageCursor {
     return producer;
   }
 
-  private spanFor(index: number): ProcessSpan {
+  /** Message `index` made current: its span, started now unless a recorded one was kept from an earlier visit. */
+  private enter(index: number): ProcessSpan {
+    this.endCurrent();
+    this.current = index;
     let entry = this.spans[index];
     if (!entry) {
       entry = startProcessSpan(this.tracing, this.destination, this.partition, this.messages[index], this.producerContextOf(index), this.batchLinks);
-      this.spans[index] = entry;
+      // Its context lives on in the span's own now; read again should the message come back.
+      this.producerContexts[index] = null;
     }
+    this.currentEntry = entry;
     return entry;
   }
 
@@ -263,33 +278,32 @@ class MessageCursor {
 
   moveTo(index: number): void {
     if (index === this.current || !this.iterationsFollowed) return;
-    this.endCurrent();
-    this.current = index;
-    enterContext(this.spanFor(index).context);
+    enterContext(this.enter(index).context);
   }
 
   leave(): void {
     if (this.current < 0 || this.finished) return;
     this.endCurrent();
     this.current = -1;
+    this.currentEntry = undefined;
     enterContext(this.batchContext);
   }
 
   runFor<T>(index: number, work: () => T): T {
     if (!this.iterationsFollowed) return work();
-    this.endCurrent();
-    this.current = index;
-    return context.with(this.spanFor(index).context, work);
+    return context.with(this.enter(index).context, work);
   }
 
+  /** Ends the current message's span if it is recorded, and keeps it, ended, for a later visit (see `spans`). */
   private endCurrent(): void {
-    const entry = this.current >= 0 ? this.spans[this.current] : undefined;
+    const entry = this.current >= 0 ? this.currentEntry : undefined;
     if (!entry || !entry.span.isRecording()) return;
     entry.span.end();
-    // Work that comes back to this message (a second loop) still continues its trace, under its
-    // ids alone: the ended span itself is not kept for the rest of the batch.
+    // Under its ids alone, in the context it was started in: the ended span itself is let go.
     const ended = trace.wrapSpanContext(entry.span.spanContext());
-    this.spans[this.current] = { span: ended, context: trace.setSpan(entry.context, ended) };
+    const kept = { span: ended, context: trace.setSpan(entry.parent, ended), parent: entry.parent };
+    this.spans[this.current] = kept;
+    this.currentEntry = kept;
   }
 }
 

@@ -21,10 +21,11 @@ export interface ConsumerTracing {
   options: KafkajsInstrumentationOptions;
 }
 
-/** A process span and the context that carries it to the handler. */
+/** A process span, the context that carries it to the handler, and the context it was started in. */
 export interface ProcessSpan {
   span: Span;
   context: Context;
+  parent: Context;
 }
 
 export function wrapRun(tracing: ConsumerTracing) {
@@ -65,7 +66,7 @@ export function startProcessSpan(
   let links = batchLinks;
   if (producerContext && linkMode) links = [...(batchLinks ?? []), { context: trace.getSpanContext(producerContext)! }];
   const span = startSpanWith(destination.tracer(), destination.processName, SpanKind.CONSUMER, parent, consumedMessageRecipe, message, links, destination.processTemplate(partition));
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: trace.setSpan(parent, span), parent };
 }
 
 /**

@@ -217,6 +217,23 @@ test('array methods other than forEach and map work on the plain array, on the b
   assert.equal(notes, [['filtered k1', 'batch'], ['filtered k2', 'batch'], ['sliced k2', 'batch']]);
 });
 
+test('a second loop over the batch: each message back in its trace, under the span of its first visit, ended; no second span', async () => {
+  const firstVisit = [];
+  const secondVisit = [];
+  const { notes, ended } = await walk(async ({ batch }, at) => {
+    for (const message of batch.messages) firstVisit.push(trace.getSpan(context.active()).spanContext().spanId);
+    for (const message of batch.messages) {
+      at(`again ${message.key}`);
+      secondVisit.push(trace.getSpan(context.active()).spanContext().spanId);
+    }
+  }, 2);
+  assert.equal(notes, [['again k1', 'k1'], ['again k2', 'k2']]);
+  assert.equal(secondVisit, firstVisit, 'the same span ids');
+  const spans = messageSpans(ended);
+  assert.is(spans.length, 2, 'one span per message');
+  assert.equal(spans.map((s) => s.spanContext().spanId), firstVisit);
+});
+
 test('a view the app keeps after the batch is the plain array: every message, no span switched, nothing of the batch kept', async () => {
   let kept;
   let keptResolve;
