@@ -11,8 +11,6 @@ export const CLIENT_CALL = Symbol('hoptrace.http.clientCall');
 export const EXPRESS_LAYER_PATH = Symbol('hoptrace.express.layerPath');
 /** On an express layer: the name and attributes of its spans, per route (instrumentations/http/handler-span-shape.ts). */
 export const EXPRESS_LAYER_SPAN_SHAPES = Symbol('hoptrace.express.layerSpanShapes');
-/** On a request: the paths of the express layers it is inside right now, outermost first. */
-export const EXPRESS_MATCHED_PATHS = Symbol('hoptrace.express.matchedPaths');
 /** On a kafkajs Kafka object: the client id and first broker it was built with. */
 export const KAFKA_CLIENT = Symbol('hoptrace.kafkajs.client');
 /** On a span hoptrace did not sample: the resource of the service it was started for (tracing/tracer.ts). */

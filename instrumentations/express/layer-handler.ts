@@ -5,7 +5,7 @@
  */
 import { type Span, type Tracer, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
-import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES, EXPRESS_MATCHED_PATHS } from '../../agent/symbols';
+import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES } from '../../agent/symbols';
 import { runInContext3 } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';
@@ -15,7 +15,6 @@ import { joinRoute } from './route-template';
 import type { ExpressInstrumentationOptions } from './types';
 
 type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string; [EXPRESS_LAYER_SPAN_SHAPES]?: ShapeByRoute };
-type RequestWithPaths = { [EXPRESS_MATCHED_PATHS]?: string[] };
 
 export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumentationOptions) {
   return (original: LayerHandle): LayerHandle =>
@@ -28,7 +27,7 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
       let wrappedNext: Next;
       try {
         span = options.middlewareSpans ? layerSpan(tracer(), this, state) : undefined;
-        wrappedNext = enterLayer(this, state, req as RequestWithPaths, next, span);
+        wrappedNext = enterLayer(this, state, next, span);
       } catch (error) {
         reportAgentError('express', error);
         return original.call(this, req, res, next);
@@ -44,11 +43,11 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
  * error passed with it, and ends the layer's span. A layer mounted at the root ('/': express's own
  * query and expressInit, app.use(fn)) adds nothing to a route and takes no place on the path stack.
  */
-function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, req: RequestWithPaths, originalNext: Next, span: Span | undefined): Next {
+function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, originalNext: Next, span: Span | undefined): Next {
   const path = layer[EXPRESS_LAYER_PATH];
   const isRouteLayer = layer.route !== undefined && layer.route !== null;
   const addsToPath = path !== undefined && path !== '/' && path !== '';
-  const paths = addsToPath || isRouteLayer ? (req[EXPRESS_MATCHED_PATHS] ??= []) : undefined;
+  const paths = addsToPath || isRouteLayer ? (state.mountPaths ??= []) : undefined;
   const depth = paths ? paths.length : 0;
   const routeBefore = state.route;
   if (addsToPath) paths!.push(path);
