@@ -17,6 +17,7 @@ const { PerformanceObserver, performance } = require('node:perf_hooks');
 
 const SCENARIO = process.env.SCENARIO;
 const OPS = Number(process.env.OPS || 4000);
+const YIELD_EVERY = Number(process.env.YIELD_EVERY || 0);
 const floor = process.env.FLOOR === '1' ? require('../apps/floor') : undefined;
 
 /** The stub, installed as `node_modules/kafkajs` so an agent finds it as it finds kafkajs. */
@@ -39,11 +40,19 @@ async function kafkaScenario(mode, batch) {
   let consumed = 0;
   await consumer.run(kafkaHandlers((n) => (consumed += n), floor)[mode]);
   let sent = 0;
+  let sinceYield = 0;
   return async function messages(count) {
     for (let done = 0; done < count; done += batch) {
       await producer.send({ topic: 'orders', messages: benchMessages(sent, batch, floor) });
       sent += batch;
       await kafka.broker.deliver();
+      // YIELD_EVERY=n (the hot-path bench): back to the event loop every n messages, as a consumer
+      // waiting on its broker is, so that timers run and an agent exports while the loop goes on.
+      sinceYield += batch;
+      if (YIELD_EVERY > 0 && sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (consumed !== sent) throw new Error(`consumed ${consumed} of ${sent}`);
   };
