@@ -40,7 +40,7 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
 /**
  * Notes where the request is (the mount paths it is inside, the route it matched) and returns the
  * `next` to hand the layer, which undoes that when the layer passes the request on, records an
- * error passed with it, and ends the layer's span. A layer mounted at the root ('/': express's own
+ * error passed with it, and ends the layer's span. A layer mounted at the root ('/': express 4's
  * query and expressInit, app.use(fn)) adds nothing to a route and takes no place on the path stack.
  */
 function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, originalNext: Next, span: Span | undefined): Next {
