@@ -115,8 +115,11 @@ export class HoptraceTracer implements Tracer {
   }
 }
 
-/** startSpan's recipe: the span starts with none of its own; the options' come through setAttributes. */
-function noAttributes(): Attributes {
+/**
+ * The recipe of a span that starts with no attributes of its own: startSpan's (the options' come
+ * through setAttributes) and those whose attributes are all in their template (handler spans).
+ */
+export function noAttributes(): Attributes {
   return {};
 }
 

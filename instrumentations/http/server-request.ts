@@ -6,10 +6,10 @@
  * handler-span-shape.ts). The SERVER span's name and attributes are applied when it ends, so a
  * route that later falls through (next('route'), a 404) leaves no wrong name behind.
  */
-import { type Attributes, type Context, type Span, type Tracer, SpanKind } from '@opentelemetry/api';
+import { type Context, type Span, type Tracer, SpanKind } from '@opentelemetry/api';
 import { SERVER_REQUEST } from '../../agent/symbols';
 import { errorType, recordRaisedError } from '../../agent/tracing/errors';
-import { startSpanWith } from '../../agent/tracing/tracer';
+import { noAttributes, startSpanWith } from '../../agent/tracing/tracer';
 import type { HandlerSpanShape } from './handler-span-shape';
 
 export interface ServerRequestState {
@@ -83,12 +83,8 @@ export function recordRequestError(state: ServerRequestState, error: unknown): b
  * the request at the latest.
  */
 export function startHandlerSpan(tracer: Tracer, state: ServerRequestState, shape: HandlerSpanShape): Span {
-  const span = startSpanWith(tracer, shape.name, SpanKind.INTERNAL, state.context, noOwnAttributes, undefined, undefined, shape.template);
+  const span = startSpanWith(tracer, shape.name, SpanKind.INTERNAL, state.context, noAttributes, undefined, undefined, shape.template);
   (state.childSpans ??= []).push(span);
   return span;
 }
 
-/** A handler span starts with nothing but its shape's template; what the app sets later is its own. */
-function noOwnAttributes(): Attributes {
-  return {};
-}

@@ -27,7 +27,8 @@ export function wrapMiddleware(fn: unknown, kind: MiddlewareKind, tracer: (() =>
   const middleware = fn as Middleware;
   const name = middleware.name || '<anonymous>';
   const spanTracer = kind === 'router' ? undefined : tracer;
-  const shapes = new ShapeByRoute((route) => middlewareSpanShape(kind, name, route));
+  // Only for middleware that gets spans: routers' dispatchers never do.
+  const shapes = spanTracer ? new ShapeByRoute((route) => middlewareSpanShape(kind, name, route)) : undefined;
   const wrapped = function middlewareWithTracing(this: unknown, ctx: KoaContext, next: unknown): unknown {
     const state = stateOf(ctx);
     if (!state) return middleware.call(this, ctx, next);
@@ -35,7 +36,7 @@ export function wrapMiddleware(fn: unknown, kind: MiddlewareKind, tracer: (() =>
     if (spanTracer) {
       try {
         // A route's function: the router has just entered this route's layer, so its path is the one being handled.
-        span = startHandlerSpan(spanTracer(), state, shapes.for(kind === 'handler' ? matchedRoute(ctx) : undefined));
+        span = startHandlerSpan(spanTracer(), state, shapes!.for(kind === 'handler' ? matchedRoute(ctx) : undefined));
       } catch (error) {
         reportAgentError('koa', error);
       }
