@@ -1,14 +1,12 @@
 /**
  * V8 code caches made where hoptrace runs, for the Node version and the folder it runs in.
  *
- * The build's cache (dist/hoptrace.cache) only fits the Node version that ran the build, in the
- * folder it was built in (elsewhere V8 takes it, but every stack frame then names the builder's
- * path): a package built on Node 20 and run on Node 24 compiled its bundle from scratch on every
- * start (+15 ms, measured). So after such a start hoptrace saves the code V8 compiled, once per
- * build, Node version and install folder, and later starts load it. Where: beside the bundle (dist/code-cache/) when the package
- * folder is writable, else in a folder of this user's own under the system's temporary folder
- * (created 0700, used only when it is a real folder owned by this user, so no other user can
- * hand hoptrace a cache). Any failure — a read-only install, no temporary folder, a full disk —
+ * A cache fits one Node version and one folder (in another, V8 takes it, but every stack frame
+ * then names the folder it was made for), so hoptrace saves the code V8 compiled once per build,
+ * Node version and install folder, after the first start, and later starts load it. Where: beside
+ * the bundle (dist/code-cache/) when the package folder is writable, else in a folder of this
+ * user's own under the system's temporary folder (created 0700, used only when it is a real folder
+ * owned by this user, so no other user can hand hoptrace a cache). Any failure — a read-only install, no temporary folder, a full disk —
  * just means no cache: nothing is thrown, nothing waits.
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';

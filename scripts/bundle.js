@@ -1,6 +1,6 @@
 'use strict';
-// Bundles the agent into one file, dist/hoptrace.js, which is what `register.js` loads, and saves
-// V8's code cache for it (dist/hoptrace.cache; see agent/bundle-loader.ts).
+// Bundles the agent into one file, dist/hoptrace.js, which is what `register.js` loads (with a V8
+// code cache made where it runs: agent/bundle-loader.ts).
 //
 // Why: start-up time is module loading. Loaded from dist/agent/ and node_modules, the agent
 // resolves, reads and compiles ~150 files before an app's first line runs; bundled from the
@@ -10,7 +10,6 @@
 // (OTLP/JSON).
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
-const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
@@ -59,12 +58,6 @@ async function main() {
     esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'dist/agent/exporters/post-sync.js')], outfile: path.join(ROOT, 'dist/post-sync.js') }),
   ]);
   stampBuildId(path.join(ROOT, 'dist/hoptrace.js'));
-  const made = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./dist/agent/bundle-loader').writeCodeCache()))"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'hoptrace-build' },
-    encoding: 'utf8',
-  });
-  if (made.status !== 0) throw new Error(`code cache: ${made.stderr || made.stdout}`);
 }
 
 main().catch((error) => {
