@@ -50,7 +50,7 @@ export class ProtobufWriter {
     this.varint((field << 3) | wire);
   }
 
-  /** A non-negative integer below 2^53. */
+  /** A non-negative integer below 2^64 (exact: dividing a double by 128 loses nothing). */
   varint(value: number): void {
     this.ensure(10);
     const buf = this.buf;
@@ -63,7 +63,7 @@ export class ProtobufWriter {
     this.pos = pos;
   }
 
-  /** An int64 given as a safe integer, negative numbers as ten-byte two's complement. */
+  /** An integer of the int64 range, negative numbers as ten-byte two's complement. */
   int64(value: number): void {
     if (value >= 0) {
       this.varint(value);

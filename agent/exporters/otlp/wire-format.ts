@@ -196,11 +196,19 @@ function encodedKey(key: string): EncodedKey {
   return encoded;
 }
 
-/** How much the encoder's caches hold (for the test that they stay bounded whatever arrives). */
+/** The caches' bounds, for the tests that hold the encoder to them. */
+export const CACHE_LIMITS = Object.freeze({ keyLimit: KEY_CACHE_LIMIT, valuesPerKey: VALUES_PER_KEY, longestValue: CACHED_VALUE_MAX_LENGTH });
+
+/** How much the encoder's caches hold (for the tests that they stay bounded whatever arrives). */
 export function encodingCacheSizes(): { keys: number; largestValueSet: number } {
   let largestValueSet = 0;
   for (const { values } of encodedKeys.values()) largestValueSet = Math.max(largestValueSet, values.size);
   return { keys: encodedKeys.size, largestValueSet };
+}
+
+/** How many values of `key` the encoder keeps (undefined: the key itself is not kept). */
+export function cachedValueCount(key: string): number | undefined {
+  return encodedKeys.get(key)?.values.size;
 }
 
 function isCacheable(value: unknown): boolean {
@@ -260,6 +268,9 @@ function writeAttributes(out: ProtobufWriter, field: number, attributes: Attribu
   }
 }
 
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64_PLUS_ONE = 2 ** 63;
+
 function writeAnyValue(out: ProtobufWriter, value: AttributeValue | unknown): void {
   switch (typeof value) {
     case 'string':
@@ -271,7 +282,9 @@ function writeAnyValue(out: ProtobufWriter, value: AttributeValue | unknown): vo
       out.varint(value ? 1 : 0);
       return;
     case 'number':
-      if (Number.isSafeInteger(value)) {
+      // An integer as int64 wherever it fits, as the OpenTelemetry transformer writes it (integers
+      // past 2^53 that a double holds exactly, such as powers of two, included); others as double.
+      if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64_PLUS_ONE) {
         out.tag(3, 0);
         out.int64(value);
       } else {
