@@ -98,6 +98,11 @@ test('every field of trace.proto, on spans that are not hoptrace\'s own', () => 
         negative: -5,
         unsafe: 2 ** 60,
         fraction: 0.1,
+        // int64's ends: -(2^63) and 2^63 - 2^10 (the largest double below 2^63) still int64; 2^63 a double.
+        smallestInt64: -(2 ** 63),
+        largestInt64: 2 ** 63 - 1024,
+        pastInt64: 2 ** 63,
+        belowInt64: -(2 ** 63) - 2048,
       },
       droppedAttributesCount: 2,
       events: [
