@@ -206,6 +206,11 @@ export function encodingCacheSizes(): { keys: number; largestValueSet: number } 
   return { keys: encodedKeys.size, largestValueSet };
 }
 
+/** Empties the caches, so that a test of their bounds does not depend on what ran before it. */
+export function forgetEncodedKeys(): void {
+  encodedKeys.clear();
+}
+
 /** How many values of `key` the encoder keeps (undefined: the key itself is not kept). */
 export function cachedValueCount(key: string): number | undefined {
   return encodedKeys.get(key)?.values.size;
