@@ -2,8 +2,10 @@
 // `npm run demo`: starts Kafka and Jaeger (unless you point at your own), runs the example
 // services with `node -r hoptrace/register` and no tracing code in them — gateway (express) →
 // Kafka → worker (kafkajs) → fetch → inventory (express) → Kafka — sends a few orders, then reads
-// the traces back from Jaeger's HTTP API and prints each as a waterfall. Stops everything it
-// started, on Ctrl-C too. `--short`: three orders (CI).
+// the traces back from Jaeger's HTTP API and prints each as a waterfall, then each trace's page in
+// the Jaeger UI. Stops everything it started, on Ctrl-C too. `--short`: three orders (CI);
+// `--keep`: leave Kafka and Jaeger running to look at the traces; `--open`: `--keep`, and the
+// first trace opened in the system's browser.
 const { spawn, execFileSync } = require('node:child_process');
 const http = require('node:http');
 const net = require('node:net');
@@ -15,6 +17,9 @@ const REPO = path.resolve(__dirname, '..');
 const { Kafka, logLevel } = require('kafkajs');
 
 const SHORT = process.argv.includes('--short');
+const OPEN = process.argv.includes('--open');
+// A page in a browser needs Jaeger still running (it keeps traces in memory only).
+const KEEP = OPEN || process.argv.includes('--keep');
 const ORDERS = SHORT ? ['sku-42', 'sku-slow', 'sku-broken'] : ['sku-42', 'sku-slow', 'sku-broken', 'sku-7', 'sku-9'];
 // A group of its own per run, started at the topic's end: a worker of an earlier run that has not
 // left the group yet cannot hold this one up.
@@ -112,6 +117,7 @@ async function stopServices() {
 }
 
 function stopInfra() {
+  if (KEEP) return;
   if (startedJaeger) execFileSync('bash', [path.join(REPO, 'test/infra/jaeger/stop.sh')], { stdio: 'inherit' });
   if (startedKafka) execFileSync('bash', [path.join(REPO, 'test/infra/kafka/stop.sh')], { stdio: 'inherit' });
   startedJaeger = startedKafka = false;
@@ -188,9 +194,42 @@ async function main() {
     for (const row of renderWaterfall(trace)) console.log(row);
   }
   console.log(`\nTrace ids: ${traces.map((t) => t.traceID).join(' ')}`);
-  console.log(`Jaeger query API: ${queryUrl}/api/traces/<trace id>` + (startedJaeger ? ' (stopped again now; `npm run jaeger:start` keeps one running)' : ''));
   console.log('✗ marks failed spans; bars are scaled to each trace.');
+  await showInJaegerUi(queryUrl, traces);
   if (traces.length < ORDERS.length) throw new Error(`expected ${ORDERS.length} traces in Jaeger, found ${traces.length}`);
+}
+
+/** Where to see each trace in the Jaeger UI, and how long it stays there. */
+async function showInJaegerUi(queryUrl, traces) {
+  const ui = await servesUi(queryUrl);
+  if (ui) {
+    console.log('\nThe traces in the Jaeger UI:');
+    for (const trace of traces) console.log(`  ${queryUrl}/trace/${trace.traceID}`);
+  } else {
+    console.log(`\nJaeger at ${queryUrl} serves its API but no UI (test/infra/jaeger/ui-build.sh builds it; README: "The Jaeger UI"). API: ${queryUrl}/api/traces/<trace id>`);
+  }
+  const started = [startedKafka && 'Kafka', startedJaeger && 'Jaeger'].filter(Boolean);
+  if (KEEP && started.length) {
+    console.log(`${started.join(' and ')} keep running; stop them with ${started.map((s) => `\`npm run ${s.toLowerCase()}:stop\``).join(' and ')}.`);
+  } else if (startedJaeger) {
+    console.log('Jaeger stops with the demo and keeps traces in memory only: `npm run demo -- --keep` leaves it running to look at them.');
+  }
+  if (OPEN && ui && traces.length) openInBrowser(`${queryUrl}/trace/${traces[0].traceID}`);
+}
+
+/** True when Jaeger serves the real UI, not the placeholder page of a binary built without it. */
+async function servesUi(queryUrl) {
+  const { status, text } = await request('GET', `${queryUrl}/`).catch(() => ({ status: 0, text: '' }));
+  return status === 200 && text.includes('id="jaeger-ui-root"');
+}
+
+function openInBrowser(url) {
+  const [command, ...args] =
+    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.once('error', () => console.log(`Could not start \`${command}\` to open a browser; open ${url} yourself.`));
+  child.once('spawn', () => console.log(`Opening ${url} in your browser.`));
+  child.unref();
 }
 
 process.on('SIGINT', async () => {

@@ -3,26 +3,16 @@
 // with `-r hoptrace/register`, produce traces that Jaeger's query API returns whole.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { execFile } = require('node:child_process');
-const path = require('node:path');
-const { JAEGER_OTLP_URL, JAEGER_QUERY_URL, getJson, requireJaeger } = require('../support/jaeger');
-const { KAFKA_BROKERS, requireKafka } = require('../support/kafka');
-const { REPO } = require('../support/run-fixture');
+const { runDemoShort } = require('../support/demo');
+const { JAEGER_QUERY_URL, getJson, requireJaeger } = require('../support/jaeger');
+const { requireKafka } = require('../support/kafka');
 
 test('npm run demo --short: every order is one gateway → Kafka → worker → inventory → Kafka trace in Jaeger', async () => {
   await requireJaeger();
   await requireKafka();
-  const { stdout, stderr, code } = await new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(REPO, 'examples/demo.js'), '--short'],
-      { cwd: REPO, timeout: 120000, env: { ...process.env, KAFKA_BROKERS, JAEGER_QUERY_URL, OTEL_EXPORTER_OTLP_ENDPOINT: JAEGER_OTLP_URL } },
-      (error, out, err) => resolve({ stdout: out, stderr: err, code: error ? error.code : 0 }),
-    );
-  });
+  const { stdout, stderr, code, traceIds } = await runDemoShort();
   assert.is(code, 0, stderr + stdout);
   assert.match(stdout, /3 traces in Jaeger/);
-  const traceIds = [...stdout.matchAll(/^trace ([0-9a-f]{32})$/gm)].map((m) => m[1]);
   assert.is(traceIds.length, 3);
   // The waterfall: one row per span, indented by depth, three services.
   const row = (indent, service, operation, kind) => `${indent}${service}: ${operation} +${kind} .*\\|`;

@@ -8,6 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { runFixture } = require('../support/run-fixture');
 const { KAFKA_BROKERS, requireKafka, createTopics } = require('../support/kafka');
 const { createReadyTopics, untilReady } = require('../infra/kafka/topics');
@@ -28,7 +29,7 @@ const INTERCEPTORS_FILE = {
   ],
 };
 
-test.before(async () => {
+before(test, async () => {
   await requireJaeger();
   await requireKafka();
   // The file's own topic names; kept from run to run (the app reads only what is new).

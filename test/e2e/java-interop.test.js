@@ -5,13 +5,14 @@
 // asserts one trace id and the exact parent of every hop.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { withReceiver } = require('../support/traced-run');
 const { startHttpService } = require('../support/services');
 const { runFixture } = require('../support/run-fixture');
 const { KAFKA_BROKERS, requireKafka, createTopics } = require('../support/kafka');
 const { buildJavaPeers, startJavaPeer } = require('../support/java-peer');
 
-test.before(async () => {
+before(test, async () => {
   await requireKafka();
   // Fails the suite, with Maven's or the JVM's own message, when either is missing: never skipped.
   await buildJavaPeers();

@@ -6,6 +6,7 @@
 // here fails with the script's reason, never skips.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { withReceiver } = require('../support/traced-run');
@@ -45,7 +46,7 @@ function startWorker(script, receiver, topic, downstreamPort, env) {
 
 
 const test = suite('@confluentinc/kafka-javascript (KafkaJS API)');
-test.before(async () => {
+before(test, async () => {
   await requireKafka();
   installConfluentKafka();
 });

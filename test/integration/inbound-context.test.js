@@ -3,6 +3,7 @@
 // the app answers in every case.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { startReceiver } = require('../support/otlp-receiver');
 const { startHttpService } = require('../support/services');
 const { get } = require('../support/http');
@@ -39,7 +40,7 @@ const malformed = [
 
 let receiver;
 let service;
-test.before(async () => {
+before(test, async () => {
   receiver = await startReceiver();
   service = await startHttpService('inbound', receiver);
 });

@@ -5,6 +5,7 @@
 // for that topic-partition".
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 const { Kafka, logLevel } = require('kafkajs');
@@ -17,7 +18,7 @@ function saturateCpus() {
   return () => Promise.all(spinners.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGKILL'))))));
 }
 
-test.before(requireKafka);
+before(test, requireKafka);
 
 // Without the waits this sequence failed 2 times in 8 against a broker a minute old on this project's
 // 2-core machine (NOT_LEADER_FOR_PARTITION, UNKNOWN_TOPIC_OR_PARTITION), and 0 in 8 against the same

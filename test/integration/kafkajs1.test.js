@@ -4,6 +4,7 @@
 // fixture folder. Every scenario runs on each version.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
@@ -65,7 +66,7 @@ async function runProducer(v, scenario, receiver, env) {
 
 for (const v of VERSIONS) {
   const test = suite(`kafkajs ${v.version}`);
-  test.before(requireKafka);
+  before(test, requireKafka);
 
   test(`${v.version} is in the supported range`, () => {
     assert.ok(KAFKAJS_SUPPORTED_VERSIONS.some((range) => satisfies(v.version, range)), `${v.version} in ${KAFKAJS_SUPPORTED_VERSIONS}`);

@@ -3,6 +3,7 @@
 // `node -r hoptrace/register` (and through NODE_OPTIONS): spans arrive.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -12,7 +13,7 @@ const { REPO } = require('../support/run-fixture');
 
 let appDir;
 
-test.before(() => {
+before(test, () => {
   appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-user-app-'));
   const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', appDir], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').pop();
   fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'orders', version: '2.0.0', private: true }));

@@ -8,12 +8,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { startReceiver } = require('../support/otlp-receiver');
 const { runFixture } = require('../support/run-fixture');
 const { KAFKA_BROKERS, requireKafka, createTopics } = require('../support/kafka');
 const { get } = require('../support/http');
 
-test.before(requireKafka);
+before(test, requireKafka);
 
 function freePort() {
   return new Promise((resolve) => {

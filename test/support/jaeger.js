@@ -27,4 +27,25 @@ async function requireJaeger() {
   }
 }
 
-module.exports = { JAEGER_QUERY_URL, JAEGER_OTLP_URL, getJson, requireJaeger };
+/** Jaeger serving the real UI (ui-build.sh's build), not the placeholder page of a binary built without it. */
+async function requireJaegerUi() {
+  await requireJaeger();
+  const page = await new Promise((resolve, reject) => {
+    http
+      .get(`${JAEGER_QUERY_URL}/`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+  if (!page.includes('id="jaeger-ui-root"')) {
+    throw new Error(
+      `Jaeger at ${JAEGER_QUERY_URL} serves no UI, only its placeholder page: build it with \`bash test/infra/jaeger/ui-build.sh\` ` +
+        '(JAEGER_UI_SRC names its source; README: "The Jaeger UI"), then restart Jaeger (`npm run jaeger:stop && npm run jaeger:start`)',
+    );
+  }
+}
+
+module.exports = { JAEGER_QUERY_URL, JAEGER_OTLP_URL, getJson, requireJaeger, requireJaegerUi };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the local Jaeger (built by build.sh) on 127.0.0.1 and waits until it serves.
-# Its one stdout line: the query API base URL (progress goes to stderr). Ports follow the env variables of config.yaml.
+# Its one stdout line: the query API base URL, where the UI is too when built (progress goes to stderr).
+# Ports follow the env variables of config.yaml.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +28,16 @@ fi
 
 "$here/build.sh"
 
+# The UI, when its source is at hand (ui-build.sh says how to get it when not): built once, cached.
+# Without it Jaeger serves its API and a placeholder page, and everything else works the same.
+ui_status=0
+ui="$("$here/ui-build.sh")" || ui_status=$?
+case "$ui_status" in
+  0) export JAEGER_UI_ASSETS="$ui" ;;
+  3) export JAEGER_UI_ASSETS="" ;;
+  *) echo "jaeger: starting without the UI, whose build failed (above)" >&2; export JAEGER_UI_ASSETS="" ;;
+esac
+
 if pid="$(our_pid)"; then
   echo "jaeger: pid $pid is up but not answering yet; waiting for it" >&2
 else
@@ -36,7 +47,7 @@ else
     echo "jaeger: $query_url already answers but is not ours (no live pid in $pidfile)" >&2
     exit 1
   fi
-  echo "jaeger: starting $bin --config $here/config.yaml (log: $log)" >&2
+  echo "jaeger: starting $bin --config $here/config.yaml${JAEGER_UI_ASSETS:+ with the UI from $JAEGER_UI_ASSETS} (log: $log)" >&2
   setsid nohup "$bin" --config "$here/config.yaml" > "$log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$pidfile"
