@@ -53,6 +53,8 @@ if [ "$for_what" = test ]; then
   if command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then can_apt=true; fi
   # The OpenTelemetry instrumentations test runs a real Redis; test/infra/redis installs it with apt-get.
   command -v redis-server >/dev/null || $can_apt || need "redis-server" "apt-get install redis-server (or run the tests as root, which installs it)"
+  # The browser test reads the Jaeger UI in Debian's headless Chromium (test/infra/chromium/install.sh).
+  command -v chromium-headless-shell >/dev/null || $can_apt || need "chromium-headless-shell" "apt-get install chromium-headless-shell (or run the tests as root, which installs it)"
   # @confluentinc/kafka-javascript is built from source (test/infra/confluent-kafka/install.sh).
   for tool in gcc g++ make python3; do
     command -v "$tool" >/dev/null || $can_apt || need "$tool" "apt-get install build-essential python3 (builds librdkafka and the Confluent client's addon)"

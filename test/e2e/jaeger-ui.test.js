@@ -72,7 +72,9 @@ test('the trace page shows the whole trace: 3 services, 6 spans at depth 5, each
   })()`);
   assert.equal(Object.keys(colours).sort(), [...SERVICES].sort(), JSON.stringify(colours));
   assert.is(new Set(Object.values(colours)).size, 3, JSON.stringify(colours));
-  await page.screenshot(path.join(SCREENSHOTS, 'jaeger-ui-trace.png'));
+  // Down to the last span's row, not the empty page under it.
+  const bottom = await page.evaluate("Math.ceil(Math.max(...[...document.querySelectorAll('.span-row')].map((r) => r.getBoundingClientRect().bottom)))");
+  await page.screenshot(path.join(SCREENSHOTS, 'jaeger-ui-trace.png'), { height: bottom + 12 });
 });
 
 test("the Search page lists the demo's services and finds its traces", async () => {

@@ -129,9 +129,11 @@ class Page {
     }
   }
 
-  /** A PNG of the viewport, written to `file`. */
-  async screenshot(file) {
-    const { data } = await this.send('Page.captureScreenshot', { format: 'png' });
+  /** A PNG of the viewport, or of its top `height` pixels, written to `file`. */
+  async screenshot(file, { height } = {}) {
+    const width = await this.evaluate('window.innerWidth');
+    const clip = height ? { x: 0, y: 0, width, height, scale: 1 } : undefined;
+    const { data } = await this.send('Page.captureScreenshot', { format: 'png', clip });
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, Buffer.from(data, 'base64'));
     return file;

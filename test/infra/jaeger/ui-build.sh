@@ -66,10 +66,10 @@ failed() {
 }
 
 if [[ -d "$src" ]]; then
-  say "building v$version from $src (first run only: ~1 min to install its packages, ~3 min to build on 2 cores; log: $log)"
+  say "building v$version from $src (first run only: ~20 s to install its packages, ~1 min to build on 2 cores; log: $log)"
   cp -a "$src/." "$work/"
 else
-  say "building v$version from $src (first run only: ~1 min to install its packages, ~3 min to build on 2 cores; log: $log)"
+  say "building v$version from $src (first run only: ~20 s to install its packages, ~1 min to build on 2 cores; log: $log)"
   tar xzf "$src" -C "$work" --strip-components=1 || failed "unpacking $src"
 fi
 [[ -f "$work/packages/jaeger-ui/package.json" ]] || failed "finding packages/jaeger-ui in $src"
