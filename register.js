@@ -8,7 +8,15 @@
 // node:worker_threads to ask instead cost ~6 ms of every start.
 const isMainThread = process.chdir.name !== 'unavailableInWorker';
 
-if (isMainThread) {
+// OpenTelemetry's off switch, read here so that a disabled agent costs the app nothing: not even
+// loading the bundle, which is most of what hoptrace adds to a start (read as the agent's own
+// settings are: trimmed, any case).
+const disabled = (process.env.OTEL_SDK_DISABLED || '').trim().toLowerCase() === 'true';
+
+if (disabled) {
+  const level = (process.env.HOPTRACE_LOG_LEVEL || process.env.OTEL_LOG_LEVEL || '').trim().toLowerCase();
+  if (level === 'debug' || level === 'verbose' || level === 'all') process.stderr.write('hoptrace: debug: OTEL_SDK_DISABLED=true: not instrumenting\n');
+} else if (isMainThread) {
   try {
     // Loaded by `--import` (or an ES module's import), this file has no parent module; by
     // `--require`, its parent is Node's preloader.

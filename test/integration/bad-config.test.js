@@ -3,6 +3,8 @@
 // app still runs and is still traced.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
+const { execFileSync, spawnSync } = require('node:child_process');
+const path = require('node:path');
 const { withReceiver } = require('../support/traced-run');
 const { startExpressApp, startHttpService } = require('../support/services');
 const { runFixture } = require('../support/run-fixture');
@@ -61,6 +63,23 @@ test('OTEL_SDK_DISABLED=true: no spans, no patches, the app runs', async () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.is(receiver.spans.length, 0);
   });
+});
+
+test('OTEL_SDK_DISABLED=true (any case, spaces around): the agent is not even loaded; debug says why', () => {
+  const register = path.resolve(__dirname, '../../register.js');
+  // What the process loaded: the bundle, or nothing of hoptrace's beyond register.js.
+  const loaded = (env) =>
+    execFileSync(process.execPath, ['-r', register, '-e', "process.stdout.write(String(Object.keys(require.cache).filter((f) => f.includes('dist')).length))"], {
+      env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  assert.is(loaded({ OTEL_SDK_DISABLED: ' True ' }), '0');
+  assert.ok(Number(loaded({ OTEL_SDK_DISABLED: 'false' })) > 0, 'loaded when not disabled');
+  const debug = spawnSync(process.execPath, ['-r', register, '-e', '0'], { env: { ...process.env, OTEL_SDK_DISABLED: 'true', OTEL_LOG_LEVEL: 'debug' }, encoding: 'utf8' });
+  assert.is(debug.stderr, 'hoptrace: debug: OTEL_SDK_DISABLED=true: not instrumenting\n');
+  const quiet = spawnSync(process.execPath, ['-r', register, '-e', '0'], { env: { ...process.env, OTEL_SDK_DISABLED: 'true' }, encoding: 'utf8' });
+  assert.is(quiet.stderr, '');
 });
 
 test('OTEL_PROPAGATORS chooses what is written: b3multi only', async () => {
