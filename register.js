@@ -20,7 +20,7 @@ if (disabled) {
   try {
     // Loaded by `--import` (or an ES module's import), this file has no parent module; by
     // `--require`, its parent is Node's preloader.
-    require('./dist/agent/bundle-loader').loadAgent().start({ importedAgent: module.parent === undefined });
+    require('./dist/loader').loadAgent().start({ importedAgent: module.parent === undefined });
   } catch (error) {
     process.stderr.write(`hoptrace: not instrumented: ${error && error.message ? error.message : error}\n`);
   }

@@ -54,6 +54,14 @@ async function main() {
       // replaced below by a hash of the bundle itself (same length, so the source map holds).
       banner: { js: `/* hoptrace build ${BUILD_ID_PLACEHOLDER} */` },
     }),
+    // What register.js loads first: the loader and the code cache store in one file (agent/bundle-loader.ts).
+    esbuild.build({
+      ...common,
+      entryPoints: [path.join(ROOT, 'agent/bundle-loader.ts')],
+      outfile: path.join(ROOT, 'dist/loader.js'),
+      define: { HOPTRACE_LOADER_BUNDLED: 'true' },
+      sourcemap: false,
+    }),
     // Run as its own process by the synchronous exporter at exit; it must sit beside the bundle.
     esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'dist/agent/exporters/post-sync.js')], outfile: path.join(ROOT, 'dist/post-sync.js') }),
   ]);

@@ -110,7 +110,7 @@ function runProbe(source, env = {}) {
   });
 }
 
-const reportCodeCache = `process.exitCode = { rejected: 11, none: 12, local: 14 }[require(require.resolve('hoptrace').replace(/hoptrace\\.js$/, 'agent/bundle-loader.js')).codeCache] ?? 13;`;
+const reportCodeCache = `process.exitCode = { rejected: 11, none: 12, local: 14 }[require(require.resolve('hoptrace').replace(/hoptrace\\.js$/, 'loader.js')).codeCache] ?? 13;`;
 const [REJECTED, NONE, LOCAL] = [11, 12, 14];
 const installedDist = () => path.join(appDir, 'node_modules/hoptrace/dist');
 const localCaches = () => path.join(installedDist(), 'code-cache');
