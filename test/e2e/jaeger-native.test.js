@@ -3,6 +3,7 @@
 // and HTTP, into the real Jaeger.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const path = require('node:path');
 const { JAEGER_QUERY_URL, getJson, requireJaeger } = require('../support/jaeger');
 const { KAFKA_BROKERS, requireKafka, createTopics } = require('../support/kafka');
@@ -37,7 +38,7 @@ const serviceOf = (trace, span) => trace.processes[span.processID].serviceName;
 
 for (const [transport, exporterEnv] of Object.entries(TRANSPORTS)) {
   const t = suite(`jaeger exporter over ${transport}`);
-  t.before(async () => {
+  before(t, async () => {
     await requireJaeger();
     await requireKafka();
   });
@@ -113,7 +114,7 @@ for (const [transport, exporterEnv] of Object.entries(TRANSPORTS)) {
 }
 
 const packets = suite('jaeger exporter over UDP: batches larger than a packet');
-packets.before(requireJaeger);
+before(packets, requireJaeger);
 packets('2000 spans with 1 KB tags (~30 packets) in one export arrive complete; a span larger than a packet arrives trimmed', async () => {
   const service = `many-${Date.now()}`;
   const result = await runFixture('many-spans.js', {

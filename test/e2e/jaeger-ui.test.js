@@ -83,14 +83,23 @@ test("the Search page lists the demo's services and finds its traces", async () 
   await page.waitFor(`${select} && !${select}.className.includes('disabled') && /Service \\(\\d+\\)/.test(document.body.innerText)`, {
     what: 'the services list',
   });
-  // The list opens as a user opens it: a click on the select.
+  // The list shows ten names at a time (other tests' services share this Jaeger), so each service is
+  // looked for as a user would: a click opens the list, its name typed filters it.
   const { x, y } = await page.evaluate(`(() => { const r = ${select}.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`);
-  for (const type of ['mousePressed', 'mouseReleased']) await page.send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 });
-  const options = await page.waitFor(
-    "(() => { const o = [...document.querySelectorAll('.ant-select-item-option')].map((e) => e.textContent.trim()); return o.length ? o : null; })()",
-    { what: 'the open services list' },
-  );
-  for (const service of SERVICES) assert.ok(options.includes(service), `${service} missing from the services list ${JSON.stringify(options)}`);
+  const options = "[...document.querySelectorAll('.ant-select-item-option')].map((e) => e.textContent.trim())";
+  for (const service of SERVICES) {
+    for (const type of ['mousePressed', 'mouseReleased']) await page.send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 });
+    await page.send('Input.insertText', { text: service });
+    // Filtered: every name shown contains what was typed (gateway-http-… too), the service among them.
+    const shown = await page.waitFor(
+      `(() => { const o = ${options}; return o.length > 0 && o.every((name) => name.includes(${JSON.stringify(service)})) ? o : null; })()`,
+      { what: `the services list filtered by "${service}"` },
+    );
+    assert.ok(shown.includes(service), `${service} missing from the filtered services list ${JSON.stringify(shown)}`);
+    // Closed again with Escape, which also clears what was typed.
+    for (const type of ['keyDown', 'keyUp']) await page.send('Input.dispatchKeyEvent', { type, key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 });
+    await page.waitFor(`${options}.length === 0 || !document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')`, { what: 'the list closed' });
+  }
 
   await page.goto(`${JAEGER_QUERY_URL}/search?service=gateway&lookback=1h&limit=50`);
   const shortIds = demo.traceIds.map((id) => id.slice(0, 7));

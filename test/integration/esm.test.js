@@ -5,6 +5,7 @@
 // broken trees cannot pass.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const https = require('node:https');
 const path = require('node:path');
 const { withReceiver } = require('../support/traced-run');
@@ -110,7 +111,7 @@ compareVariants(
 http.run();
 
 const kafka = suite('REST → Kafka → REST: ES module apps get the CommonJS trace');
-kafka.before(requireKafka);
+before(kafka, requireKafka);
 for (const mode of ['eachMessage', 'for-of']) {
   compareVariants(
     kafka,

@@ -3,6 +3,7 @@
 // without the agent, optional middleware spans, and a gateway → fetch → service trace.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
 const { startExpressApp } = require('../support/services');
@@ -33,7 +34,7 @@ for (const version of ['express4', 'express5']) {
   let receiver;
   let app;
   let plain;
-  t.before(async () => {
+  before(t, async () => {
     receiver = await startReceiver();
     app = await startExpressApp(version, `svc-${version}`, receiver);
     plain = await startExpressApp(version, 'untraced', undefined, { NO_AGENT: '1' });

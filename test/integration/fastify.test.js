@@ -4,6 +4,7 @@
 // handler and hook spans, and a gateway → fetch → service trace.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
 const { assertFetchChain, serverSpanOf, settledAfter, startFrameworkApp } = require('../support/framework-apps');
@@ -32,7 +33,7 @@ for (const version of ['fastify4', 'fastify5']) {
   let receiver;
   let app;
   let plain;
-  t.before(async () => {
+  before(t, async () => {
     receiver = await startReceiver();
     [app, plain] = await Promise.all([
       startFastifyApp(version, `svc-${version}`, receiver),

@@ -2,6 +2,7 @@
 // kafkajs over a real Apache Kafka broker (`npm run kafka:start`; .ci/run starts it).
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const path = require('node:path');
 const { withReceiver } = require('../support/traced-run');
 const { startHttpService } = require('../support/services');
@@ -49,7 +50,7 @@ async function startFlow(receiver, track, topicName) {
 }
 
 const flow = suite('REST → Kafka → REST');
-flow.before(requireKafka);
+before(flow, requireKafka);
 
 flow('one trace: A.server → A.send → B.process → B.client → C.server, with messaging attributes', async () => {
   await withReceiver(async (receiver, track) => {
@@ -112,7 +113,7 @@ flow('hostile baggage (8 KB, 200 entries, keys that are no header name) through 
 flow.run();
 
 const batch = suite('eachBatch: each message continues its own trace');
-batch.before(requireKafka);
+before(batch, requireKafka);
 for (const mode of ['for-of', 'forEach', 'map', 'index']) {
   batch(`${mode}: downstream calls land in their message's trace; the batch span links to all`, async () => {
     await withReceiver(async (receiver, track) => {
@@ -159,7 +160,7 @@ batch('filter (not followed): every downstream call stays in the batch span, non
 batch.run();
 
 const inbound = suite('messages from uninstrumented producers, in every header format');
-inbound.before(requireKafka);
+before(inbound, requireKafka);
 inbound('traceparent, uber-trace-id (16/32 hex, URL-encoded), b3, Buffer values, duplicates: the consumer joins the right trace', async () => {
   await withReceiver(async (receiver, track) => {
     const [topic] = await createTopics('inbound');
@@ -208,7 +209,7 @@ inbound('HOPTRACE_KAFKA_CONSUMER_PARENT=link: a new trace that links to the prod
 inbound.run();
 
 const failures = suite('a handler that throws');
-failures.before(requireKafka);
+before(failures, requireKafka);
 failures('span ERROR, kafkajs gets the same error object, the message is redelivered and then succeeds', async () => {
   await withReceiver(async (receiver, track) => {
     const [topic] = await createTopics('failing');
@@ -230,7 +231,7 @@ failures('span ERROR, kafkajs gets the same error object, the message is redeliv
 failures.run();
 
 const producing = suite('producing');
-producing.before(requireKafka);
+before(producing, requireKafka);
 
 async function runProducer(scenario, receiver, env = {}, { agent = true } = {}) {
   const result = await runFixture('kafka-producer.js', {
@@ -330,7 +331,7 @@ producing('a failed send: span ERROR, the app gets kafkajs\'s own error', async 
 producing.run();
 
 const shapes = suite('consumer.run() shapes');
-shapes.before(requireKafka);
+before(shapes, requireKafka);
 shapes('no argument, no handler, a frozen config: the same outcome with and without the agent', async () => {
   const [topic] = await createTopics('shapes');
   const env = { KAFKA_BROKERS, TOPIC: topic, OTEL_TRACES_EXPORTER: 'none' };

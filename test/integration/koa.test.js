@@ -5,6 +5,7 @@
 // gateway → fetch → service trace.
 const { suite } = require('uvu');
 const assert = require('uvu/assert');
+const { before } = require('../support/before');
 const { startReceiver } = require('../support/otlp-receiver');
 const { withReceiver } = require('../support/traced-run');
 const { assertFetchChain, serverSpanOf, settledAfter, startFrameworkApp } = require('../support/framework-apps');
@@ -39,7 +40,7 @@ for (const setup of SETUPS) {
   let receiver;
   let app;
   let plain;
-  t.before(async () => {
+  before(t, async () => {
     receiver = await startReceiver();
     [app, plain] = await Promise.all([
       startKoaApp(setup, `svc-${setup.folder}`, receiver),
