@@ -3,7 +3,7 @@
  * agent (tracers, its slice of the configuration) and loaded only when enabled, and says which
  * others it needs: express, fastify and koa name and record errors on the SERVER span that http starts.
  */
-import type { Config, InstrumentationName } from './config/types';
+import type { Config, InstrumentationName, LoggerName } from './config/types';
 import { log } from './log';
 import type { HoptraceInstrumentation } from './module-hooks';
 import type { TracerResolver } from './tracing/tracers';
@@ -41,7 +41,17 @@ const factories: Record<InstrumentationName, Factory> = {
     const { FetchInstrumentation } = require('../instrumentations/fetch') as typeof import('../instrumentations/fetch');
     return new FetchInstrumentation(tracers, config.http);
   },
+  // On only with HOPTRACE_LOGS_INJECTION=true (config/load-config.ts).
+  pino: () => logCorrelation('pino'),
+  winston: () => logCorrelation('winston'),
+  bunyan: () => logCorrelation('bunyan'),
 };
+
+function logCorrelation(logger: LoggerName): HoptraceInstrumentation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LogCorrelationInstrumentation } = require('../instrumentations/logs') as typeof import('../instrumentations/logs');
+  return new LogCorrelationInstrumentation(logger);
+}
 
 /** What an instrumentation cannot work without, and what is lost without it. */
 const NEEDS: Partial<Record<InstrumentationName, { readonly needs: InstrumentationName; readonly lost: string }>> = {

@@ -15,7 +15,7 @@ npm run --silent build || { echo "tests: 0 passed, 1 failed (the build failed)";
 # Real libraries the fixtures and examples run against, each express major in its own folder so that `require('express')`
 # finds the version under test, and otel-ioredis an app's own OpenTelemetry instrumentation (installed from their
 # lockfiles; skipped when already there).
-for fixture in test/fixtures/express4 test/fixtures/express5 test/fixtures/fastify4 test/fixtures/fastify5 test/fixtures/koa2 test/fixtures/koa3 test/fixtures/kafkajs1 test/fixtures/kafkajs1.3 test/fixtures/kafkajs1.4 test/fixtures/otel-ioredis examples; do
+for fixture in test/fixtures/express4 test/fixtures/express5 test/fixtures/fastify4 test/fixtures/fastify5 test/fixtures/koa2 test/fixtures/koa3 test/fixtures/kafkajs1 test/fixtures/kafkajs1.3 test/fixtures/kafkajs1.4 test/fixtures/otel-ioredis test/fixtures/loggers examples; do
   [ -d "$fixture/node_modules" ] || npm ci --prefix "$fixture" --no-audit --no-fund --loglevel=error ||
     { echo "tests: 0 passed, 1 failed (npm ci in $fixture failed)"; exit 1; }
 done

@@ -13,6 +13,7 @@ import type {
   ExporterName,
   JaegerExporterConfig,
   InstrumentationName,
+  LoggerName,
   OtlpConfig,
   PropagatorName,
   SamplerName,
@@ -21,7 +22,8 @@ import type {
 import { urlForLog } from './url-for-log';
 import { DEFAULT_SPAN_LIMITS, type SpanLimits } from '../tracing/span-limits';
 
-export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs'];
+export const LOGGERS: readonly LoggerName[] = ['pino', 'winston', 'bunyan'];
+export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs', ...LOGGERS];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none'];
 /** jaeger-client's UDP sender speaks Thrift binary, which Jaeger receives on 6832 (6831 is compact). */
 const DEFAULT_JAEGER_AGENT_PORT = 6832;
@@ -48,6 +50,8 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     read.raw('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? read.raw('JAEGER_SERVICE_NAME') ?? app.name ?? UNKNOWN_SERVICE;
   const exporter = readExporter(read);
   const propagators = readPropagators(read);
+  // Off by default: a log record's fields are the app's own output format.
+  const logsInjection = read.boolean('HOPTRACE_LOGS_INJECTION', false);
   const config: Config = {
     disabled: read.boolean('OTEL_SDK_DISABLED', false),
     logLevel,
@@ -65,7 +69,8 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     sampler: readSampler(read),
     batch: readBatch(read, warn),
     spanLimits: readSpanLimits(read),
-    instrumentations: readInstrumentations(read),
+    instrumentations: readInstrumentations(read, logsInjection),
+    logsInjection,
     http: {
       ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [],
       redactQueryParams: read.list('HOPTRACE_HTTP_REDACT_QUERY_PARAMS') ?? [],
@@ -305,11 +310,22 @@ function readJaegerSampler(read: EnvReader): Config['sampler'] {
   );
 }
 
-function readInstrumentations(read: EnvReader): Set<InstrumentationName> {
+/**
+ * The instrumentations to run. The loggers' are on only with HOPTRACE_LOGS_INJECTION=true (one
+ * switch); the lists can leave any of them out, and naming a logger while the switch is off says so.
+ */
+function readInstrumentations(read: EnvReader, logsInjection: boolean): Set<InstrumentationName> {
   const enabledList = checkNames(read, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   const disabledList = checkNames(read, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [];
   const enabled = new Set<InstrumentationName>(enabledList ?? ALL_INSTRUMENTATIONS);
   for (const name of disabledList) enabled.delete(name);
+  if (!logsInjection) {
+    const named = enabledList?.filter((name) => (LOGGERS as readonly string[]).includes(name)) ?? [];
+    if (named.length > 0) {
+      read.warnText(`OTEL_NODE_ENABLED_INSTRUMENTATIONS names ${named.join(', ')}, whose records hoptrace stamps with trace ids only with HOPTRACE_LOGS_INJECTION=true; they are left as they are`);
+    }
+    for (const name of LOGGERS) enabled.delete(name);
+  }
   return enabled;
 }
 

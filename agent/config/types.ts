@@ -14,7 +14,9 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Every instrumentation hoptrace ships, by the name users write in the OTEL_NODE_*_INSTRUMENTATIONS lists. */
-export type InstrumentationName = 'http' | 'express' | 'fastify' | 'koa' | 'fetch' | 'kafkajs';
+export type InstrumentationName = 'http' | 'express' | 'fastify' | 'koa' | 'fetch' | 'kafkajs' | LoggerName;
+/** Loggers whose records hoptrace stamps with the active span's ids (HOPTRACE_LOGS_INJECTION). */
+export type LoggerName = 'pino' | 'winston' | 'bunyan';
 
 export interface OtlpConfig {
   /** The full URL spans are posted to, `/v1/traces` included. */
@@ -143,6 +145,8 @@ export interface Config {
   /** OpenTelemetry's span limit variables (tracing/span-limits.ts). */
   readonly spanLimits: SpanLimits;
   readonly instrumentations: ReadonlySet<InstrumentationName>;
+  /** HOPTRACE_LOGS_INJECTION: pino, winston and bunyan records carry trace_id, span_id and trace_flags. */
+  readonly logsInjection: boolean;
   readonly http: HttpConfig;
   readonly express: ExpressConfig;
   readonly fastify: FrameworkConfig;

@@ -227,6 +227,24 @@ test('every HOPTRACE_* setting is read, in any case where it is a choice', () =>
   assert.equal(load({}).config.kafka, { producerSpans: 'per-message', consumerParent: 'child' });
 });
 
+test('HOPTRACE_LOGS_INJECTION: off by default; on, the loggers join the instrumentations, and the lists can leave any out', () => {
+  assert.is(load({}).config.logsInjection, false);
+  const on = load({ HOPTRACE_LOGS_INJECTION: 'TRUE' });
+  assert.equal(on.warnings, []);
+  assert.is(on.config.logsInjection, true);
+  assert.equal([...on.config.instrumentations], ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs', 'pino', 'winston', 'bunyan']);
+  const withoutWinston = load({ HOPTRACE_LOGS_INJECTION: 'true', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'winston' }).config;
+  assert.equal([...withoutWinston.instrumentations].slice(6), ['pino', 'bunyan']);
+  assert.equal([...load({ HOPTRACE_LOGS_INJECTION: 'true', OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino' }).config.instrumentations], ['http', 'pino']);
+  // Naming a logger without the switch: said once, and nothing is stamped.
+  const named = load({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino,bunyan' });
+  assert.equal([...named.config.instrumentations], ['http']);
+  assert.equal(named.warnings, [
+    'OTEL_NODE_ENABLED_INSTRUMENTATIONS names pino, bunyan, whose records hoptrace stamps with trace ids only with HOPTRACE_LOGS_INJECTION=true; they are left as they are',
+  ]);
+  assert.equal(load({ HOPTRACE_LOGS_INJECTION: 'yes' }).warnings, ['HOPTRACE_LOGS_INJECTION="yes" is not valid (expected true or false); using false']);
+});
+
 test('every refusal of an OTEL_* or HOPTRACE_* value: one warning naming it, what was expected and what is used', () => {
   const cases = [
     [{ HOPTRACE_KAFKA_PRODUCER_SPANS: 'batch' }, 'HOPTRACE_KAFKA_PRODUCER_SPANS="batch" is not valid (expected one of per-message, per-call); using "per-message"'],
@@ -235,8 +253,8 @@ test('every refusal of an OTEL_* or HOPTRACE_* value: one warning naming it, wha
     [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER="zipkin" is not valid (expected one of otlp, jaeger, console, none); using "otlp"'],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not valid (hoptrace speaks http/protobuf or http/json); using "http/protobuf"'],
     [{ OTEL_PROPAGATORS: 'b3multi, xray' }, 'OTEL_PROPAGATORS="xray" is not valid (expected any of tracecontext, baggage, jaeger, b3, b3multi, none); it is skipped'],
-    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mysql' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS="mysql" is not valid (hoptrace instruments http, express, fastify, koa, fetch, kafkajs); it is skipped'],
-    [{ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'redis' }, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS="redis" is not valid (hoptrace instruments http, express, fastify, koa, fetch, kafkajs); it is skipped'],
+    [{ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mysql' }, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS="mysql" is not valid (hoptrace instruments http, express, fastify, koa, fetch, kafkajs, pino, winston, bunyan); it is skipped'],
+    [{ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'redis' }, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS="redis" is not valid (hoptrace instruments http, express, fastify, koa, fetch, kafkajs, pino, winston, bunyan); it is skipped'],
     [{ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_AGENT_PORT: '70000' }, 'JAEGER_AGENT_PORT="70000" is not valid (expected a whole number from 1 to 65535); using 6832'],
     [{ OTEL_TRACES_EXPORTER: 'jaeger', JAEGER_ENDPOINT: 'udp://x:1' }, 'JAEGER_ENDPOINT="udp://x:1" is not valid (expected an http:// or https:// URL); sending over UDP instead'],
     [{ OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: __filename }, 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY go together: only one is usable, so neither is used'],

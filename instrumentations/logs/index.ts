@@ -1,0 +1,1 @@
+export { LogCorrelationInstrumentation } from './instrumentation';
