@@ -9,6 +9,7 @@ import { createInstrumentations } from './instrumentations';
 import { installLifecycle } from './lifecycle';
 import { log, routeOpenTelemetryDiagnostics, setLogLevel } from './log';
 import { type AppStart, installModuleHooks, runsAsEsModules } from './module-hooks';
+import { enablePropagationDebug } from './propagation/debug';
 import { AGENT_STARTED } from './symbols';
 import { apiCopies } from './tracing/api-globals';
 import { setUpTracing } from './tracing/setup';
@@ -37,6 +38,7 @@ export function start(options: StartOptions = {}): StartResult {
     return (globals[AGENT_STARTED] = { started: false, config });
   }
   const tracing = setUpTracing(config, process.argv[1]);
+  if (config.debugPropagation) enablePropagationDebug(config.injectPropagators, config.propagationDisabled);
   // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a
   // second time about values the config loader has already reported.
   routeOpenTelemetryDiagnostics(config.logLevel);

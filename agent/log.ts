@@ -66,18 +66,34 @@ export const log = {
  */
 export function logRateLimited(level: LogLevel, key: string, message: string): void {
   if (!isLogEnabled(level)) return;
+  const held = heldBack(key);
+  if (held !== undefined) write(level, message + held);
+}
+
+/**
+ * Lines a setting asked for (HOPTRACE_DEBUG_PROPAGATION): shown at every level but `none`, with
+ * no level word, rate limited as logRateLimited is.
+ */
+export function noteRateLimited(key: string, message: string): void {
+  if (threshold === severity.none) return;
+  const held = heldBack(key);
+  if (held !== undefined) emit(message + held);
+}
+
+/** undefined when `key` was written less than a minute ago; else what to add about the ones held back since. */
+function heldBack(key: string): string | undefined {
   const now = Date.now();
   const seen = lastWritten.get(key);
   if (seen && now - seen.at < REPEAT_WINDOW_MS) {
     seen.suppressed++;
-    return;
+    return undefined;
   }
   const held = seen?.suppressed ? ` (${seen.suppressed} similar messages held back)` : '';
   // Deleted first, so that the map's order stays the order of writing (forgetOldKeys relies on it).
   if (seen) lastWritten.delete(key);
   else if (lastWritten.size >= MAX_RATE_LIMIT_KEYS) forgetOldKeys(now);
   lastWritten.set(key, { at: now, suppressed: 0 });
-  write(level, message + held);
+  return held;
 }
 
 /** Makes room for one key: every key past its window goes (Map order is insertion order: oldest first). */

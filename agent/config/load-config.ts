@@ -71,6 +71,7 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     spanLimits: readSpanLimits(read),
     instrumentations: readInstrumentations(read, logsInjection),
     logsInjection,
+    debugPropagation: readSwitch(read, 'HOPTRACE_DEBUG_PROPAGATION'),
     http: {
       ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [],
       redactQueryParams: read.list('HOPTRACE_HTTP_REDACT_QUERY_PARAMS') ?? [],
@@ -327,6 +328,17 @@ function readInstrumentations(read: EnvReader, logsInjection: boolean): Set<Inst
     for (const name of LOGGERS) enabled.delete(name);
   }
   return enabled;
+}
+
+/** An on/off setting written as 1 or 0 as often as true or false; off unless set. */
+function readSwitch(read: EnvReader, name: string): boolean {
+  const value = read.raw(name);
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (lower === '1' || lower === 'true') return true;
+  if (lower === '0' || lower === 'false') return false;
+  read.reject(name, value, 'expected 1, true, 0 or false', using(false));
+  return false;
 }
 
 function checkNames(read: EnvReader, variable: string): InstrumentationName[] | undefined {

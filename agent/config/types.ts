@@ -145,6 +145,8 @@ export interface Config {
   /** OpenTelemetry's span limit variables (tracing/span-limits.ts). */
   readonly spanLimits: SpanLimits;
   readonly instrumentations: ReadonlySet<InstrumentationName>;
+  /** HOPTRACE_DEBUG_PROPAGATION: a line per hop received without usable context, and per hop sent (propagation/debug.ts). */
+  readonly debugPropagation: boolean;
   /** HOPTRACE_LOGS_INJECTION: pino, winston and bunyan records carry trace_id, span_id and trace_flags. */
   readonly logsInjection: boolean;
   readonly http: HttpConfig;

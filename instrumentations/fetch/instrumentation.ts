@@ -20,7 +20,8 @@ import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import type { HttpConfig } from '../../agent/config/types';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
-import { UrlRedactor } from '../http/url-redaction';
+import { UrlRedactor, splitTarget } from '../http/url-redaction';
+import { noteSent, propagationDebug } from '../../agent/propagation/debug';
 import type { UndiciRequest, UndiciResponse } from './internal-types';
 import { removeHeaders, targetOfUndiciRequest } from './request-target';
 
@@ -82,9 +83,11 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
       .startSpan(spanName(method.method), { kind: SpanKind.CLIENT, attributes: clientRequestAttributes(target, method, this.redactor) }, active);
     this.spans.set(request, span);
     const headers: Record<string, string> = {};
-    propagation.inject(trace.setSpan(active, span), headers, recordSetter);
+    const sent = trace.setSpan(active, span);
+    propagation.inject(sent, headers, recordSetter);
     if (Array.isArray(request.headers)) removeHeaders(request.headers, new Set(Object.keys(headers)));
     for (const name in headers) request.addHeader(name, headers[name]);
+    if (propagationDebug.on) noteSent('fetch', `${method.method} to ${target.address}${splitTarget(target.target, this.redactor).path}`, headers, sent);
   }
 
   private onHeaders({ request, response }: { request: UndiciRequest; response: UndiciResponse }): void {

@@ -17,7 +17,8 @@ import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { readOutgoingTarget } from './outgoing-target';
 import { HTTP_SCOPE } from './server';
-import type { UrlRedactor } from './url-redaction';
+import { type UrlRedactor, splitTarget } from './url-redaction';
+import { noteSent, propagationDebug } from '../../agent/propagation/debug';
 
 type Request = typeof httpRequest;
 
@@ -49,7 +50,7 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', 
         }
       }
       try {
-        injectContext(req, span);
+        injectContext(req, span, redactor);
         // A span that is not recorded has nothing to note when the call ends.
         if (span.isRecording()) watchRequest(req, span);
       } catch (error) {
@@ -75,12 +76,23 @@ function startClientSpan(tracers: TracerResolver, args: unknown[], scheme: 'http
   return startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(target.method).method), SpanKind.CLIENT, activeContext(), recipe, target);
 }
 
-function injectContext(req: ClientRequest, span: Span): void {
+function injectContext(req: ClientRequest, span: Span, redactor: UrlRedactor): void {
   // Headers given as an array, or `Expect: 100-continue`, are written at construction; then it is too late.
-  if (req.headersSent || (req as unknown as { _header?: unknown })._header) return;
+  if (req.headersSent || (req as unknown as { _header?: unknown })._header) {
+    if (propagationDebug.on) noteSent('HTTP request', describeRequest(req, redactor), {}, trace.setSpan(context.active(), span), 'its headers were sent before hoptrace could add any');
+    return;
+  }
   const headers: Record<string, unknown> = {};
-  propagation.inject(trace.setSpan(context.active(), span), headers, recordSetter);
+  const sent = trace.setSpan(context.active(), span);
+  propagation.inject(sent, headers, recordSetter);
   for (const name in headers) req.setHeader(name, headers[name] as string);
+  if (propagationDebug.on) noteSent('HTTP request', describeRequest(req, redactor), headers, sent);
+}
+
+/** `GET to host:port/path` as a debug line shows a call: the path redacted as its span's is, no query. */
+function describeRequest(req: ClientRequest, redactor: UrlRedactor): string {
+  const { method, host, path } = req as unknown as { method?: string; host?: string; path?: string };
+  return `${method ?? 'GET'} to ${host ?? ''}${splitTarget(path ?? '', redactor).path}`;
 }
 
 interface ClientCall {

@@ -18,7 +18,8 @@ import { normalizeMethod, serverRequestAttributes, spanName } from './attributes
 import { createPathMatcher } from './ignore-paths';
 import { type ServerRequestState, attachServerRequest, newServerRequestState, serverRequestOf } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
-import type { UrlRedactor } from './url-redaction';
+import { type UrlRedactor, splitTarget } from './url-redaction';
+import { noteReceived, propagationDebug } from '../../agent/propagation/debug';
 
 export const HTTP_SCOPE = '@hoptrace/http';
 
@@ -56,7 +57,7 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
           // Health checks and the like: no span, and nothing they call downstream is traced either.
           requestContext = suppressTracing(ROOT);
         } else {
-          state = startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe);
+          state = startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor);
           requestContext = state.context;
         }
       } catch (error) {
@@ -112,9 +113,10 @@ function isEmittedByParser(req: IncomingMessage): boolean {
   return req.socket !== undefined && req.socket !== null && resource?.socket === req.socket;
 }
 
-function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, recipe: AttributeRecipe<IncomingMessage>): ServerRequestState {
+function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, recipe: AttributeRecipe<IncomingMessage>, redactor: UrlRedactor): ServerRequestState {
   const method = normalizeMethod(req.method);
   const parent = propagation.extract(ROOT, req.headers, incomingHttpHeaderGetter);
+  if (propagationDebug.on) noteReceived('HTTP request', `${method.method} ${splitTarget(req.url ?? '', redactor).path}`, req.headers, parent);
   const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
   const state = newServerRequestState(span, trace.setSpan(parent, span), method.method);
   attachServerRequest(req, state);

@@ -12,6 +12,7 @@ import { startSpanWith } from '../../agent/tracing/tracer';
 import { traceEachBatch } from './batch';
 import { type KafkaDestinations, type TopicDestination, consumedMessageRecipe } from './destinations';
 import { extractMessageContext } from './headers';
+import { noteReceived, propagationDebug } from '../../agent/propagation/debug';
 import type { ConsumedMessage, Consumer, ConsumerRunConfig, EachMessagePayload } from './internal-types';
 import type { KafkajsInstrumentationOptions } from './types';
 
@@ -61,6 +62,7 @@ export function startProcessSpan(
   producerContext: Context | undefined = extractMessageContext(message?.headers),
   batchLinks?: Link[],
 ): ProcessSpan {
+  if (propagationDebug.on) noteReceived('Kafka message', `from topic ${destination.topic ?? '?'} (partition ${partition})`, message?.headers, producerContext);
   const linkMode = tracing.options.consumerParent === 'link';
   const parent = producerContext && !linkMode ? producerContext : ROOT;
   let links = batchLinks;

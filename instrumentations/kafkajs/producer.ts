@@ -17,6 +17,7 @@ import { clientAttributes, sendAttributes, sendSpanName } from './attributes';
 import { withProperty } from './copies';
 import { type KafkaDestinations, sentMessageRecipe } from './destinations';
 import { extractMessageContext, headersWithContext, isHeaderMap } from './headers';
+import { noteSent, propagationDebug } from '../../agent/propagation/debug';
 import type { ProducerBatch, ProducerMessage, ProducerRecord, RecordMetadata, Send, SendBatch, Sender } from './internal-types';
 import type { KafkajsInstrumentationOptions } from './types';
 
@@ -154,7 +155,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
       parent,
     );
     const spanContext = trace.setSpan(parent, span);
-    const copies = groups.map((g) => ({ topic: g.topic, messages: g.messages.map((m) => copyWithContext(m, spanContext)) }));
+    const copies = groups.map((g) => ({ topic: g.topic, messages: g.messages.map((m) => copyWithContext(m, spanContext, g.topic)) }));
     sent.push({ span, topic: topic ?? '', messageCount: count });
     return copies;
   }
@@ -170,7 +171,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
       const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
       const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate);
       sent.push({ span, topic, messageCount: 1 });
-      copied[i] = copyWithContext(message, trace.setSpan(parent, span));
+      copied[i] = copyWithContext(message, trace.setSpan(parent, span), topic);
     }
     copies[g] = { topic, messages: copied };
   }
@@ -182,9 +183,11 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
  * A message kafkajs will refuse (no value, headers that are no map) is passed on as it is, so that
  * kafkajs refuses it with the very error, and the very message text, it would without hoptrace.
  */
-function copyWithContext(message: ProducerMessage, ctx: Context): ProducerMessage {
+function copyWithContext(message: ProducerMessage, ctx: Context, topic: string): ProducerMessage {
   if (!message || typeof message !== 'object' || message.value === undefined || !isHeaderMap(message.headers)) return message;
-  return withProperty(message, 'headers', headersWithContext(message.headers, ctx));
+  const headers = headersWithContext(message.headers, ctx);
+  if (propagationDebug.on) noteSent('Kafka message', `to topic ${topic}`, headers, ctx);
+  return withProperty(message, 'headers', headers);
 }
 
 function endSendSpans(sent: SentSpan[], metadata: RecordMetadata[] | undefined, error: unknown): void {

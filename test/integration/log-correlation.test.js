@@ -44,10 +44,12 @@ async function relayRun(logger, { entry = 'loggers/relay.js', preload = 'require
 }
 
 function assertLinesCarryTheirSpans({ spans, line, stderr }, logger) {
-  assert.is(stderr, '', 'no warning');
-  const server = byKind(spans, 'SERVER', 'POST /orders') ?? byKind(spans, 'SERVER');
+  // hoptrace's own lines only: kafkajs itself warns on Node 24 and later (a negative timeout).
+  assert.equal(stderr.split('\n').filter((line) => line.startsWith('hoptrace:')), [], 'no warning from hoptrace');
+  // A plain http server: its SERVER spans are named by method alone.
+  const server = byKind(spans, 'SERVER', 'POST');
   const consumer = byKind(spans, 'CONSUMER');
-  const stockServer = spans.find((s) => s.kind === 'SERVER' && s !== server);
+  const stockServer = byKind(spans, 'SERVER', 'GET');
   for (const span of [consumer, stockServer]) assert.is(span.traceId, server.traceId, `one trace (${logger})`);
   const expected = [
     ['order received', server],
