@@ -4,7 +4,7 @@
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { before } = require('../support/before');
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -47,6 +47,20 @@ function runApp(args, extraEnv) {
     child.on('close', (code) => (clearTimeout(timer), resolve({ code, stderr })));
   });
 }
+
+test('the installed package links `hoptrace doctor` as a command the app can run with npx', async () => {
+  const bin = path.join(appDir, 'node_modules/.bin/hoptrace');
+  const result = spawnSync(bin, ['doctor', '--', process.execPath, '--require', 'hoptrace/register', 'app.js'], {
+    cwd: appDir,
+    env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' },
+    encoding: 'utf8',
+  });
+  assert.is(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, `hoptrace doctor: ${fs.realpathSync(appDir)}`);
+  assert.match(result.stdout, '✓ service: orders');
+  assert.match(result.stdout, /✓ started; instrumentations: /);
+  assert.match(result.stdout, 'No problem found.');
+});
 
 /** Runs the app preloaded with hoptrace against a fresh receiver; the app must exit cleanly and quietly. */
 async function runTraced(args, extraEnv = {}) {
