@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { LOG_LEVELS, type LogLevel } from '../log';
 import type { AppPackage } from './app-package';
 import { EnvReader, type Env, type Warn, using } from './env-reader';
-import { jaegerSampler } from './jaeger-settings';
+import { DEFAULT_REMOTE_SAMPLING, jaegerSampler } from './jaeger-settings';
 import { readServiceMap } from './service-map';
 import type {
   Config,
@@ -14,6 +14,7 @@ import type {
   JaegerExporterConfig,
   InstrumentationName,
   LoggerName,
+  RemoteSamplingConfig,
   OtlpConfig,
   PropagatorName,
   SamplerName,
@@ -28,6 +29,7 @@ const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none']
 /** jaeger-client's UDP sender speaks Thrift binary, which Jaeger receives on 6832 (6831 is compact). */
 const DEFAULT_JAEGER_AGENT_PORT = 6832;
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi'];
+const REMOTE_ARG_KEYS = ['endpoint', 'pollingIntervalMs', 'initialSamplingRate'];
 const SAMPLERS: readonly SamplerName[] = [
   'always_on',
   'always_off',
@@ -35,6 +37,8 @@ const SAMPLERS: readonly SamplerName[] = [
   'parentbased_always_on',
   'parentbased_always_off',
   'parentbased_traceidratio',
+  'jaeger_remote',
+  'parentbased_jaeger_remote',
 ];
 /** W3C for OpenTelemetry peers, Jaeger's header so services on Jaeger clients join our traces. */
 export const DEFAULT_INJECT_PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger'];
@@ -298,16 +302,54 @@ function readPropagators(read: EnvReader): PropagatorName[] | undefined {
 function readSampler(read: EnvReader): Config['sampler'] {
   if (read.raw('OTEL_TRACES_SAMPLER') === undefined && read.raw('JAEGER_SAMPLER_TYPE') !== undefined) return readJaegerSampler(read);
   const name = read.oneOf<SamplerName>('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  if (name === 'jaeger_remote' || name === 'parentbased_jaeger_remote') return { name: 'parentbased_jaeger_remote', ratio: 1, remote: readRemoteSamplingArg(read) };
   const usesRatio = name === 'traceidratio' || name === 'parentbased_traceidratio';
   const ratio = usesRatio ? read.number('OTEL_TRACES_SAMPLER_ARG', 1, 0, 1) : 1;
   return { name, ratio };
 }
 
+/**
+ * OTEL_TRACES_SAMPLER_ARG for jaeger_remote, as OpenTelemetry spells it:
+ * `endpoint=http://localhost:5778,pollingIntervalMs=5000,initialSamplingRate=0.25`, each optional.
+ */
+function readRemoteSamplingArg(read: EnvReader): RemoteSamplingConfig {
+  const given = read.keyValues('OTEL_TRACES_SAMPLER_ARG');
+  const say = (key: string, expected: string, instead: string) => read.reject('OTEL_TRACES_SAMPLER_ARG', `${key}=${given[key]}`, expected, instead);
+  for (const key of Object.keys(given)) {
+    if (!REMOTE_ARG_KEYS.includes(key)) say(key, `jaeger_remote reads ${REMOTE_ARG_KEYS.join(', ')}`, 'it is ignored');
+  }
+  let endpoint = DEFAULT_REMOTE_SAMPLING.endpoint;
+  if (given.endpoint !== undefined) {
+    if (/^https?:\/\/[^/]/.test(given.endpoint)) endpoint = given.endpoint;
+    else say('endpoint', 'expected an http:// or https:// URL', `using ${endpoint}`);
+  }
+  const pollingIntervalMs = remoteNumber(given.pollingIntervalMs, 100, 24 * 3600_000, DEFAULT_REMOTE_SAMPLING.pollingIntervalMs, (instead) =>
+    say('pollingIntervalMs', 'expected milliseconds from 100 to a day', instead),
+  );
+  const initialSamplingRate = remoteNumber(given.initialSamplingRate, 0, 1, DEFAULT_REMOTE_SAMPLING.initialSamplingRate, (instead) =>
+    say('initialSamplingRate', 'expected a rate between 0 and 1', instead),
+  );
+  return { endpoint, pollingIntervalMs, initialSamplingRate };
+}
+
+function remoteNumber(text: string | undefined, min: number, max: number, fallback: number, refuse: (instead: string) => void): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() !== '' && Number.isFinite(value) && value >= min && value <= max) return value;
+  refuse(using(fallback));
+  return fallback;
+}
+
 /** jaeger-client's sampler settings, as the nearest OpenTelemetry sampler (see jaeger-settings.ts). */
 function readJaegerSampler(read: EnvReader): Config['sampler'] {
   const type = read.raw('JAEGER_SAMPLER_TYPE');
-  return jaegerSampler(type, read.raw('JAEGER_SAMPLER_PARAM') ?? 1, { name: 'parentbased_always_on', ratio: 1 }, (reason, instead) =>
-    read.reject('JAEGER_SAMPLER_TYPE', type ?? '', reason, instead),
+  const remote = { hostPort: read.raw('JAEGER_SAMPLER_MANAGER_HOST_PORT'), refreshIntervalMs: read.raw('JAEGER_SAMPLER_REFRESH_INTERVAL') };
+  return jaegerSampler(
+    type,
+    read.raw('JAEGER_SAMPLER_PARAM') ?? (type === 'remote' ? undefined : 1),
+    { name: 'parentbased_always_on', ratio: 1 },
+    (reason, instead) => read.reject('JAEGER_SAMPLER_TYPE', type ?? '', reason, instead),
+    remote,
   );
 }
 

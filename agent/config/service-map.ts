@@ -194,7 +194,9 @@ function readSampler(sampler: Json, place: string, fallback: SamplerConfig, say:
     return fallback;
   }
   if (sampler.type !== undefined) {
-    return jaegerSampler(sampler.type, sampler.param, fallback, (reason, instead) => say(place, reason, instead));
+    // jaeger-client's remote sampler names its sampling manager as hostPort, or as host and port.
+    const hostPort = sampler.hostPort ?? (sampler.host !== undefined || sampler.port !== undefined ? `${String(sampler.host ?? 'localhost')}:${String(sampler.port ?? 5778)}` : undefined);
+    return jaegerSampler(sampler.type, sampler.param, fallback, (reason, instead) => say(place, reason, instead), { hostPort, refreshIntervalMs: sampler.refreshIntervalMs });
   }
   const name = sampler.name;
   if (typeof name !== 'string' || !(SAMPLER_NAMES as readonly string[]).includes(name)) {

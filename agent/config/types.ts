@@ -11,7 +11,9 @@ export type SamplerName =
   | 'traceidratio'
   | 'parentbased_always_on'
   | 'parentbased_always_off'
-  | 'parentbased_traceidratio';
+  | 'parentbased_traceidratio'
+  | 'jaeger_remote'
+  | 'parentbased_jaeger_remote';
 
 /** Every instrumentation hoptrace ships, by the name users write in the OTEL_NODE_*_INSTRUMENTATIONS lists. */
 export type InstrumentationName = 'http' | 'express' | 'fastify' | 'koa' | 'fetch' | 'kafkajs' | LoggerName;
@@ -97,6 +99,15 @@ export interface SamplerConfig {
   readonly ratio: number;
   /** parentbased_ratelimiting: new traces per second. */
   readonly perSecond?: number;
+  /** (parentbased_)jaeger_remote: where the strategy is asked for, how often, and the rate before an answer. */
+  readonly remote?: RemoteSamplingConfig;
+}
+
+export interface RemoteSamplingConfig {
+  /** Jaeger's sampling endpoint (`http://host:5778`); `/sampling?service=<name>` is added. */
+  readonly endpoint: string;
+  readonly pollingIntervalMs: number;
+  readonly initialSamplingRate: number;
 }
 
 /** Where a service's spans go. */

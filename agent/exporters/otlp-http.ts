@@ -117,7 +117,7 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
 }
 
 /** What shimmer wrapped (it marks each wrapper with `__original`), down to Node's own function. */
-function unwrapped<F extends (...args: never[]) => unknown>(fn: F): F {
+export function unwrapped<F extends (...args: never[]) => unknown>(fn: F): F {
   let original = fn;
   for (let depth = 0; depth < 8; depth++) {
     const inner = (original as { __original?: unknown }).__original;

@@ -8,10 +8,16 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
 import type { SamplerConfig } from '../config/types';
+import { DEFAULT_REMOTE_SAMPLING } from '../config/jaeger-settings';
 import { RateLimitingSampler } from './rate-limiting-sampler';
+import { RemoteSampler } from './remote-sampling/remote-sampler';
 import { isValidSpanContext } from './span-context';
 
-export function buildSampler(config: SamplerConfig): Sampler {
+export function buildSampler(config: SamplerConfig, serviceName: string): Sampler {
+  // Remote sampling decides with shared, frozen answers already, and is parent-based itself.
+  if (config.name === 'parentbased_jaeger_remote' || config.name === 'jaeger_remote') {
+    return new RemoteSampler(serviceName, config.remote ?? DEFAULT_REMOTE_SAMPLING);
+  }
   return new SharedDecisions(samplerFor(config));
 }
 
@@ -74,5 +80,8 @@ function samplerFor({ name, ratio, perSecond }: SamplerConfig): Sampler {
       return new ParentFirst(new TraceIdRatioBasedSampler(ratio));
     case 'parentbased_ratelimiting':
       return new ParentFirst(new RateLimitingSampler(perSecond ?? 1));
+    case 'jaeger_remote':
+    case 'parentbased_jaeger_remote':
+      throw new Error('remote sampling is built by buildSampler');
   }
 }

@@ -39,7 +39,7 @@ export class Service implements AttributableService {
   constructor(settings: ServiceSettings, processor: SpanProcessor) {
     this.name = settings.service.name;
     this.resource = buildResource(settings.service);
-    this.sampler = buildSampler(settings.sampler);
+    this.sampler = buildSampler(settings.sampler, settings.service.name);
     this.processor = processor;
     this.owns = settings.owns;
   }

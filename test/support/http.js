@@ -1,10 +1,10 @@
 'use strict';
 const http = require('node:http');
 
-/** A plain request from the test process (which has no agent): resolves { status, body, headers }. */
-function get(port, path, headers = {}) {
+/** A plain request from the test process (which has no agent), GET unless `method` says: resolves { status, body, headers }. */
+function get(port, path, headers = {}, method = 'GET') {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers, method, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (body += c));
@@ -12,6 +12,7 @@ function get(port, path, headers = {}) {
     });
     req.on('error', reject);
     req.setTimeout(10000, () => req.destroy(new Error('request timed out')));
+    req.end();
   });
 }
 

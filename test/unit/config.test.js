@@ -148,8 +148,29 @@ test('JAEGER_SERVICE_NAME, JAEGER_TAGS and JAEGER_SAMPLER_* apply where no OTEL_
   assert.is(load({ JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '0' }).config.sampler.name, 'parentbased_always_off');
   assert.is(load({ JAEGER_SAMPLER_TYPE: 'const', OTEL_TRACES_SAMPLER: 'always_on' }).config.sampler.name, 'always_on');
   const remote = load({ JAEGER_SAMPLER_TYPE: 'remote' });
-  assert.is(remote.config.sampler.name, 'parentbased_always_on');
-  assert.is(remote.warnings.length, 1);
+  assert.equal(remote.warnings, []);
+  assert.equal(remote.config.sampler, { name: 'parentbased_jaeger_remote', ratio: 1, remote: { endpoint: 'http://localhost:5778', pollingIntervalMs: 60000, initialSamplingRate: 0.001 } });
+  const configured = load({ JAEGER_SAMPLER_TYPE: 'remote', JAEGER_SAMPLER_PARAM: '0.5', JAEGER_SAMPLER_MANAGER_HOST_PORT: 'jaeger-agent:5778', JAEGER_SAMPLER_REFRESH_INTERVAL: '2000' });
+  assert.equal(configured.config.sampler.remote, { endpoint: 'http://jaeger-agent:5778', pollingIntervalMs: 2000, initialSamplingRate: 0.5 });
+});
+
+test('OTEL_TRACES_SAMPLER=jaeger_remote (and parentbased_jaeger_remote): OTEL_TRACES_SAMPLER_ARG as OpenTelemetry spells it; bad keys said, defaults kept', () => {
+  for (const name of ['jaeger_remote', 'parentbased_jaeger_remote']) {
+    const { config, warnings } = load({ OTEL_TRACES_SAMPLER: name });
+    assert.equal(warnings, []);
+    assert.equal(config.sampler, { name: 'parentbased_jaeger_remote', ratio: 1, remote: { endpoint: 'http://localhost:5778', pollingIntervalMs: 60000, initialSamplingRate: 0.001 } });
+  }
+  const given = load({ OTEL_TRACES_SAMPLER: 'jaeger_remote', OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://127.0.0.1:5778,pollingIntervalMs=5000,initialSamplingRate=0.25' });
+  assert.equal(given.warnings, []);
+  assert.equal(given.config.sampler.remote, { endpoint: 'http://127.0.0.1:5778', pollingIntervalMs: 5000, initialSamplingRate: 0.25 });
+  const bad = load({ OTEL_TRACES_SAMPLER: 'jaeger_remote', OTEL_TRACES_SAMPLER_ARG: 'endpoint=localhost:5778,pollingIntervalMs=5,initialSamplingRate=2,rate=1' });
+  assert.equal(bad.config.sampler.remote, { endpoint: 'http://localhost:5778', pollingIntervalMs: 60000, initialSamplingRate: 0.001 });
+  assert.equal(bad.warnings, [
+    'OTEL_TRACES_SAMPLER_ARG="rate=1" is not valid (jaeger_remote reads endpoint, pollingIntervalMs, initialSamplingRate); it is ignored',
+    'OTEL_TRACES_SAMPLER_ARG="endpoint=localhost:5778" is not valid (expected an http:// or https:// URL); using http://localhost:5778',
+    'OTEL_TRACES_SAMPLER_ARG="pollingIntervalMs=5" is not valid (expected milliseconds from 100 to a day); using 60000',
+    'OTEL_TRACES_SAMPLER_ARG="initialSamplingRate=2" is not valid (expected a rate between 0 and 1); using 0.001',
+  ]);
 });
 
 test('a batch larger than the queue is capped with a warning', () => {
@@ -261,7 +282,7 @@ test('every refusal of an OTEL_* or HOPTRACE_* value: one warning naming it, wha
     [{ OTEL_LOG_LEVEL: 'loud' }, 'OTEL_LOG_LEVEL="loud" is not valid (expected one of none, error, warn, info, debug, verbose, all); using "warn"'],
     [
       { OTEL_TRACES_SAMPLER: 'sometimes' },
-      'OTEL_TRACES_SAMPLER="sometimes" is not valid (expected one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio); using "parentbased_always_on"',
+      'OTEL_TRACES_SAMPLER="sometimes" is not valid (expected one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio, jaeger_remote, parentbased_jaeger_remote); using "parentbased_always_on"',
     ],
   ];
   for (const [env, warning] of cases) assert.equal(load(env).warnings, [warning], JSON.stringify(env));

@@ -7,9 +7,9 @@ const { jaegerSampler } = require('../../dist/agent/config/jaeger-settings');
 
 const FALLBACK = Object.freeze({ name: 'parentbased_always_on', ratio: 1 });
 
-function sampler(type, param) {
+function sampler(type, param, remote) {
   const rejected = [];
-  const result = jaegerSampler(type, param, FALLBACK, (reason, instead) => rejected.push(`${reason}; ${instead}`));
+  const result = jaegerSampler(type, param, FALLBACK, (reason, instead) => rejected.push(`${reason}; ${instead}`), remote);
   return { result, rejected };
 }
 
@@ -42,8 +42,20 @@ test('ratelimiting: traces per second, any finite number from 0; anything else r
   }
 });
 
-test('remote and unknown types: refused with the reason, the fallback used', () => {
-  assert.equal(sampler('remote', 1), { result: FALLBACK, rejected: ['remote sampling (a Jaeger agent deciding the rate) is not supported by hoptrace; using parentbased_always_on'] });
+test("remote: Jaeger's sampling endpoint polled; param the initial rate, hostPort and refreshIntervalMs as jaeger-client reads them", () => {
+  const remote = (endpoint, pollingIntervalMs, initialSamplingRate) => ({ name: 'parentbased_jaeger_remote', ratio: 1, remote: { endpoint, pollingIntervalMs, initialSamplingRate } });
+  assert.equal(sampler('remote', undefined), { result: remote('http://localhost:5778', 60000, 0.001), rejected: [] });
+  assert.equal(sampler('remote', '0.2', { hostPort: 'agent:5778', refreshIntervalMs: 1500 }), { result: remote('http://agent:5778', 1500, 0.2), rejected: [] });
+  const bad = sampler('remote', 3, { hostPort: 'http://agent', refreshIntervalMs: 'often' });
+  assert.equal(bad.result, remote('http://localhost:5778', 60000, 0.001));
+  assert.equal(bad.rejected, [
+    'param 3 is no initial sampling rate between 0 and 1; using 0.001',
+    'the sampling manager "http://agent" is no host:port; using http://localhost:5778',
+    'the refresh interval "often" is no number of milliseconds from 100; using 60000',
+  ]);
+});
+
+test('unknown types: refused with the reason, the fallback used', () => {
   assert.equal(sampler('lowerbound', 1), { result: FALLBACK, rejected: ['sampler type "lowerbound" is not one of const, probabilistic, ratelimiting, remote; using parentbased_always_on'] });
   assert.equal(sampler(undefined, 1).rejected, ['sampler type undefined is not one of const, probabilistic, ratelimiting, remote; using parentbased_always_on']);
 });

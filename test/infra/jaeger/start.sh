@@ -47,6 +47,9 @@ else
     echo "jaeger: $query_url already answers but is not ours (no live pid in $pidfile)" >&2
     exit 1
   fi
+  # Sampling strategies: everything sampled, until a test says otherwise (and puts this back).
+  export JAEGER_SAMPLING_STRATEGIES="$out/sampling-strategies.json"
+  echo '{"default_strategy": {"type": "probabilistic", "param": 1}}' > "$JAEGER_SAMPLING_STRATEGIES"
   echo "jaeger: starting $bin --config $here/config.yaml${JAEGER_UI_ASSETS:+ with the UI from $JAEGER_UI_ASSETS} (log: $log)" >&2
   setsid nohup "$bin" --config "$here/config.yaml" > "$log" 2>&1 < /dev/null &
   pid=$!
