@@ -7,7 +7,7 @@
  */
 import { type Finding, printSection } from './findings';
 import { runApp } from './run-check';
-import { appFormat, checkExporter, checkPackages, readConfiguration } from './setup-checks';
+import { appFormat, checkExporter, checkPackages, checkRemoteSampling, readConfiguration } from './setup-checks';
 
 const USAGE = 'usage: hoptrace doctor [--seconds N] [-- <command that starts the app, e.g. node --require hoptrace/register app.js>]';
 
@@ -29,7 +29,7 @@ async function doctor(args: readonly string[]): Promise<number> {
   const { config, findings: configuration } = readConfiguration(process.env, appDir);
   const sections: Array<[string, Finding[]]> = [
     ['app', [appFormat(appDir)]],
-    ['configuration (as the agent reads it from this environment)', [...configuration, ...(await checkExporter(config))]],
+    ['configuration (as the agent reads it from this environment)', [...configuration, ...(await checkRemoteSampling(config)), ...(await checkExporter(config))]],
     ['packages hoptrace instruments', checkPackages(config, appDir)],
   ];
   if (command.length > 0) sections.push([`running \`${command.join(' ')}\` for up to ${seconds} s`, await runApp(command, seconds, process.env)]);

@@ -13,6 +13,8 @@ import type { Config } from '../config/types';
 import { urlForLog } from '../config/url-for-log';
 import { createInstrumentations } from '../instrumentations';
 import type { TracerResolver } from '../tracing/tracers';
+import { samplingUrl } from '../tracing/remote-sampling/remote-sampler';
+import { describeStrategy, parseStrategy } from '../tracing/remote-sampling/strategy';
 import { satisfies } from '../version-range';
 import { type Finding, note, ok, problem } from './findings';
 
@@ -22,7 +24,15 @@ export function readConfiguration(env: NodeJS.ProcessEnv, appDir: string): { con
   const findings: Finding[] = warnings.map((message) => problem(message));
   if (config.disabled) findings.push(problem('OTEL_SDK_DISABLED=true: hoptrace does nothing'));
   findings.push(ok(`service: ${config.service.name}${config.services.length > 0 ? `, and ${config.services.map((s) => s.service.name).join(', ')} from the service-map file` : ''}`));
-  findings.push(ok(`sampler: ${config.sampler.name}${config.sampler.name.endsWith('ratio') ? ` ${config.sampler.ratio}` : ''}`));
+  const remote = config.sampler.remote;
+  const samplerDetail = remote
+    ? `, the strategy asked of ${urlForLog(remote.endpoint)} every ${remote.pollingIntervalMs} ms (initial rate ${remote.initialSamplingRate})`
+    : config.sampler.name.endsWith('ratio')
+      ? ` ${config.sampler.ratio}`
+      : config.sampler.perSecond !== undefined
+        ? ` ${config.sampler.perSecond}/s`
+        : '';
+  findings.push(ok(`sampler: ${config.sampler.name}${samplerDetail}`));
   findings.push(ok(`trace context written: ${config.propagationDisabled ? 'none (OTEL_PROPAGATORS=none)' : config.injectPropagators.join(', ')}; every format read`));
   if (config.logsInjection) findings.push(ok('trace ids in pino, winston and bunyan records (HOPTRACE_LOGS_INJECTION)'));
   return { config, findings };
@@ -41,7 +51,22 @@ export async function checkExporter(config: Config): Promise<Finding[]> {
     : [problem(`exporter: ${what} → ${urlForLog(url)} does not answer (${answer.error}): spans will be dropped`)];
 }
 
-function probe(url: string, tls: Config['otlp']['tls']): Promise<{ status?: number; error?: string }> {
+/** With remote sampling: whether Jaeger's sampling endpoint gives this service a strategy now. */
+export async function checkRemoteSampling(config: Config): Promise<Finding[]> {
+  const remote = config.sampler.remote;
+  if (!remote) return [];
+  const url = samplingUrl(remote.endpoint, config.service.name);
+  const answer = await probe(url.href, undefined, 'GET');
+  if (answer.status !== 200 || answer.body === undefined) {
+    return [problem(`remote sampling: ${urlForLog(url.href)} gives no strategy (${answer.error ?? `HTTP ${answer.status}`}): new traces are sampled at the initial rate ${remote.initialSamplingRate}`)];
+  }
+  const strategy = parseStrategy(answer.body);
+  return 'refused' in strategy
+    ? [problem(`remote sampling: ${urlForLog(url.href)} answers something unusable (${strategy.refused})`)]
+    : [ok(`remote sampling: ${urlForLog(url.href)} says ${describeStrategy(strategy)}`)];
+}
+
+function probe(url: string, tls: Config['otlp']['tls'], method = 'POST'): Promise<{ status?: number; error?: string; body?: string }> {
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -51,9 +76,14 @@ function probe(url: string, tls: Config['otlp']['tls']): Promise<{ status?: numb
       return;
     }
     const client = target.protocol === 'https:' ? https : http;
-    const req = client.request(target, { method: 'POST', timeout: 3000, headers: { 'content-type': 'application/x-protobuf', 'content-length': 0 }, ...(tls ?? {}) }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode });
+    const headers = method === 'POST' ? { 'content-type': 'application/x-protobuf', 'content-length': 0 } : {};
+    const req = client.request(target, { method, timeout: 3000, headers, ...(tls ?? {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < 100_000) body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 3 s')));
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));

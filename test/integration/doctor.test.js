@@ -85,6 +85,23 @@ test('-- a command where express is loaded before hoptrace, and one without hopt
   }
 });
 
+test("remote sampling: the strategy Jaeger's endpoint gives now, or that it gives none", async () => {
+  const http = require('node:http');
+  const server = http.createServer((req, res) => res.end(JSON.stringify({ strategyType: 1, rateLimitingSampling: { maxTracesPerSecond: 5 } })));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const env = { OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'jaeger_remote' };
+    const up = await doctor(EXAMPLES, { ...env, OTEL_TRACES_SAMPLER_ARG: `endpoint=http://127.0.0.1:${server.address().port}` });
+    assert.is(up.code, 0, up.stdout);
+    assert.match(up.stdout, `✓ remote sampling: http://127.0.0.1:${server.address().port}/sampling says rate limiting 5/s`);
+    const down = await doctor(EXAMPLES, { ...env, OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://127.0.0.1:9,initialSamplingRate=0.1' });
+    assert.is(down.code, 1, down.stdout);
+    assert.match(down.stdout, '✗ remote sampling: http://127.0.0.1:9/sampling gives no strategy (ECONNREFUSED): new traces are sampled at the initial rate 0.1');
+  } finally {
+    server.close();
+  }
+});
+
 test('usage: an unknown option, or no subcommand: exit 2 with the usage line', async () => {
   const unknown = await doctor(EXAMPLES, {}, ['--fast']);
   assert.is(unknown.code, 2);
