@@ -4,6 +4,8 @@
  * the caller of the logger, synchronously, where the active context is the one the line is about.
  */
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import shimmer = require('shimmer');
+import { isWrapped } from '../../agent/patching';
 
 export interface TraceFields {
   readonly trace_id: string;
@@ -41,4 +43,23 @@ export function stampJsonLine(line: string, fields: TraceFields): string {
   if (line.charCodeAt(0) !== 123 /* { */) return line;
   const rest = line.charCodeAt(1) === 125 /* } */ ? line.slice(1) : `,${line.slice(1)}`;
   return `{"trace_id":"${fields.trace_id}","span_id":"${fields.span_id}","trace_flags":"${fields.trace_flags}"${rest}`;
+}
+
+type Method = (this: unknown, record: unknown, ...rest: unknown[]) => unknown;
+
+/**
+ * Wraps `prototype[method]`, which a logger calls with each record object in the app's own call
+ * (winston's `write`, bunyan's `_emit`), so that the record carries the active span's ids first.
+ */
+export function stampRecordsPassedTo(prototype: object, method: string): void {
+  const target = prototype as Record<string, Method>;
+  if (isWrapped(target[method])) return;
+  shimmer.wrap(target as never, method as never, ((original: Method) =>
+    function stamped(this: unknown, record: unknown, ...rest: unknown[]) {
+      if (record !== null && typeof record === 'object') {
+        const fields = activeTraceFields();
+        if (fields) stampRecord(record as Record<string, unknown>, fields);
+      }
+      return original.call(this, record, ...rest);
+    }) as never);
 }

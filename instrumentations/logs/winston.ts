@@ -4,14 +4,11 @@
  * its context). The fields are added to that record, which winston made for this call or already
  * takes as its own (it sets its level symbol on an object logged as is).
  */
-import shimmer = require('shimmer');
 import { log } from '../../agent/log';
-import { isWrapped } from '../../agent/patching';
-import { activeTraceFields, stampRecord } from './trace-fields';
+import { stampRecordsPassedTo } from './trace-fields';
 
-type Write = (this: unknown, chunk: unknown, ...rest: unknown[]) => unknown;
 interface LoggerPrototype {
-  write?: Write;
+  write?: unknown;
 }
 interface WinstonModule {
   Logger?: { prototype?: LoggerPrototype };
@@ -26,15 +23,7 @@ export function patchWinston(winston: WinstonModule, version: string | undefined
     log.warn(`winston ${version ?? ''} has an unexpected shape; its records will not carry trace ids`);
     return;
   }
-  if (isWrapped(prototype.write)) return;
-  shimmer.wrap(prototype as never, 'write' as never, ((original: Write) =>
-    function write(this: unknown, chunk: unknown, ...rest: unknown[]) {
-      if (chunk !== null && typeof chunk === 'object') {
-        const fields = activeTraceFields();
-        if (fields) stampRecord(chunk as Record<string, unknown>, fields);
-      }
-      return original.call(this, chunk, ...rest);
-    }) as never);
+  stampRecordsPassedTo(prototype, 'write');
   log.debug(`patched winston@${version}`);
 }
 
