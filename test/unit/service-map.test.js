@@ -55,7 +55,7 @@ test("the talk's file as is: services, samplers, reporter settings mapped; nothi
   assert.is(product.export.exporter, 'otlp', "no sender: the process's exporter");
 });
 
-test("the talk's samplers and senders: probabilistic, ratelimiting, remote (warned), UDP agent, HTTP endpoint, authToken (warned)", () => {
+test("the talk's samplers and senders: probabilistic, ratelimiting, remote (polled), UDP agent, HTTP endpoint, authToken (warned)", () => {
   const { config, warnings } = load({
     services: [
       { service: 'a', config: { sampler: { type: 'probabilistic', param: 0.25 }, reporter: { sender: { agentHost: '127.0.0.1', agentPort: 6832 } } } },
@@ -69,10 +69,9 @@ test("the talk's samplers and senders: probabilistic, ratelimiting, remote (warn
   assert.equal([a.export.jaeger.agentHost, a.export.jaeger.agentPort, a.export.jaeger.endpoint], ['127.0.0.1', 6832, undefined]);
   assert.equal(b.sampler, { name: 'parentbased_ratelimiting', ratio: 1, perSecond: 2 });
   assert.equal([b.export.jaeger.endpoint, b.export.jaeger.user, b.export.jaeger.password], ['http://127.0.0.1:14268/api/traces', 'u', 'p']);
-  assert.is(c.sampler.name, 'parentbased_always_on', "remote: the process's sampler");
-  assert.is(warnings.length, 2, warnings.join('\n'));
-  assert.match(warnings[0], /services\[2\]\.config\.sampler: remote sampling .* not supported.*; using parentbased_always_on/);
-  assert.match(warnings[1], /services\[2\]\.config\.reporter\.sender\.authToken: cannot be mapped/);
+  assert.equal(c.sampler, { name: 'parentbased_jaeger_remote', ratio: 1, remote: { endpoint: 'http://localhost:5778', pollingIntervalMs: 60000, initialSamplingRate: 0.001 } }, 'remote: polled from the agent port');
+  assert.is(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /services\[2\]\.config\.reporter\.sender\.authToken: cannot be mapped/);
   assert.not.match(warnings.join(), /secret/, 'the token itself is never printed');
 });
 
