@@ -15,7 +15,7 @@ const disabled = (process.env.OTEL_SDK_DISABLED || '').trim().toLowerCase() === 
 
 if (disabled) {
   const level = (process.env.HOPTRACE_LOG_LEVEL || process.env.OTEL_LOG_LEVEL || '').trim().toLowerCase();
-  if (level === 'debug' || level === 'verbose' || level === 'all') process.stderr.write('hoptrace: debug: OTEL_SDK_DISABLED=true: not instrumenting\n');
+  if (level === 'debug' || level === 'verbose' || level === 'all') process.stderr.write('hoptrace: OTEL_SDK_DISABLED=true: not instrumenting\n');
 } else if (isMainThread) {
   try {
     // Loaded by `--import` (or an ES module's import), this file has no parent module; by

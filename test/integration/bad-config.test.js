@@ -77,7 +77,7 @@ test('OTEL_SDK_DISABLED=true (any case, spaces around): the agent is not even lo
   assert.is(loaded({ OTEL_SDK_DISABLED: ' True ' }), '0');
   assert.ok(Number(loaded({ OTEL_SDK_DISABLED: 'false' })) > 0, 'loaded when not disabled');
   const debug = spawnSync(process.execPath, ['-r', register, '-e', '0'], { env: { ...process.env, OTEL_SDK_DISABLED: 'true', OTEL_LOG_LEVEL: 'debug' }, encoding: 'utf8' });
-  assert.is(debug.stderr, 'hoptrace: debug: OTEL_SDK_DISABLED=true: not instrumenting\n');
+  assert.is(debug.stderr, 'hoptrace: OTEL_SDK_DISABLED=true: not instrumenting\n');
   const quiet = spawnSync(process.execPath, ['-r', register, '-e', '0'], { env: { ...process.env, OTEL_SDK_DISABLED: 'true' }, encoding: 'utf8' });
   assert.is(quiet.stderr, '');
 });
