@@ -89,7 +89,7 @@ function injectContext(req: ClientRequest, span: Span, redactor: UrlRedactor): v
   if (propagationDebug.on) noteSent('HTTP request', describeRequest(req, redactor), headers, sent);
 }
 
-/** `GET to host:port/path` as a debug line shows a call: the path redacted as its span's is, no query. */
+/** `GET to host/path` as a debug line shows a call: the path redacted as its span's is, no query. */
 function describeRequest(req: ClientRequest, redactor: UrlRedactor): string {
   const { method, host, path } = req as unknown as { method?: string; host?: string; path?: string };
   return `${method ?? 'GET'} to ${host ?? ''}${splitTarget(path ?? '', redactor).path}`;
