@@ -22,7 +22,8 @@ const byKind = (spans, kind, name) => spans.find((s) => s.kind === kind && (!nam
 /** Runs the relay with `logger`, sends one order, and returns its log lines (parsed) and spans. */
 async function relayRun(logger, { entry = 'loggers/relay.js', preload = 'require', injection = 'true' } = {}) {
   const [topic] = await createTopics(`logs-${logger}`);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-logs-')), `${logger}.log`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-logs-'));
+  const file = path.join(dir, `${logger}.log`);
   return withReceiver(async (receiver, track) => {
     const app = track(
       runFixture(entry, {
@@ -38,6 +39,7 @@ async function relayRun(logger, { entry = 'loggers/relay.js', preload = 'require
     app.child.kill('SIGTERM');
     const { stderr } = await app.exited;
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    fs.rmSync(dir, { recursive: true, force: true });
     const message = (line) => line.msg ?? line.message;
     return { spans, stderr, line: (text) => lines.find((l) => message(l) === text) ?? assert.unreachable(`no line "${text}" in ${file}`), lines };
   });
