@@ -82,7 +82,7 @@ async function endpoint() {
 const decide = (sampler, traceId = '0000000000000000ffffffffffffffff', context = ROOT_CONTEXT) =>
   sampler.shouldSample(context, traceId, 'GET', SpanKind.SERVER, {}, []).decision;
 const until = async (check) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(check(), 'in time');
 };
 
