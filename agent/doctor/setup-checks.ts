@@ -3,7 +3,6 @@
  * (with the agent's own warnings), whether the exporter answers, and per package hoptrace
  * instruments, the version the app would load and whether it will be traced.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { dirname, join } from 'node:path';
@@ -12,6 +11,7 @@ import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/types';
 import { urlForLog } from '../config/url-for-log';
 import { createInstrumentations } from '../instrumentations';
+import { findManifestUp, packageVersion, readManifest } from '../module-hooks/package-entry';
 import type { TracerResolver } from '../tracing/tracers';
 import { samplingUrl } from '../tracing/remote-sampling/remote-sampler';
 import { describeStrategy, parseStrategy } from '../tracing/remote-sampling/strategy';
@@ -127,18 +127,15 @@ export function checkPackages(config: Config, appDir: string): Finding[] {
   return findings;
 }
 
+/** The package as Node finds it from `fromDir` (node_modules folders upwards), read as the patcher reads it. */
 function findPackage(name: string, fromDir: string): { version: string; esmOnly: boolean } | undefined {
   for (let dir = fromDir; ; dir = dirname(dir)) {
-    const file = join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(file)) {
-      try {
-        const manifest = JSON.parse(readFileSync(file, 'utf8')) as { version?: string; type?: string; exports?: unknown };
-        const exportsText = JSON.stringify(manifest.exports ?? '');
-        const esmOnly = manifest.type === 'module' && !exportsText.includes('"require"');
-        return { version: manifest.version ?? '0.0.0', esmOnly };
-      } catch {
-        return undefined;
-      }
+    const root = join(dir, 'node_modules', name);
+    const manifest = readManifest(root);
+    if (manifest) {
+      const { type, exports } = manifest as { type?: unknown; exports?: unknown };
+      const esmOnly = type === 'module' && !JSON.stringify(exports ?? '').includes('"require"');
+      return { version: packageVersion(root) ?? '0.0.0', esmOnly };
     }
     if (dirname(dir) === dir) return undefined;
   }
@@ -146,19 +143,10 @@ function findPackage(name: string, fromDir: string): { version: string; esmOnly:
 
 /** The app's own module format, from its package.json: which flag starts hoptrace with it. */
 export function appFormat(appDir: string): Finding {
-  for (let dir = appDir; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      let type: unknown;
-      try {
-        type = (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type;
-      } catch {
-        return problem(`${file} is not valid JSON`);
-      }
-      return type === 'module'
-        ? ok('an ES module app ("type": "module"): start it with node --import hoptrace/register')
-        : ok('a CommonJS app: start it with node --require hoptrace/register (ES module files of it: --import)');
-    }
-    if (dirname(dir) === dir) return note('no package.json: start the app with node --require hoptrace/register (--import for ES modules)');
-  }
+  // Node's own rule, as the agent applies it (module-hooks/app-format.ts): the nearest package.json's type.
+  const found = findManifestUp(appDir, () => true);
+  if (!found) return note('no package.json: start the app with node --require hoptrace/register (--import for ES modules)');
+  return found.manifest.type === 'module'
+    ? ok('an ES module app ("type": "module"): start it with node --import hoptrace/register')
+    : ok('a CommonJS app: start it with node --require hoptrace/register (ES module files of it: --import)');
 }

@@ -53,7 +53,7 @@ export interface Manifest {
 }
 
 /** A folder's package.json; `{}` when it is there but not valid JSON, undefined when absent. */
-function readManifest(dir: string): Manifest | undefined {
+export function readManifest(dir: string): Manifest | undefined {
   let text: string;
   try {
     text = readFileSync(join(dir, 'package.json'), 'utf8');

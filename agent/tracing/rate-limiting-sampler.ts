@@ -4,26 +4,18 @@
  * max(perSecond, 1)), refilled by the clock on each decision, so an idle service costs nothing.
  */
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-node';
+import { RateLimiting } from './remote-sampling/deciders';
 
 export class RateLimitingSampler implements Sampler {
-  private readonly capacity: number;
-  private tokens: number;
-  private last = performance.now();
+  // The same decision remote sampling's rate-limiting strategy makes (remote-sampling/deciders.ts).
+  private readonly limiter: RateLimiting;
 
   constructor(private readonly perSecond: number) {
-    this.capacity = Math.max(perSecond, 1);
-    this.tokens = this.capacity;
+    this.limiter = new RateLimiting(perSecond);
   }
 
   shouldSample(): SamplingResult {
-    const now = performance.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-    }
-    return { decision: SamplingDecision.NOT_RECORD };
+    return { decision: this.limiter.sampled() ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
   }
 
   toString(): string {
