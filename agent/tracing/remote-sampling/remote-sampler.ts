@@ -33,6 +33,7 @@ export class RemoteSampler implements Sampler {
   private failures = 0;
   private reachable: boolean | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private connection: { readonly agent: DetachedAgent; readonly get: typeof http.get } | undefined;
   private readonly url: URL;
 
@@ -58,6 +59,7 @@ export class RemoteSampler implements Sampler {
 
   /** Stops polling (the process is ending). */
   shutdown(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.connection?.agent.abandon();
@@ -96,6 +98,8 @@ export class RemoteSampler implements Sampler {
   }
 
   private settle(body: string | undefined, failure: string | undefined): void {
+    // An answer that arrives after shutdown schedules nothing more.
+    if (this.stopped) return;
     const parsed = body === undefined ? undefined : parseStrategy(body);
     const reason = failure ?? (parsed && 'refused' in parsed ? parsed.refused : undefined);
     if (reason !== undefined || parsed === undefined || 'refused' in parsed) {
