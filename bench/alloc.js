@@ -6,6 +6,8 @@
 // the figure CI guards: --check fails when hoptrace's bytes above the baseline's no-agent figure rise
 // more than 10 % over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
+// It also fails when, with sampling off, more bytes per operation outlive the young generation than
+// the floor's by PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -22,6 +24,14 @@ const RUNS = 5;
 /** Allowed rise over the baseline before --check fails. */
 const TOLERANCE = 0.1;
 const GUARDED = ['hoptrace always_off', 'hoptrace 100 %'];
+/**
+ * Bytes per operation that hoptrace with sampling off may move to the old generation beyond the
+ * floor's. Both sit at ~15-25 B (the warm-up's survivors, spread over the loop); a batch's objects
+ * kept alive from one batch to the next measured ~300 B (see instrumentations/kafkajs/batch.ts).
+ */
+const PROMOTION_ALLOWANCE = 64;
+/** Operations per promotion loop: enough minor collections (tens) to average over. */
+const PROMOTION_OPS = { message: 40000, request: 8000 };
 
 /**
  * One figure. A run with a garbage collection in its loop (rare: one V8 forces) is run again, and
@@ -52,6 +62,31 @@ function measureOnce(node, scenario, config) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * Bytes per operation promoted to the old generation, in the default heap where minor collections
+ * run, for the floor and for hoptrace with sampling off (alloc/worker.js's promotedPerOp). The
+ * smaller of two runs: a figure is only ever raised by something outside the loop.
+ */
+function measurePromotion(node, scenario) {
+  const row = {};
+  for (const name of ['floor', 'hoptrace always_off']) {
+    const config = CONFIGS.find((c) => c.name === name);
+    const figures = [];
+    for (let run = 0; run < 2; run++) {
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(PROMOTION_OPS[scenario.unit]) };
+      const result = spawnSync(node.bin, [...config.preload, '--expose-gc', path.join(__dirname, 'alloc', 'worker.js')], { env, encoding: 'utf8', timeout: 120000 });
+      try {
+        figures.push(JSON.parse(result.stdout.trim().split('\n').pop()).promotedPerOp);
+      } catch {
+        // counted below: a config with no figure fails the check
+      }
+    }
+    if (figures.length === 0) throw new Error(`alloc: ${name}, ${scenario.name}, Node ${node.major}: no promotion figure in two runs`);
+    row[name] = Math.round(Math.min(...figures));
+  }
+  return row;
+}
+
 function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
   const configs = CHECK ? CONFIGS.filter((c) => c.name === 'no agent' || GUARDED.includes(c.name)) : CONFIGS;
@@ -67,6 +102,8 @@ function main() {
         row[config.name] = Math.round(median(runs));
       }
       log(`alloc ${version} ${scenario.name}: ${configs.map((c) => `${c.name} ${row[c.name]} B`).join(', ')}`);
+      const promoted = (results[node.major].promoted ??= {})[scenario.name] = measurePromotion(node, scenario);
+      log(`alloc ${version} ${scenario.name}: promoted per ${scenario.unit}: floor ${promoted.floor} B, hoptrace always_off ${promoted['hoptrace always_off']} B`);
     }
   }
   const added = (row, name) => row[name] - row['no agent'];
@@ -90,6 +127,10 @@ function main() {
         failures.push(`Node ${major}: no baseline in ${path.relative(REPO, BASELINE_FILE)} (npm run bench -- --alloc --update-baseline)`);
         continue;
       }
+      for (const [name, promoted] of Object.entries(results[major].promoted)) {
+        const above = promoted['hoptrace always_off'] - promoted.floor;
+        if (above > PROMOTION_ALLOWANCE) failures.push(`Node ${major}, ${name}, hoptrace always_off: ${promoted['hoptrace always_off']} B per operation outlived the young generation, the floor's ${promoted.floor} B (allowed +${PROMOTION_ALLOWANCE} B): something unsampled is kept alive across operations`);
+      }
       for (const [name, row] of Object.entries(scenarios)) {
         for (const config of GUARDED) {
           const was = baseline[major][name]?.[config];
@@ -105,7 +146,7 @@ function main() {
       }
     }
     if (failures.length > 0) {
-      log(`alloc: FAILED, allocations rose more than ${TOLERANCE * 100} % over the baseline:\n  ${failures.join('\n  ')}`);
+      log(`alloc: FAILED, allocations rose more than ${TOLERANCE * 100} % over the baseline, or objects outlived their operation:\n  ${failures.join('\n  ')}`);
       process.exitCode = 1;
     } else log('alloc: every guarded figure within the baseline');
     return;
@@ -129,7 +170,7 @@ function report(results) {
     '(for Kafka, a PRODUCER and a CONSUMER span per message).',
     '',
   ];
-  for (const [major, { version, scenarios }] of Object.entries(results)) {
+  for (const [major, { version, scenarios, promoted }] of Object.entries(results)) {
     lines.push(`## Node ${version}`, '', '| scenario | no agent | floor | hoptrace always_off | hoptrace 10 % | hoptrace 100 % | 100 % above the floor |', '|---|---|---|---|---|---|---|');
     for (const scenario of SCENARIOS) {
       const row = scenarios[scenario.name];
@@ -142,6 +183,16 @@ function report(results) {
       );
     }
     lines.push('');
+    if (promoted) {
+      lines.push(
+        'Bytes per operation that outlived the young generation (in the default heap, where minor collections run; the smaller of two runs): an operation whose objects die young leaves ~15-25 B, the warm-up\'s survivors spread over the loop.',
+        '',
+        '| scenario | floor | hoptrace always_off |',
+        '|---|---|---|',
+      );
+      for (const scenario of SCENARIOS) lines.push(`| ${scenario.label}, per ${scenario.unit} | ${promoted[scenario.name].floor} B | ${promoted[scenario.name]['hoptrace always_off']} B |`);
+      lines.push('');
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -123,6 +123,27 @@ function inspectorSession() {
   return (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
+/**
+ * What the loop's minor collections moved to the old generation, per operation: the bytes that
+ * outlived the young generation (in the default heap; with bench/alloc.js's large one no collection
+ * runs and this is 0). An app's objects for one operation die young; bytes promoted per operation
+ * well above the floor's mean the agent keeps something alive across operations (see the cursor's
+ * views in instrumentations/kafkajs/batch.ts), which costs scavenger time at every collection and
+ * fills the old generation until a full one.
+ */
+function promotedBytes(profile) {
+  const oldGeneration = (snapshot) =>
+    snapshot.heapSpaceStatistics.filter((space) => space.spaceName === 'old_space' || space.spaceName === 'large_object_space').reduce((sum, space) => sum + space.spaceUsedSize, 0);
+  let promoted = 0;
+  let minorCollections = 0;
+  for (const gc of profile.statistics) {
+    if (gc.gcType !== 'Scavenge' && gc.gcType !== 'MinorMarkSweep') continue;
+    minorCollections++;
+    promoted += Math.max(0, oldGeneration(gc.afterGC) - oldGeneration(gc.beforeGC));
+  }
+  return { promotedPerOp: promoted / OPS, minorCollections };
+}
+
 async function main() {
   const [kind, mode, batch] = SCENARIO.split('-');
   const run = kind === 'kafka' ? await kafkaScenario(mode, Number(batch)) : await httpScenario();
@@ -135,15 +156,18 @@ async function main() {
   });
   observer.observe({ entryTypes: ['gc'] });
   const profiler = process.env.HEAP_PROFILE ? await startHeapProfile() : process.env.CPU_PROFILE ? await startCpuProfile() : undefined;
+  const gcProfiler = new (require('node:v8').GCProfiler)();
+  gcProfiler.start();
   const before = process.memoryUsage().heapUsed;
   const started = process.hrtime.bigint();
   await run(OPS);
   const elapsed = Number(process.hrtime.bigint() - started);
   const after = process.memoryUsage().heapUsed;
+  const promoted = promotedBytes(gcProfiler.stop());
   if (profiler) await profiler.stop(process.env.HEAP_PROFILE || process.env.CPU_PROFILE);
   await new Promise((resolve) => setTimeout(resolve, 50));
   observer.disconnect();
-  console.log(JSON.stringify({ scenario: SCENARIO, ops: OPS, bytesPerOp: (after - before) / OPS, collections, nsPerOp: Math.round(elapsed / OPS) }));
+  console.log(JSON.stringify({ scenario: SCENARIO, ops: OPS, bytesPerOp: (after - before) / OPS, collections, nsPerOp: Math.round(elapsed / OPS), ...promoted }));
   process.exit(0);
 }
 

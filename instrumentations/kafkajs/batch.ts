@@ -143,7 +143,7 @@ class MessageCursor {
 
   /** The batch as the app sees it: the same object but for `messages`. */
   batchView(batch: Batch): Batch {
-    return new Proxy(batch, new BatchViewTraps(new Proxy(this.messages, new MessagesViewTraps(this))));
+    return new Proxy(batch, new BatchViewTraps(new Proxy(this.messages, new MessagesViewTraps(this, this.messages))));
   }
 
   resolveOffsetView(resolveOffset: EachBatchPayload['resolveOffset']): EachBatchPayload['resolveOffset'] {
@@ -312,34 +312,67 @@ class MessageCursor {
  * batch.messages as the app sees it. Traps and iterators are small classes rather than closures:
  * a batch of one message used to cost several kilobytes of closures, a generator and a bound
  * method table before its message was touched.
+ *
+ * The iteration methods the view hands out are the module-level functions below, the same for
+ * every batch, which find their batch through the view they are called on. No function is made per
+ * batch and kept in the traps: when these traps kept a per-batch arrow function in a field (made
+ * on first read), every batch's objects (kafkajs's messages, hoptrace's spans and contexts, the
+ * producer's copies) stayed alive through each minor collection until the next full one. Measured
+ * with --trace-gc on Node 24, sampling off, eachBatch over the stub broker: scavenges of 7-20 ms
+ * with 20-55 MB surviving, against 0.4 ms and ~10 MB once no function was cached, and 2.9 → 2.2 µs
+ * a message. Reproduced without hoptrace (a Proxy whose handler caches an arrow function in a
+ * field); a fresh function per read, a bound function, or one kept in a nested object did not do
+ * it.
  */
 class MessagesViewTraps implements ProxyHandler<ConsumedMessage[]> {
-  // Made when first read, once per batch.
-  private iterate: (() => MessageIterator) | undefined;
-  private forEach: ConsumedMessage[]['forEach'] | undefined;
-  private map: ConsumedMessage[]['map'] | undefined;
-
-  constructor(private readonly cursor: MessageCursor) {}
+  constructor(
+    readonly cursor: MessageCursor,
+    /** kafkajs's own array, which the view stands for: still there after the cursor let go. */
+    readonly raw: ConsumedMessage[],
+  ) {}
 
   get(target: ConsumedMessage[], property: PropertyKey): unknown {
-    const cursor = this.cursor;
     try {
-      if (property === Symbol.iterator || property === 'values') return (this.iterate ??= () => new MessageIterator(cursor, target));
-      if (property === 'forEach') {
-        return (this.forEach ??= (callback, thisArg) => {
-          cursor.each(target, (step) => target.forEach(step), callback, thisArg);
-        });
-      }
-      if (property === 'map') {
-        return (this.map ??= (<T>(callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg?: unknown): T[] =>
-          cursor.each(target, (step) => target.map(step), callback, thisArg) as T[]) as ConsumedMessage[]['map']);
-      }
-      return cursor.onPropertyRead(target, property);
+      if (property === VIEW_TRAPS) return this;
+      if (property === Symbol.iterator || property === 'values') return iterateView;
+      if (property === 'forEach') return forEachView;
+      if (property === 'map') return mapView;
+      return this.cursor.onPropertyRead(target, property);
     } catch (error) {
       reportAgentError('kafkajs eachBatch', error);
     }
     return Reflect.get(target, property, target);
   }
+}
+
+/** What a view answers for this key: its traps, through which the shared methods find their batch. */
+const VIEW_TRAPS = Symbol('hoptrace.kafkajs.messagesView');
+
+/** The traps behind `view`, or undefined when a method was taken off the view and called on something else. */
+function trapsOf(view: unknown): MessagesViewTraps | undefined {
+  if (typeof view !== 'object' || view === null) return undefined;
+  const traps = (view as { [VIEW_TRAPS]?: unknown })[VIEW_TRAPS];
+  return traps instanceof MessagesViewTraps ? traps : undefined;
+}
+
+function iterateView(this: unknown): IterableIterator<ConsumedMessage> {
+  const traps = trapsOf(this);
+  if (!traps) return Array.prototype.values.call(this as ConsumedMessage[]);
+  return new MessageIterator(traps.cursor, traps.raw);
+}
+
+function forEachView(this: unknown, callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => void, thisArg?: unknown): void {
+  const traps = trapsOf(this);
+  if (!traps) return Array.prototype.forEach.call(this as ConsumedMessage[], callback, thisArg);
+  const raw = traps.raw;
+  traps.cursor.each(raw, (step) => raw.forEach(step), callback, thisArg);
+}
+
+function mapView<T>(this: unknown, callback: (m: ConsumedMessage, i: number, a: ConsumedMessage[]) => T, thisArg?: unknown): T[] {
+  const traps = trapsOf(this);
+  if (!traps) return Array.prototype.map.call(this as ConsumedMessage[], callback, thisArg) as T[];
+  const raw = traps.raw;
+  return traps.cursor.each(raw, (step) => raw.map(step), callback, thisArg) as T[];
 }
 
 const NOT_STARTED = 0;
