@@ -56,6 +56,17 @@ export class EnvReader {
     return fallback;
   }
 
+  /** An on/off setting written as 1 or 0 as often as true or false. */
+  onOff(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase();
+    if (lower === '1' || lower === 'true') return true;
+    if (lower === '0' || lower === 'false') return false;
+    this.reject(name, value, 'expected 1, true, 0 or false', using(fallback));
+    return fallback;
+  }
+
   /** A whole number within [min, max]. */
   integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
     const value = this.raw(name);
@@ -118,6 +129,8 @@ export class EnvReader {
 }
 
 export function using(value: unknown): string {
+  // A limit's default may be none at all (OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT), which JSON writes as null.
+  if (value === Infinity) return 'using no limit';
   return `using ${JSON.stringify(value)}`;
 }
 

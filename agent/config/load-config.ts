@@ -8,6 +8,7 @@ import type { AppPackage } from './app-package';
 import { EnvReader, type Env, type Warn, using } from './env-reader';
 import { DEFAULT_REMOTE_SAMPLING, jaegerSampler } from './jaeger-settings';
 import { readServiceMap } from './service-map';
+import { SETTINGS, isHttpUrl, otlpTracesUrl, readSetting } from './settings';
 import type {
   Config,
   ExporterName,
@@ -21,13 +22,11 @@ import type {
   ServiceDefinition,
 } from './types';
 import { urlForLog } from './url-for-log';
-import { DEFAULT_SPAN_LIMITS, type SpanLimits } from '../tracing/span-limits';
+import type { SpanLimits } from '../tracing/span-limits';
 
 export const LOGGERS: readonly LoggerName[] = ['pino', 'winston', 'bunyan'];
 export const ALL_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'fastify', 'koa', 'fetch', 'kafkajs', ...LOGGERS];
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'jaeger', 'console', 'none'];
-/** jaeger-client's UDP sender speaks Thrift binary, which Jaeger receives on 6832 (6831 is compact). */
-const DEFAULT_JAEGER_AGENT_PORT = 6832;
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi'];
 const REMOTE_ARG_KEYS = ['endpoint', 'pollingIntervalMs', 'initialSamplingRate'];
 const SAMPLERS: readonly SamplerName[] = [
@@ -49,15 +48,15 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
   const read = new EnvReader(env, warn);
   const logLevel = readLogLevel(read);
   // JAEGER_* are what jaeger-client users already set; the OTEL_* equivalents win where both are.
-  const resourceAttributes = { ...read.keyValues('JAEGER_TAGS'), ...read.keyValues('OTEL_RESOURCE_ATTRIBUTES') };
+  const resourceAttributes = { ...read.keyValues(SETTINGS.jaegerTags.env[0]), ...read.keyValues(SETTINGS.resourceAttributes.env[0]) };
   const serviceName =
-    read.raw('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? read.raw('JAEGER_SERVICE_NAME') ?? app.name ?? UNKNOWN_SERVICE;
+    read.raw(SETTINGS.serviceName.env[0]) ?? resourceAttributes['service.name'] ?? read.raw(SETTINGS.jaegerServiceName.env[0]) ?? app.name ?? UNKNOWN_SERVICE;
   const exporter = readExporter(read);
   const propagators = readPropagators(read);
   // Off by default: a log record's fields are the app's own output format.
-  const logsInjection = read.boolean('HOPTRACE_LOGS_INJECTION', false);
+  const logsInjection = readSetting(read, SETTINGS.logsInjection);
   const config: Config = {
-    disabled: read.boolean('OTEL_SDK_DISABLED', false),
+    disabled: readSetting(read, SETTINGS.disabled),
     logLevel,
     service: {
       name: serviceName,
@@ -66,29 +65,29 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
     },
     exporter,
     otlp: readOtlp(read),
-    jaeger: exporter === 'jaeger' ? readJaeger(read) : { agentHost: 'localhost', agentPort: DEFAULT_JAEGER_AGENT_PORT, timeoutMs: 10000 },
+    jaeger: exporter === 'jaeger' ? readJaeger(read) : { agentHost: 'localhost', agentPort: SETTINGS.jaegerAgentPort.fallback, timeoutMs: SETTINGS.jaegerTimeout.fallback },
     injectPropagators: propagators ?? DEFAULT_INJECT_PROPAGATORS,
-    jaegerBaggage: read.boolean('HOPTRACE_JAEGER_BAGGAGE', true),
+    jaegerBaggage: readSetting(read, SETTINGS.jaegerBaggage),
     propagationDisabled: propagators?.length === 0,
     sampler: readSampler(read),
     batch: readBatch(read, warn),
     spanLimits: readSpanLimits(read),
     instrumentations: readInstrumentations(read, logsInjection),
     logsInjection,
-    debugPropagation: readSwitch(read, 'HOPTRACE_DEBUG_PROPAGATION'),
+    debugPropagation: readSetting(read, SETTINGS.debugPropagation),
     http: {
-      ignoreIncomingPaths: read.list('HOPTRACE_HTTP_IGNORE_INCOMING_PATHS') ?? [],
-      redactQueryParams: read.list('HOPTRACE_HTTP_REDACT_QUERY_PARAMS') ?? [],
+      ignoreIncomingPaths: readSetting(read, SETTINGS.ignoreIncomingPaths) ?? [],
+      redactQueryParams: readSetting(read, SETTINGS.redactQueryParams) ?? [],
       redactPaths: readRedactPaths(read),
     },
     kafka: {
-      producerSpans: read.oneOf('HOPTRACE_KAFKA_PRODUCER_SPANS', ['per-message', 'per-call'] as const, 'per-message'),
-      consumerParent: read.oneOf('HOPTRACE_KAFKA_CONSUMER_PARENT', ['child', 'link'] as const, 'child'),
+      producerSpans: readSetting(read, SETTINGS.kafkaProducerSpans),
+      consumerParent: readSetting(read, SETTINGS.kafkaConsumerParent),
     },
     ...readHandlerSpans(read, warn),
     services: [],
-    tracerProviderModule: read.raw('HOPTRACE_TRACER_PROVIDER'),
-    otelInstrumentations: read.list('HOPTRACE_OTEL_INSTRUMENTATIONS') ?? [],
+    tracerProviderModule: read.raw(SETTINGS.tracerProvider.env[0]),
+    otelInstrumentations: readSetting(read, SETTINGS.otelInstrumentations) ?? [],
   };
   const services = readServiceMapFile(read, config, warn);
   return deepFreeze(services.length > 0 ? { ...config, services } : config);
@@ -101,27 +100,28 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
  * has moved to it expects; a differing old value is said once.
  */
 function readHandlerSpans(read: EnvReader, warn: Warn): Pick<Config, 'express' | 'fastify' | 'koa'> {
-  const middlewareSpans = (variable: string) => read.oneOf(variable, ['route', 'middleware'] as const, 'route') === 'middleware';
-  const general = read.raw('HOPTRACE_HANDLER_SPANS');
-  const expressOnly = read.raw('HOPTRACE_EXPRESS_SPANS');
+  const middlewareSpans = (setting: typeof SETTINGS.handlerSpans | typeof SETTINGS.expressSpans) => readSetting(read, setting) === 'middleware';
+  const general = read.raw(SETTINGS.handlerSpans.env[0]);
+  const expressOnly = read.raw(SETTINGS.expressSpans.env[0]);
   if (general !== undefined && expressOnly !== undefined && general.toLowerCase() !== expressOnly.toLowerCase()) {
     warn('HOPTRACE_EXPRESS_SPANS is ignored: HOPTRACE_HANDLER_SPANS is set too, and wins');
   }
-  const frameworks = general !== undefined && middlewareSpans('HOPTRACE_HANDLER_SPANS');
-  const express = general !== undefined ? frameworks : expressOnly !== undefined && middlewareSpans('HOPTRACE_EXPRESS_SPANS');
+  const frameworks = general !== undefined && middlewareSpans(SETTINGS.handlerSpans);
+  const express = general !== undefined ? frameworks : expressOnly !== undefined && middlewareSpans(SETTINGS.expressSpans);
   return { express: { middlewareSpans: express }, fastify: { middlewareSpans: frameworks }, koa: { middlewareSpans: frameworks } };
 }
 
 /** HOPTRACE_HTTP_REDACT_PATHS: patterns start with `/`; one that does not is said and skipped. */
 function readRedactPaths(read: EnvReader): string[] {
-  const patterns = read.list('HOPTRACE_HTTP_REDACT_PATHS') ?? [];
-  for (const pattern of patterns) if (!pattern.startsWith('/')) read.reject('HOPTRACE_HTTP_REDACT_PATHS', pattern, 'a pattern starts with /, as `/reset/{token}`', 'it is skipped');
+  const variable = SETTINGS.redactPaths.env[0];
+  const patterns = read.list(variable) ?? [];
+  for (const pattern of patterns) if (!pattern.startsWith('/')) read.reject(variable, pattern, 'a pattern starts with /, as `/reset/{token}`', 'it is skipped');
   return patterns.filter((pattern) => pattern.startsWith('/'));
 }
 
 /** HOPTRACE_CONFIG_FILE, else INTERCEPTORS_CONFIG_FILE (the OpenTracing Kafka interceptors' own variable). */
 function readServiceMapFile(read: EnvReader, config: Config, warn: Warn): ServiceDefinition[] {
-  const variable = read.firstSet('HOPTRACE_CONFIG_FILE', 'INTERCEPTORS_CONFIG_FILE');
+  const variable = read.firstSet(...SETTINGS.configFile.env);
   if (!variable) return [];
   if (variable === 'HOPTRACE_CONFIG_FILE' && read.raw('INTERCEPTORS_CONFIG_FILE') !== undefined) {
     warn('INTERCEPTORS_CONFIG_FILE is ignored: HOPTRACE_CONFIG_FILE is set too, and wins');
@@ -136,8 +136,8 @@ function readServiceMapFile(read: EnvReader, config: Config, warn: Warn): Servic
 }
 
 function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
-  const maxQueueSize = read.integer('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1);
-  let maxExportBatchSize = read.integer('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1);
+  const maxQueueSize = readSetting(read, SETTINGS.maxQueueSize);
+  let maxExportBatchSize = readSetting(read, SETTINGS.maxExportBatchSize);
   if (maxExportBatchSize > maxQueueSize) {
     warn(
       `OTEL_BSP_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} exceeds OTEL_BSP_MAX_QUEUE_SIZE=${maxQueueSize}; using ${maxQueueSize}`,
@@ -145,8 +145,8 @@ function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
     maxExportBatchSize = maxQueueSize;
   }
   return {
-    scheduleDelayMs: read.duration('OTEL_BSP_SCHEDULE_DELAY', 5000, 0),
-    exportTimeoutMs: read.duration('OTEL_BSP_EXPORT_TIMEOUT', 30000, 1),
+    scheduleDelayMs: readSetting(read, SETTINGS.scheduleDelay),
+    exportTimeoutMs: readSetting(read, SETTINGS.exportTimeout),
     maxQueueSize,
     maxExportBatchSize,
   };
@@ -154,23 +154,18 @@ function readBatch(read: EnvReader, warn: Warn): Config['batch'] {
 
 /** OpenTelemetry's limit variables: the span-specific ones first, then the general ones, then the defaults. */
 function readSpanLimits(read: EnvReader): SpanLimits {
-  const limit = (fallback: number, ...names: string[]) => {
-    const name = read.firstSet(...names);
-    return name ? read.integer(name, fallback, 0) : fallback;
-  };
-  const attributeCount = limit(DEFAULT_SPAN_LIMITS.attributeCount, 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT');
   return Object.freeze({
-    attributeCount,
-    attributeValueLength: limit(Infinity, 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
-    eventCount: limit(DEFAULT_SPAN_LIMITS.eventCount, 'OTEL_SPAN_EVENT_COUNT_LIMIT'),
-    linkCount: limit(DEFAULT_SPAN_LIMITS.linkCount, 'OTEL_SPAN_LINK_COUNT_LIMIT'),
-    eventAttributeCount: limit(DEFAULT_SPAN_LIMITS.eventAttributeCount, 'OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT'),
-    linkAttributeCount: limit(DEFAULT_SPAN_LIMITS.linkAttributeCount, 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT'),
+    attributeCount: readSetting(read, SETTINGS.attributeCountLimit),
+    attributeValueLength: readSetting(read, SETTINGS.attributeValueLengthLimit),
+    eventCount: readSetting(read, SETTINGS.eventCountLimit),
+    linkCount: readSetting(read, SETTINGS.linkCountLimit),
+    eventAttributeCount: readSetting(read, SETTINGS.eventAttributeCountLimit),
+    linkAttributeCount: readSetting(read, SETTINGS.linkAttributeCountLimit),
   });
 }
 
 function readLogLevel(read: EnvReader): LogLevel {
-  const name = read.firstSet('HOPTRACE_LOG_LEVEL', 'OTEL_LOG_LEVEL') ?? 'OTEL_LOG_LEVEL';
+  const name = read.firstSet(...SETTINGS.logLevel.env) ?? 'OTEL_LOG_LEVEL';
   // OTEL_LOG_LEVEL also accepts `all`, which means the most detail.
   const level = read.oneOf<LogLevel | 'all'>(name, [...LOG_LEVELS, 'all'], 'warn');
   return level === 'all' ? 'verbose' : level;
@@ -193,32 +188,32 @@ function readJaeger(read: EnvReader): JaegerExporterConfig {
     const name = read.firstSet(...names);
     return name ? read.raw(name) : undefined;
   };
-  const portVar = read.firstSet('OTEL_EXPORTER_JAEGER_AGENT_PORT', 'JAEGER_AGENT_PORT');
-  const endpointVar = read.firstSet('OTEL_EXPORTER_JAEGER_ENDPOINT', 'JAEGER_ENDPOINT');
+  const endpointVar = read.firstSet(...SETTINGS.jaegerEndpoint.env);
   let endpoint = endpointVar ? read.raw(endpointVar) : undefined;
   if (endpointVar && endpoint && !isHttpUrl(endpoint)) {
     read.reject(endpointVar, urlForLog(endpoint), 'expected an http:// or https:// URL', 'sending over UDP instead');
     endpoint = undefined;
   }
   return {
-    agentHost: value('OTEL_EXPORTER_JAEGER_AGENT_HOST', 'JAEGER_AGENT_HOST') ?? 'localhost',
-    agentPort: portVar ? read.integer(portVar, DEFAULT_JAEGER_AGENT_PORT, 1, 65535) : DEFAULT_JAEGER_AGENT_PORT,
+    agentHost: value(...SETTINGS.jaegerAgentHost.env) ?? 'localhost',
+    agentPort: readSetting(read, SETTINGS.jaegerAgentPort),
     endpoint,
     user: value('OTEL_EXPORTER_JAEGER_USER', 'JAEGER_USER'),
     password: value('OTEL_EXPORTER_JAEGER_PASSWORD', 'JAEGER_PASSWORD'),
-    timeoutMs: read.integer('OTEL_EXPORTER_JAEGER_TIMEOUT', 10000, 1),
+    timeoutMs: readSetting(read, SETTINGS.jaegerTimeout),
   };
 }
 
 function readOtlp(read: EnvReader): OtlpConfig {
-  const protocolVar = read.firstSet('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  let protocol: OtlpConfig['protocol'] = 'http/protobuf';
+  // Its own message rather than oneOf's: `grpc` is what a user most often tries.
+  const { env: protocolNames, allowed, fallback } = SETTINGS.otlpProtocol;
+  const protocolVar = read.firstSet(...protocolNames);
+  let protocol: OtlpConfig['protocol'] = fallback;
   if (protocolVar) {
     const value = read.raw(protocolVar)!;
-    if (value === 'http/protobuf' || value === 'http/json') protocol = value;
-    else read.reject(protocolVar, value, 'hoptrace speaks http/protobuf or http/json', using(protocol));
+    if ((allowed as readonly string[]).includes(value)) protocol = value as OtlpConfig['protocol'];
+    else read.reject(protocolVar, value, `hoptrace speaks ${allowed.join(' or ')}`, using(protocol));
   }
-  const timeoutVar = read.firstSet('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT');
   return {
     endpoint: readOtlpEndpoint(read),
     protocol,
@@ -226,7 +221,7 @@ function readOtlp(read: EnvReader): OtlpConfig {
       ...read.keyValues('OTEL_EXPORTER_OTLP_HEADERS', { secret: true }),
       ...read.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS', { secret: true }),
     },
-    timeoutMs: timeoutVar ? read.duration(timeoutVar, 10000, 1) : 10000,
+    timeoutMs: readSetting(read, SETTINGS.otlpTimeout),
     tls: readTlsFiles(read),
   };
 }
@@ -267,19 +262,10 @@ function readOtlpEndpoint(read: EnvReader): string {
   }
   const base = read.raw('OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base !== undefined) {
-    if (isHttpUrl(base)) return base.replace(/\/+$/, '') + '/v1/traces';
+    if (isHttpUrl(base)) return otlpTracesUrl(base);
     read.reject('OTEL_EXPORTER_OTLP_ENDPOINT', urlForLog(base), 'expected an http:// or https:// URL', using(DEFAULT_OTLP_BASE));
   }
-  return DEFAULT_OTLP_BASE + '/v1/traces';
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return otlpTracesUrl(DEFAULT_OTLP_BASE);
 }
 
 /** undefined: not set (defaults apply); []: `none`. */
@@ -358,8 +344,8 @@ function readJaegerSampler(read: EnvReader): Config['sampler'] {
  * switch); the lists can leave any of them out, and naming a logger while the switch is off says so.
  */
 function readInstrumentations(read: EnvReader, logsInjection: boolean): Set<InstrumentationName> {
-  const enabledList = checkNames(read, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
-  const disabledList = checkNames(read, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [];
+  const enabledList = checkNames(read, SETTINGS.enabledInstrumentations.env[0]);
+  const disabledList = checkNames(read, SETTINGS.disabledInstrumentations.env[0]) ?? [];
   const enabled = new Set<InstrumentationName>(enabledList ?? ALL_INSTRUMENTATIONS);
   for (const name of disabledList) enabled.delete(name);
   if (!logsInjection) {
@@ -370,17 +356,6 @@ function readInstrumentations(read: EnvReader, logsInjection: boolean): Set<Inst
     for (const name of LOGGERS) enabled.delete(name);
   }
   return enabled;
-}
-
-/** An on/off setting written as 1 or 0 as often as true or false; off unless set. */
-function readSwitch(read: EnvReader, name: string): boolean {
-  const value = read.raw(name);
-  if (value === undefined) return false;
-  const lower = value.toLowerCase();
-  if (lower === '1' || lower === 'true') return true;
-  if (lower === '0' || lower === 'false') return false;
-  read.reject(name, value, 'expected 1, true, 0 or false', using(false));
-  return false;
 }
 
 function checkNames(read: EnvReader, variable: string): InstrumentationName[] | undefined {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { cappedDuration } from './durations';
 import type { Warn } from './env-reader';
 import { jaegerSampler } from './jaeger-settings';
+import { SETTINGS, isHttpUrl, otlpTracesUrl } from './settings';
 import type { BatchConfig, ExporterName, ExporterSettings, SamplerConfig, SamplerName, ServiceDefinition, ServiceOwnership } from './types';
 import { urlForLog } from './url-for-log';
 
@@ -150,9 +151,9 @@ function readJaegerClientConfig(
     for (const [key, value] of Object.entries(reporter)) {
       const where = `${place}.reporter.${key}`;
       if (key === 'logSpans') logSpans = readBoolean(value, where, logSpans, say);
-      else if (key === 'flushIntervalMs') batch = { ...batch, scheduleDelayMs: readDuration(value, where, batch.scheduleDelayMs, 0, say) };
+      else if (key === 'flushIntervalMs') batch = { ...batch, scheduleDelayMs: readDuration(value, where, batch.scheduleDelayMs, SETTINGS.scheduleDelay.min, say) };
       else if (key === 'maxQueueSize') {
-        const maxQueueSize = readNumber(value, where, batch.maxQueueSize, 1, say);
+        const maxQueueSize = readNumber(value, where, batch.maxQueueSize, SETTINGS.maxQueueSize.min, say);
         batch = { ...batch, maxQueueSize, maxExportBatchSize: Math.min(batch.maxExportBatchSize, maxQueueSize) };
       } else if (key === 'sender') exportSettings = readJaegerSender(value, where, exportSettings, say);
       else say(where, 'cannot be mapped to hoptrace', 'it is ignored');
@@ -173,8 +174,8 @@ function readJaegerSender(sender: Json, place: string, current: ExporterSettings
     const where = `${place}.${key}`;
     if (key === 'inheritCredentials') inherit = readBoolean(value, where, false, say);
     else if (key === 'agentHost' && typeof value === 'string') jaeger.agentHost = value;
-    else if (key === 'agentPort') jaeger.agentPort = readNumber(value, where, jaeger.agentPort, 1, say);
-    else if (key === 'endpoint' && typeof value === 'string' && /^https?:\/\//.test(value)) jaeger.endpoint = value;
+    else if (key === 'agentPort') jaeger.agentPort = readNumber(value, where, jaeger.agentPort, SETTINGS.jaegerAgentPort.min, say, SETTINGS.jaegerAgentPort.max);
+    else if (key === 'endpoint' && typeof value === 'string' && isHttpUrl(value)) jaeger.endpoint = value;
     else if (key === 'user' && typeof value === 'string') jaeger.user = value;
     else if (key === 'password' && typeof value === 'string') jaeger.password = value;
     else if (key === 'authToken') say(where, "cannot be mapped (hoptrace's Jaeger HTTP sender authenticates with user and password only)", 'it is ignored');
@@ -203,7 +204,8 @@ function readSampler(sampler: Json, place: string, fallback: SamplerConfig, say:
     say(`${place}.name`, `${JSON.stringify(name)} is not one of ${SAMPLER_NAMES.join(', ')}`, `using ${fallback.name}`);
     return fallback;
   }
-  const ratio = sampler.ratio === undefined ? 1 : readNumber(sampler.ratio, `${place}.ratio`, 1, 0, say, 1);
+  const ratioSetting = SETTINGS.samplerRatio;
+  const ratio = sampler.ratio === undefined ? ratioSetting.fallback : readNumber(sampler.ratio, `${place}.ratio`, ratioSetting.fallback, ratioSetting.min, say, ratioSetting.max);
   return { name: name as SamplerName, ratio };
 }
 
@@ -226,12 +228,10 @@ function readExporter(exporter: Json, place: string, current: ExporterSettings, 
   for (const [key, value] of Object.entries(settings)) {
     const where = `${place}.${key}`;
     if (key === 'inheritCredentials') inherit = readBoolean(value, where, false, say);
-    else if (key === 'endpoint' && typeof value === 'string' && /^https?:\/\//.test(value)) {
-      // As OTEL_EXPORTER_OTLP_ENDPOINT: a base URL, `/v1/traces` added unless already there.
-      otlp.endpoint = /\/v1\/traces\/?$/.test(value) ? value : `${value.replace(/\/+$/, '')}/v1/traces`;
-    } else if (key === 'protocol' && (value === 'http/protobuf' || value === 'http/json')) otlp.protocol = value;
+    else if (key === 'endpoint' && typeof value === 'string' && isHttpUrl(value)) otlp.endpoint = otlpTracesUrl(value, { acceptFull: true });
+    else if (key === 'protocol' && typeof value === 'string' && (SETTINGS.otlpProtocol.allowed as readonly string[]).includes(value)) otlp.protocol = value as typeof otlp.protocol;
     else if (key === 'headers') Object.assign(ownHeaders, readStringMap(value, where, say, { secret: true }));
-    else if (key === 'timeoutMs') otlp.timeoutMs = readDuration(value, where, otlp.timeoutMs, 1, say);
+    else if (key === 'timeoutMs') otlp.timeoutMs = readDuration(value, where, otlp.timeoutMs, SETTINGS.otlpTimeout.min, say);
     else say(where, `${valueForLog(key, value)} is not a valid value for it`, 'it is ignored');
   }
   otlp.headers = inherit || sameCollector(otlp.endpoint, current.otlp.endpoint) ? { ...current.otlp.headers, ...ownHeaders } : ownHeaders;
@@ -245,9 +245,9 @@ function readBatch(batch: Json, place: string, current: BatchConfig, say: Say): 
   }
   const next = { ...current };
   for (const [key, value] of Object.entries(batch)) {
-    if (key === 'scheduleDelayMs') next.scheduleDelayMs = readDuration(value, `${place}.${key}`, current.scheduleDelayMs, 0, say);
-    else if (key === 'maxQueueSize') next.maxQueueSize = readNumber(value, `${place}.${key}`, current.maxQueueSize, 1, say);
-    else if (key === 'maxExportBatchSize') next.maxExportBatchSize = readNumber(value, `${place}.${key}`, current.maxExportBatchSize, 1, say);
+    if (key === 'scheduleDelayMs') next.scheduleDelayMs = readDuration(value, `${place}.${key}`, current.scheduleDelayMs, SETTINGS.scheduleDelay.min, say);
+    else if (key === 'maxQueueSize') next.maxQueueSize = readNumber(value, `${place}.${key}`, current.maxQueueSize, SETTINGS.maxQueueSize.min, say);
+    else if (key === 'maxExportBatchSize') next.maxExportBatchSize = readNumber(value, `${place}.${key}`, current.maxExportBatchSize, SETTINGS.maxExportBatchSize.min, say);
     else say(`${place}.${key}`, 'is not a known key', 'it is ignored');
   }
   next.maxExportBatchSize = Math.min(next.maxExportBatchSize, next.maxQueueSize);

@@ -307,7 +307,7 @@ const REFUSALS = [
   [
     { services: [{ service: 'a', exporter: { type: 'jaeger', agentPort: 'x', authToken: 't', agentHost: 5 } }] },
     [
-      'services[0].exporter.agentPort: "x" is not a number from 1; using 6832',
+      'services[0].exporter.agentPort: "x" is not a number from 1 to 65535; using 6832',
       "services[0].exporter.authToken: cannot be mapped (hoptrace's Jaeger HTTP sender authenticates with user and password only); it is ignored",
       'services[0].exporter.agentHost: 5 is not a valid value for it; it is ignored',
     ],
