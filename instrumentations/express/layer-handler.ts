@@ -5,7 +5,7 @@
  */
 import { type Span, type Tracer, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
-import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES } from '../../agent/symbols';
+import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES } from './markers';
 import { runInContext3 } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';

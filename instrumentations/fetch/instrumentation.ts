@@ -18,7 +18,7 @@ import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/modu
 import { recordSetter } from '../../agent/propagation/carriers';
 import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import type { HttpConfig } from '../../agent/config/types';
+import type { HttpInstrumentationOptions } from '../http/types';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
 import { UrlRedactor, splitTarget } from '../http/url-redaction';
 import { noteSent, propagationDebug } from '../../agent/propagation/debug';
@@ -44,7 +44,7 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
   /** Takes the http configuration: URLs are recorded by the same rules. */
   constructor(
     private readonly tracers: TracerResolver,
-    httpConfig: Pick<HttpConfig, 'redactQueryParams' | 'redactPaths'>,
+    httpConfig: Pick<HttpInstrumentationOptions, 'redactQueryParams' | 'redactPaths'>,
   ) {
     this.redactor = new UrlRedactor(httpConfig.redactQueryParams, httpConfig.redactPaths);
   }

@@ -9,7 +9,7 @@ import type { ClientRequest, IncomingMessage, request as httpRequest } from 'nod
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { recordSetter } from '../../agent/propagation/carriers';
-import { CLIENT_CALL } from '../../agent/symbols';
+import { CLIENT_CALL } from './markers';
 import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';

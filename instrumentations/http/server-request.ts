@@ -7,7 +7,7 @@
  * route that later falls through (next('route'), a 404) leaves no wrong name behind.
  */
 import { type Context, type Span, type Tracer, SpanKind } from '@opentelemetry/api';
-import { SERVER_REQUEST } from '../../agent/symbols';
+import { SERVER_REQUEST } from './markers';
 import { errorType, recordRaisedError } from '../../agent/tracing/errors';
 import { noAttributes, startSpanWith } from '../../agent/tracing/tracer';
 import type { HandlerSpanShape } from './handler-span-shape';

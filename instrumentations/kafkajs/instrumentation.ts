@@ -20,7 +20,7 @@ import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { isWrapped } from '../../agent/patching';
-import { KAFKA_CLIENT } from '../../agent/symbols';
+import { KAFKA_CLIENT } from './markers';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type ClientSettingsReader, confluentKafkaJsSettings, kafkajsSettings } from './client-settings';
 import { wrapRun } from './consumer';
