@@ -3,6 +3,7 @@
  * request is inside, so that when a route layer takes it the full route template is known; record
  * errors the app passes on; optionally, a span per middleware and route handler.
  */
+import { switchOf } from '../../agent/instrumentation-switches';
 import { type Span, type Tracer, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES } from './markers';
@@ -16,10 +17,13 @@ import type { ExpressInstrumentationOptions } from './types';
 
 type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string; [EXPRESS_LAYER_SPAN_SHAPES]?: ShapeByRoute };
 
+/** Off (hoptrace/control), or http's off: layers run as without hoptrace. */
+const EXPRESS_SWITCH = switchOf('express', 'http');
+
 export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumentationOptions) {
   return (original: LayerHandle): LayerHandle =>
     function handleRequest(this: Layer, req: object, res: object, next: Next): unknown {
-      const state = req && typeof next === 'function' ? serverRequestOf(req) : undefined;
+      const state = req && typeof next === 'function' && EXPRESS_SWITCH.on ? serverRequestOf(req) : undefined;
       // A request whose SERVER span is not recorded: its route, its errors and spans under it
       // (children of a span not recorded are not either) would go nowhere.
       if (!state || !state.span.isRecording()) return original.call(this, req, res, next);

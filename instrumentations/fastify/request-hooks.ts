@@ -8,6 +8,7 @@
  * Each runs first for every route: added as the instance is created, before any plugin of the app
  * (fastify copies an instance's hooks into every plugin registered after them).
  */
+import { switchOf } from '../../agent/instrumentation-switches';
 import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -16,8 +17,12 @@ import { type ServerRequestState, recordRequestError, serverRequestOf, startHand
 import type { FastifyRequest, HookFunction, RouteHandler, RouteOptions } from './internal-types';
 import { routeOf } from './route';
 
-/** The request's SERVER span state, when there is one to add to. */
+/** Off (hoptrace/control), or http's off: every hook and handler runs as without hoptrace. */
+const FASTIFY_SWITCH = switchOf('fastify', 'http');
+
+/** The request's SERVER span state, when there is one to add to (and fastify is traced). */
 function stateOf(request: FastifyRequest | undefined): ServerRequestState | undefined {
+  if (!FASTIFY_SWITCH.on) return undefined;
   const raw = request?.raw;
   const state = raw ? serverRequestOf(raw) : undefined;
   return state && !state.ended && state.span.isRecording() ? state : undefined;

@@ -10,6 +10,7 @@
  * The span ends when the response headers arrive (or on error): waiting for the body would leave
  * a span open forever whenever an app never reads one.
  */
+import { switchOf } from '../../agent/instrumentation-switches';
 import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
@@ -26,6 +27,8 @@ import type { UndiciRequest, UndiciResponse } from './internal-types';
 import { removeHeaders, targetOfUndiciRequest } from './request-target';
 
 export const FETCH_SCOPE = '@hoptrace/fetch';
+/** Off (hoptrace/control): requests made while it is off get no span and no trace headers. */
+const FETCH_SWITCH = switchOf('fetch');
 
 type Handler = (message: unknown) => void;
 
@@ -73,6 +76,7 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
 
   /** Published synchronously inside the app's call chain, so the active context is the caller's. */
   private onCreate({ request }: { request: UndiciRequest }): void {
+    if (!FETCH_SWITCH.on) return;
     const active = context.active();
     if (isTracingSuppressed(active)) return;
     const target = targetOfUndiciRequest(request);

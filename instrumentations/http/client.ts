@@ -16,7 +16,7 @@ import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer'
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { readOutgoingTarget } from './outgoing-target';
-import { HTTP_SCOPE } from './server';
+import { HTTP_SCOPE, HTTP_SWITCH } from './server';
 import { type UrlRedactor, splitTarget } from './url-redaction';
 import { noteSent, propagationDebug } from '../../agent/propagation/debug';
 
@@ -26,7 +26,7 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', 
   const recipe: AttributeRecipe<OutgoingTarget> = (target) => clientRequestAttributes(target, normalizeMethod(target.method), redactor);
   return (original: Request): Request =>
     function request(this: unknown, ...args: unknown[]): ClientRequest {
-      if (isTracingSuppressed(context.active())) return original.apply(this, args as Parameters<Request>);
+      if (!HTTP_SWITCH.on || isTracingSuppressed(context.active())) return original.apply(this, args as Parameters<Request>);
       let span: Span | undefined;
       try {
         span = startClientSpan(tracers, args, scheme, recipe);

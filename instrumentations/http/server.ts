@@ -2,6 +2,7 @@
  * Incoming requests: one SERVER span each, continuing the caller's trace, active while the app
  * handles the request, ended when the response is finished or the client goes away.
  */
+import { switchOf } from '../../agent/instrumentation-switches';
 import { type Context, type Tracer, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { executionAsyncResource } from 'node:async_hooks';
@@ -22,6 +23,8 @@ import { type UrlRedactor, splitTarget } from './url-redaction';
 import { noteReceived, propagationDebug } from '../../agent/propagation/debug';
 
 export const HTTP_SCOPE = '@hoptrace/http';
+/** Off (hoptrace/control): requests are served as without hoptrace. */
+export const HTTP_SWITCH = switchOf('http');
 
 /** EventEmitter's emit signature; Server's overloads are too narrow to forward arguments through. */
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
@@ -47,7 +50,7 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
       // `arguments` as it came: every event of every server passes through here, so no copies.
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as Parameters<Emit>;
-      if (event !== 'request') return originalEmit.apply(this, args);
+      if (event !== 'request' || !HTTP_SWITCH.on) return originalEmit.apply(this, args);
       const req = args[1] as IncomingMessage;
       const res = args[2] as ServerResponse;
       let state: ServerRequestState | undefined;

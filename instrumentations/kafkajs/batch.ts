@@ -18,6 +18,7 @@
  * Anything else (filter, slice, reduce, find, …) works on the plain array and the work stays
  * on the batch span: never on a message it may not belong to.
  */
+import { KAFKAJS_SWITCH } from './switch';
 import { type Attributes, type Context, type Link, type Span, SpanKind, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { activeContext, enterContext, runInContext } from '../../agent/tracing/context-manager';
@@ -34,26 +35,32 @@ export const MAX_BATCH_LINKS = 128;
 type EachBatch = NonNullable<ConsumerRunConfig['eachBatch']>;
 
 export function traceEachBatch(tracing: ConsumerTracing, handler: EachBatch): EachBatch {
-  return async function eachBatch(this: unknown, payload: EachBatchPayload): Promise<void> {
-    let cursor: MessageCursor | undefined;
-    let traced: EachBatchPayload = payload;
-    try {
-      cursor = new MessageCursor(tracing, payload.batch);
-      traced = { ...payload, batch: cursor.batchView(payload.batch), resolveOffset: cursor.resolveOffsetView(payload.resolveOffset) };
-    } catch (error) {
-      reportAgentError('kafkajs eachBatch', error);
-    }
-    if (!cursor) return handler.call(this, payload);
-    try {
-      return await runInContext(cursor.batchContext, handler, this, traced);
-    } catch (error) {
-      recordFailure(cursor.batchSpan, error);
-      cursor.recordErrorOnCurrent(error);
-      throw error;
-    } finally {
-      cursor.finish();
-    }
+  // Not async itself: with tracing off (hoptrace/control), kafkajs gets the handler's own promise.
+  return function eachBatch(this: unknown, payload: EachBatchPayload): Promise<void> {
+    if (!KAFKAJS_SWITCH.on) return handler.call(this, payload);
+    return traceBatch(tracing, handler, this, payload);
   };
+}
+
+async function traceBatch(tracing: ConsumerTracing, handler: EachBatch, self: unknown, payload: EachBatchPayload): Promise<void> {
+  let cursor: MessageCursor | undefined;
+  let traced: EachBatchPayload = payload;
+  try {
+    cursor = new MessageCursor(tracing, payload.batch);
+    traced = { ...payload, batch: cursor.batchView(payload.batch), resolveOffset: cursor.resolveOffsetView(payload.resolveOffset) };
+  } catch (error) {
+    reportAgentError('kafkajs eachBatch', error);
+  }
+  if (!cursor) return handler.call(self, payload);
+  try {
+    return await runInContext(cursor.batchContext, handler, self, traced);
+  } catch (error) {
+    recordFailure(cursor.batchSpan, error);
+    cursor.recordErrorOnCurrent(error);
+    throw error;
+  } finally {
+    cursor.finish();
+  }
 }
 
 /** The batch span's own attributes (the rest is the topic's template). */

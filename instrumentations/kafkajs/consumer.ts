@@ -3,6 +3,7 @@
  * app's object is not changed). eachMessage: one CONSUMER span `process <topic>` per message,
  * continuing the producer's trace (or linking to it), active while the handler runs.
  */
+import { KAFKAJS_SWITCH } from './switch';
 import { type Context, type Link, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { ROOT } from '../../agent/tracing/context';
@@ -77,6 +78,7 @@ export function startProcessSpan(
  */
 function traceEachMessage(tracing: ConsumerTracing, handler: NonNullable<ConsumerRunConfig['eachMessage']>) {
   return function eachMessage(this: unknown, payload: EachMessagePayload): Promise<void> {
+    if (!KAFKAJS_SWITCH.on) return handler.call(this, payload);
     let started: ProcessSpan | undefined;
     try {
       started = startProcessSpan(tracing, tracing.destinations.topic(payload.topic), payload.partition, payload.message);

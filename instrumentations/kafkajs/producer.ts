@@ -7,6 +7,7 @@
  * topic; inside a traced sendBatch those calls pass straight through (SENDING_TRACED_BATCH), so each
  * message still gets exactly one span, and the per-call mode one span per sendBatch().
  */
+import { KAFKAJS_SWITCH } from './switch';
 import { type Context, type Span, SpanKind, context, createContextKey, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
@@ -45,7 +46,7 @@ const SENDING_TRACED_BATCH = createContextKey('hoptrace.kafka.sendingTracedBatch
 export function wrapSend(tracing: ProducerTracing) {
   return (original: Send): Send =>
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
-      if (!record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
+      if (!KAFKAJS_SWITCH.on || !record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
       if (activeContext().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
       return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], original, this, record, recordWithCopies);
     };
@@ -55,7 +56,7 @@ export function wrapSendBatch(tracing: ProducerTracing) {
   return (original: SendBatch): SendBatch =>
     function sendBatch(this: unknown, batch: ProducerBatch): Promise<RecordMetadata[]> {
       const topicMessages = batch?.topicMessages;
-      if (!Array.isArray(topicMessages) || topicMessages.some((t) => !t || !Array.isArray(t.messages))) return original.call(this, batch);
+      if (!KAFKAJS_SWITCH.on || !Array.isArray(topicMessages) || topicMessages.some((t) => !t || !Array.isArray(t.messages))) return original.call(this, batch);
       // The producer's own send(), should sendBatch call it, passes the copies on untouched.
       const marked: SendBatch = function sendTracedBatch(this: unknown, copy: ProducerBatch) {
         return context.with(context.active().setValue(SENDING_TRACED_BATCH, true), () => original.call(this, copy));

@@ -5,11 +5,12 @@
  * answers them or koa's default handler does); the route the router took is handed to the SERVER
  * span as the middleware settles (before koa responds); optionally an INTERNAL span covers the call.
  */
+import { stateOf } from './request-state';
 import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { recordFailure } from '../../agent/tracing/errors';
 import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';
-import { type ServerRequestState, recordRequestError, serverRequestOf, startHandlerSpan } from '../http/server-request';
+import { type ServerRequestState, recordRequestError, startHandlerSpan } from '../http/server-request';
 import type { KoaContext, Middleware } from './internal-types';
 import { matchedRoute } from './route';
 
@@ -65,12 +66,6 @@ export function wrapMiddleware(fn: unknown, kind: MiddlewareKind, tracer: (() =>
   Object.defineProperty(wrapped, 'name', { value: middleware.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: middleware.length, configurable: true });
   return wrapped;
-}
-
-function stateOf(ctx: KoaContext | undefined): ServerRequestState | undefined {
-  const req = ctx?.req;
-  const state = req ? serverRequestOf(req) : undefined;
-  return state && !state.ended && state.span.isRecording() ? state : undefined;
 }
 
 function middlewareSpanShape(kind: MiddlewareKind, name: string, route: string | undefined) {

@@ -15,10 +15,11 @@
  * business and is not seen; the SERVER span still fails by the status it sends. With
  * HOPTRACE_HANDLER_SPANS=middleware every middleware is wrapped (middleware.ts) and sees them.
  */
+import { stateOf } from './request-state';
 import shimmer = require('shimmer');
 import { log, reportAgentError } from '../../agent/log';
 import { isWrapped } from '../../agent/patching';
-import { type ServerRequestState, recordRequestError, serverRequestOf } from '../http/server-request';
+import { recordRequestError } from '../http/server-request';
 import type { KoaContext } from './internal-types';
 import { matchedRoute } from './route';
 
@@ -93,8 +94,3 @@ function record(ctx: KoaContext | undefined, error: unknown): void {
   }
 }
 
-function stateOf(ctx: KoaContext | undefined): ServerRequestState | undefined {
-  const req = ctx && typeof ctx === 'object' ? ctx.req : undefined;
-  const state = req ? serverRequestOf(req) : undefined;
-  return state && !state.ended && state.span.isRecording() ? state : undefined;
-}

@@ -17,6 +17,6 @@ export function patchBunyan(Logger: BunyanModule, version: string | undefined): 
     log.warn(`bunyan ${version ?? ''} has an unexpected shape; its records will not carry trace ids`);
     return;
   }
-  stampRecordsPassedTo(prototype, '_emit');
+  stampRecordsPassedTo(prototype, '_emit', 'bunyan');
   log.debug(`patched bunyan@${version}`);
 }

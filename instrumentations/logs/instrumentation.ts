@@ -9,6 +9,7 @@ import { reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { BUNYAN_SUPPORTED_VERSIONS, patchBunyan } from './bunyan';
 import { PINO_SUPPORTED_VERSIONS, patchPino } from './pino';
+import { loggerSwitch } from './trace-fields';
 import { WINSTON_SUPPORTED_VERSIONS, patchWinston } from './winston';
 
 const LOGGERS: Record<LoggerName, { readonly versions: readonly string[]; readonly patch: (exports: never, version: string | undefined) => void }> = {
@@ -22,6 +23,8 @@ export class LogCorrelationInstrumentation implements HoptraceInstrumentation {
 
   constructor(private readonly logger: LoggerName) {
     this.instrumentationName = `@hoptrace/${logger}`;
+    // Listed by hoptrace/control from now on, on until it is turned off.
+    loggerSwitch(logger);
   }
 
   modules(): ModuleDefinition[] {

@@ -34,7 +34,7 @@ export function patchPino(pino: PinoModule, version: string | undefined): void {
     function asJson(this: unknown, obj: unknown, msg: unknown, num: unknown, time: unknown) {
       const line = original.call(this, obj, msg, num, time);
       if (typeof line !== 'string') return line;
-      const fields = activeTraceFields();
+      const fields = activeTraceFields('pino');
       return fields && !hasOwnTraceId(this, obj) ? stampJsonLine(line, fields) : line;
     }) as never);
   log.debug(`patched pino@${version}`);

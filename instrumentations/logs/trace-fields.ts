@@ -3,6 +3,8 @@
  * `span_id`, `trace_flags`, lower-case hex), for a log record written inside that span. Read in
  * the caller of the logger, synchronously, where the active context is the one the line is about.
  */
+import { type InstrumentationSwitch, switchOf } from '../../agent/instrumentation-switches';
+import type { LoggerName } from '../../agent/config/types';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import shimmer = require('shimmer');
 import { isWrapped } from '../../agent/patching';
@@ -13,8 +15,16 @@ export interface TraceFields {
   readonly trace_flags: string;
 }
 
-/** The fields for a record written now, or undefined outside any span. */
-export function activeTraceFields(): TraceFields | undefined {
+/** Each logger's stamping, off and on while the app runs (hoptrace/control); made for the loggers in use (instrumentation.ts). */
+const switches: Partial<Record<LoggerName, InstrumentationSwitch>> = {};
+
+export function loggerSwitch(logger: LoggerName): InstrumentationSwitch {
+  return (switches[logger] ??= switchOf(logger));
+}
+
+/** The fields for a record `logger` writes now; undefined outside any span, or while that logger's stamping is off. */
+export function activeTraceFields(logger: LoggerName): TraceFields | undefined {
+  if (switches[logger]?.on === false) return undefined;
   const spanContext = trace.getSpanContext(context.active());
   if (spanContext === undefined || !isSpanContextValid(spanContext)) return undefined;
   return {
@@ -51,13 +61,13 @@ type Method = (this: unknown, record: unknown, ...rest: unknown[]) => unknown;
  * Wraps `prototype[method]`, which a logger calls with each record object in the app's own call
  * (winston's `write`, bunyan's `_emit`), so that the record carries the active span's ids first.
  */
-export function stampRecordsPassedTo(prototype: object, method: string): void {
+export function stampRecordsPassedTo(prototype: object, method: string, logger: LoggerName): void {
   const target = prototype as Record<string, Method>;
   if (isWrapped(target[method])) return;
   shimmer.wrap(target as never, method as never, ((original: Method) =>
     function stamped(this: unknown, record: unknown, ...rest: unknown[]) {
       if (record !== null && typeof record === 'object') {
-        const fields = activeTraceFields();
+        const fields = activeTraceFields(logger);
         if (fields) stampRecord(record as Record<string, unknown>, fields);
       }
       return original.call(this, record, ...rest);

@@ -23,7 +23,7 @@ export function patchWinston(winston: WinstonModule, version: string | undefined
     log.warn(`winston ${version ?? ''} has an unexpected shape; its records will not carry trace ids`);
     return;
   }
-  stampRecordsPassedTo(prototype, 'write');
+  stampRecordsPassedTo(prototype, 'write', 'winston');
   log.debug(`patched winston@${version}`);
 }
 

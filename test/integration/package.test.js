@@ -207,4 +207,15 @@ if (!preloaded || require('hoptrace') !== preloaded.exports || !require('hoptrac
   assert.is(code, 0);
 });
 
+test("require('hoptrace/control') in an installed app reaches the running agent's instrumentations", async () => {
+  const code = await runProbe(`const control = require('hoptrace/control');
+const before = control.instrumentationStates();
+if (before.http !== true || before.kafkajs !== true) process.exit(3);
+if (control.disableInstrumentation('http') !== true || control.instrumentationStates().http !== false) process.exit(4);
+if (control.instrumentationStates().express !== false) process.exit(5);
+if (control.enableInstrumentation('http') !== true || control.instrumentationStates().express !== true) process.exit(6);
+`);
+  assert.is(code, 0);
+});
+
 test.run();
