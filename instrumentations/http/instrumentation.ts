@@ -9,6 +9,7 @@ import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/modu
 import { isWrapped } from '../../agent/patching';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
+import { runRequestEventsInTheirContext } from './request-events';
 import { HTTP_SCOPE, patchServerEmit } from './server';
 import type { HttpInstrumentationOptions } from './types';
 import { UrlRedactor } from './url-redaction';
@@ -46,6 +47,7 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
       subscribeToClientChannels();
       if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme, this.redactor));
       if (!isWrapped(moduleExports.get)) shimmer.wrap(moduleExports, 'get', patchGet(moduleExports));
+      if (scheme === 'http') runRequestEventsInTheirContext(moduleExports.IncomingMessage);
       const serverPrototype = moduleExports.Server?.prototype;
       if (serverPrototype && !isWrapped(serverPrototype.emit)) {
         const emitHolder = serverPrototype as unknown as { emit: Parameters<ReturnType<typeof patchServerEmit>>[0] };

@@ -1,5 +1,6 @@
 'use strict';
 // A calls B over HTTP, both started with -r register.js: one trace A.SERVER → A.CLIENT → B.SERVER.
+const http = require('node:http');
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { withReceiver } = require('../support/traced-run');
@@ -57,6 +58,36 @@ test('a call made once the request body has been read is still a child of the SE
     const b = track(await startHttpService('svc-b', receiver));
     const a = track(await startHttpService('svc-a', receiver));
     assert.is((await get(a.port, `/call-after-body?port=${b.port}`)).status, 200);
+    const spans = await receiver.waitFor((s) => s.length >= 3);
+    const aServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'svc-a');
+    const aClient = spans.find((s) => s.kind === 'CLIENT');
+    assert.is(aClient.parentSpanId, aServer.spanId);
+    assert.is(aClient.traceId, aServer.traceId);
+  });
+});
+
+test('a body that arrives over many reads: the call made once it has been read is still a child of the SERVER span', async () => {
+  // 1 MB in pieces, so that 'data' and 'end' come from later reads of the socket than the request's
+  // headers: where Node keeps context in frames (Node 24 on), those ran outside the request's context.
+  await withReceiver(async (receiver, track) => {
+    const b = track(await startHttpService('svc-b', receiver));
+    const a = track(await startHttpService('svc-a', receiver));
+    const status = await new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: a.port, path: `/call-after-body?port=${b.port}`, method: 'POST', agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      req.on('error', reject);
+      let sent = 0;
+      const more = () => {
+        if (sent === 16) return req.end();
+        sent++;
+        req.write('x'.repeat(65536));
+        setTimeout(more, 2);
+      };
+      more();
+    });
+    assert.is(status, 200);
     const spans = await receiver.waitFor((s) => s.length >= 3);
     const aServer = spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'svc-a');
     const aClient = spans.find((s) => s.kind === 'CLIENT');
