@@ -8,7 +8,8 @@
 # (bench/alloc.js; no broker). `-- --hotpath`: time per operation of the same in-process loops, per
 # Node major, against the floor (bench/hotpath.js; no broker). `-- --memory`: RSS of the express app
 # with and without hoptrace per Node major, the young generation as V8 sizes it and pinned
-# (bench/memory.js; no broker).
+# (bench/memory.js; no broker). `-- --http-via`: HTTP through Node's channels against patching, per
+# Node major that has the channels (bench/http-via.js; no broker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/hoptrace.js ] || npm run build
@@ -20,5 +21,6 @@ for arg in "$@"; do
   [ "$arg" = --floor ] && exec node bench/floor.js "$@"
   [ "$arg" = --hotpath ] && exec node bench/hotpath.js "$@"
   [ "$arg" = --memory ] && exec node bench/memory.js "$@"
+  [ "$arg" = --http-via ] && exec node bench/http-via.js "$@"
 done
 exec node bench/run.js "$@"

@@ -4,7 +4,8 @@
 #
 # HOPTRACE_TEST_NODE=<path to node> runs the tests (and so every fixture app) on that Node instead of
 # the one on PATH, with the package still built by the one on PATH: a package built on one Node
-# major and run on another, as users get it. HOPTRACE_TEST_TIERS="unit integration" picks tiers.
+# major and run on another, as users get it. HOPTRACE_TEST_TIERS="unit integration" picks tiers,
+# HOPTRACE_TEST_PATTERN the test files (a regular expression over their names).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,7 +53,7 @@ status=0
 test_node="${HOPTRACE_TEST_NODE:-node}"
 echo "== tests on node $("$test_node" --version)"
 for tier in ${HOPTRACE_TEST_TIERS:-unit integration e2e}; do
-  "$test_node" node_modules/uvu/bin.js "test/$tier" '\.test\.js$' 2>&1 | tee -a "$log"
+  "$test_node" node_modules/uvu/bin.js "test/$tier" "${HOPTRACE_TEST_PATTERN:-\.test\.js$}" 2>&1 | tee -a "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 

@@ -79,6 +79,7 @@ export function loadConfig(env: Env, app: AppPackage, warn: Warn): Config {
       ignoreIncomingPaths: readSetting(read, SETTINGS.ignoreIncomingPaths) ?? [],
       redactQueryParams: readSetting(read, SETTINGS.redactQueryParams) ?? [],
       redactPaths: readRedactPaths(read),
+      via: readSetting(read, SETTINGS.httpVia),
     },
     kafka: {
       producerSpans: readSetting(read, SETTINGS.kafkaProducerSpans),

@@ -250,6 +250,16 @@ export const SETTINGS = {
     table: 'main',
     meaning: 'comma list of paths that get no span, nor do the calls they make: exact (`/health`) or prefix (`/internal/*`)',
   },
+  httpVia: {
+    kind: 'oneOf',
+    env: ['HOPTRACE_HTTP_VIA'],
+    fallback: 'channels',
+    allowed: ['channels', 'patching'],
+    shown: '`channels`',
+    table: 'main',
+    meaning:
+      "how node:http and node:https are traced: through Node's diagnostics channels (no wrapper around the app's handlers; Node 22.12 and later, older Node patches whatever this says), or `patching` their functions (see [How HTTP is traced](#how-http-is-traced))",
+  },
   configFile: {
     kind: 'custom',
     env: ['HOPTRACE_CONFIG_FILE', 'INTERCEPTORS_CONFIG_FILE'],

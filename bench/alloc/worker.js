@@ -8,7 +8,8 @@
 //
 // Scenarios: kafka-<eachMessage|eachBatch>-<sends of N>: a message sent and consumed through a
 // kafkajs-shaped stub (kafkajs-stub.js), the operation being one message; http: one express
-// `GET /users/:id` over a keep-alive loopback connection, the operation being one request.
+// `GET /users/:id` over a keep-alive loopback connection, the operation being one request;
+// http-chain: one `GET /chain`, whose handler calls /users/1 on the same server.
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -58,12 +59,13 @@ async function kafkaScenario(mode, batch) {
   };
 }
 
-async function httpScenario() {
+/** `path`: /users/42 (one SERVER span), or /chain (server → client → server over a keep-alive agent). */
+async function httpScenario(path) {
   const server = require('../apps/http-routes').serve(require('node:http'), require('express'));
   await new Promise((resolve) => server.once('listening', resolve));
   const socket = net.connect(server.address().port, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
-  const request = Buffer.from('GET /users/42 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
   let received = '';
   let answered;
   socket.setEncoding('latin1');
@@ -146,7 +148,7 @@ function promotedBytes(profile) {
 
 async function main() {
   const [kind, mode, batch] = SCENARIO.split('-');
-  const run = kind === 'kafka' ? await kafkaScenario(mode, Number(batch)) : await httpScenario();
+  const run = kind === 'kafka' ? await kafkaScenario(mode, Number(batch)) : await httpScenario(mode === 'chain' ? '/chain' : '/users/42');
   await run(OPS); // warm-up: code optimized, caches filled, pools made
   global.gc();
   let collections = 0;

@@ -15,7 +15,7 @@ import { recordFailure } from '../../agent/tracing/errors';
 import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
-import { readOutgoingTarget } from './outgoing-target';
+import { readOutgoingTarget, targetOfClientRequest } from './outgoing-target';
 import { HTTP_SCOPE, HTTP_SWITCH } from './server';
 import { type UrlRedactor, splitTarget } from './url-redaction';
 import { noteSent, propagationDebug } from '../../agent/propagation/debug';
@@ -58,6 +58,25 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', 
       }
       return req;
     } as Request;
+}
+
+/**
+ * The channel way in (channels.ts): a CLIENT span for a request Node has just made, published in
+ * the caller's own call (the active context is the caller's) before its headers go out.
+ */
+export function traceCreatedRequests(tracers: TracerResolver, redactor: UrlRedactor): (message: unknown) => void {
+  const recipe: AttributeRecipe<OutgoingTarget> = (target) => clientRequestAttributes(target, normalizeMethod(target.method), redactor);
+  return guarded((message) => {
+    if (!HTTP_SWITCH.on) return;
+    const active = activeContext();
+    if (isTracingSuppressed(active)) return;
+    const req = (message as { request: ClientRequest }).request;
+    const target = targetOfClientRequest(req);
+    if (!target) return;
+    const span = startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(target.method).method), SpanKind.CLIENT, active, recipe, target);
+    injectContext(req, span, redactor);
+    if (span.isRecording()) watchRequest(req, span);
+  });
 }
 
 /** http.get is request + end; rebuilt on the patched request so headers go in before end() sends them. */

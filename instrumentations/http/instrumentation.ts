@@ -9,8 +9,9 @@ import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/modu
 import { isWrapped } from '../../agent/patching';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
+import { httpChannelsAvailable, traceThroughChannels } from './channels';
 import { runRequestEventsInTheirContext } from './request-events';
-import { HTTP_SCOPE, patchServerEmit } from './server';
+import { HTTP_SCOPE, patchServerEmit, serverRequestStarter } from './server';
 import type { HttpInstrumentationOptions } from './types';
 import { UrlRedactor } from './url-redaction';
 
@@ -33,7 +34,20 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
     this.redactor = new UrlRedactor(options.redactQueryParams, options.redactPaths);
   }
 
+  /** Node's channels where they carry everything needed (channels.ts), else patching. */
+  private get viaChannels(): boolean {
+    return this.options.via === 'channels' && httpChannelsAvailable();
+  }
+
+  /** On the channel way, nothing to patch: subscribed once, at start, without loading http. */
+  enable(): void {
+    if (!this.viaChannels) return;
+    traceThroughChannels(this.tracers, this.options, this.redactor);
+    log.debug(`http: traced through Node's diagnostics channels (node ${process.versions.node})`);
+  }
+
   modules(): ModuleDefinition[] {
+    if (this.viaChannels) return [];
     return (['http', 'https'] as const).map((scheme) => ({
       name: scheme,
       versions: HTTP_SUPPORTED_VERSIONS,
@@ -51,7 +65,7 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
       const serverPrototype = moduleExports.Server?.prototype;
       if (serverPrototype && !isWrapped(serverPrototype.emit)) {
         const emitHolder = serverPrototype as unknown as { emit: Parameters<ReturnType<typeof patchServerEmit>>[0] };
-        shimmer.wrap(emitHolder, 'emit', patchServerEmit(this.tracers, this.options, this.redactor));
+        shimmer.wrap(emitHolder, 'emit', patchServerEmit(serverRequestStarter(this.tracers, this.options, this.redactor)));
       }
       log.debug(`patched ${scheme} (node ${process.versions.node})`);
     } catch (error) {

@@ -1,9 +1,10 @@
 /**
- * Reads where an outgoing request goes from the arguments of http.request / https.request, in each
- * form Node accepts: (url), (url, options), (options), each with an optional callback. Options win
- * over the URL, as in Node's own merge (lib/_http_client.js).
+ * Reads where an outgoing request goes: from the arguments of http.request / https.request (the
+ * patched way in), in each form Node accepts: (url), (url, options), (options), each with an
+ * optional callback, options winning over the URL as in Node's own merge (lib/_http_client.js);
+ * or from the request Node made of them (the channel way in, channels.ts).
  */
-import type { RequestOptions } from 'node:http';
+import type { ClientRequest, RequestOptions } from 'node:http';
 import type { OutgoingTarget } from './attributes';
 
 function asOptions(value: unknown): RequestOptions | undefined {
@@ -50,5 +51,31 @@ export function readOutgoingTarget(args: readonly unknown[], moduleScheme: 'http
     port: Number.isFinite(port) ? port : undefined,
     target,
     hadCredentials: url !== undefined && (url.username !== '' || url.password !== ''),
+  };
+}
+
+/**
+ * Where a request Node has made goes. Node keeps its method, protocol, host, path and socket path;
+ * the port only in the Host header it writes (left out for the scheme's default port), and the
+ * URL's user and password only as the Basic Authorization header it makes of them: such a header is
+ * taken as credentials in the URL (url.full then says REDACTED:REDACTED@, never what they were).
+ */
+export function targetOfClientRequest(req: ClientRequest): OutgoingTarget | undefined {
+  const { method, protocol, host, path, socketPath } = req as unknown as { method?: string; protocol?: string; host?: string; path?: string; socketPath?: string };
+  if (typeof method !== 'string' || typeof path !== 'string') return undefined;
+  const scheme = protocol === 'https:' ? 'https' : 'http';
+  if (socketPath) return { method, scheme, address: socketPath, target: path };
+  const hostHeader = req.getHeader('host');
+  const portText = typeof hostHeader === 'string' ? /:(\d+)$/.exec(hostHeader)?.[1] : undefined;
+  const agentPort = (req as unknown as { agent?: { defaultPort?: unknown } }).agent?.defaultPort;
+  const port = portText !== undefined ? Number(portText) : typeof agentPort === 'number' ? agentPort : scheme === 'https' ? 443 : 80;
+  const authorization = req.getHeader('authorization');
+  return {
+    method,
+    scheme,
+    address: unbracket(host ?? 'localhost'),
+    port,
+    target: path,
+    hadCredentials: typeof authorization === 'string' && /^basic /i.test(authorization),
   };
 }

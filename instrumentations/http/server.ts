@@ -32,7 +32,16 @@ type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolea
 /** Local ports whose tracer is kept; a process serves on a handful. */
 const MAX_KEPT_PORTS = 64;
 
-export function patchServerEmit(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: UrlRedactor) {
+/** What hoptrace makes of a request as it arrives: its SERVER span's state (none for an ignored path), and the context its handlers run in. */
+export interface BegunRequest {
+  readonly state: ServerRequestState | undefined;
+  readonly context: Context;
+}
+
+/** A request's SERVER span started, or its tracing suppressed (an ignored path); the same for both ways in (patched emit, channels.ts). */
+export type BeginServerRequest = (req: IncomingMessage, res: ServerResponse) => BegunRequest;
+
+export function serverRequestStarter(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: UrlRedactor): BeginServerRequest {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
   const recipe: AttributeRecipe<IncomingMessage> = (req) => serverRequestAttributes(req, normalizeMethod(req.method), redactor);
   // The tracer per local port, when the port settles it (one service: always).
@@ -45,6 +54,16 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
     }
     return tracer ?? tracers.tracerFor(HTTP_SCOPE, { serverPort: port });
   };
+  return (req, res) => {
+    // Health checks and the like: no span, and nothing they call downstream is traced either.
+    if (isIgnored?.(req.url)) return { state: undefined, context: suppressTracing(ROOT) };
+    const state = startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor);
+    return { state, context: state.context };
+  };
+}
+
+/** The patched way in (Node 20, or HOPTRACE_HTTP_VIA=patching): Server.prototype.emit('request'). */
+export function patchServerEmit(begin: BeginServerRequest) {
   return (originalEmit: Emit): Emit =>
     function emit(this: Server, event: string | symbol): boolean {
       // `arguments` as it came: every event of every server passes through here, so no copies.
@@ -56,23 +75,16 @@ export function patchServerEmit(tracers: TracerResolver, options: HttpInstrument
       let state: ServerRequestState | undefined;
       let requestContext: Context = ROOT;
       try {
-        if (isIgnored?.(req.url)) {
-          // Health checks and the like: no span, and nothing they call downstream is traced either.
-          requestContext = suppressTracing(ROOT);
-        } else {
-          state = startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor);
-          requestContext = state.context;
-        }
+        ({ state, context: requestContext } = begin(req, res));
       } catch (error) {
         reportAgentError('http server', error);
       }
       if (!isEmittedByParser(req)) {
         return context.with(requestContext, () => callHandlers(this, originalEmit, args, state));
       }
-      // The request's body events ('data', 'end') are emitted later by the same connection
-      // parser that emits this one, in its async context rather than in any call of ours. Making
-      // the request's context the parser's current one covers the handler and those listeners
-      // alike, at the cost of one property write; the next request on the connection replaces it.
+      // The handler, and what the same parser call emits after it, run in the request's context:
+      // made the current one, at the cost of one property write; the next request on the
+      // connection replaces it. Body events from later reads: request-events.ts.
       enterContext(requestContext);
       if (!state) return originalEmit.apply(this, args);
       // The app's handler may throw synchronously: recorded, and passed on untouched (observe-throw.ts).
@@ -99,7 +111,7 @@ function callHandlers(server: Server, originalEmit: Emit, args: Parameters<Emit>
   }
 }
 
-function failRequest(state: ServerRequestState): (error: unknown) => void {
+export function failRequest(state: ServerRequestState): (error: unknown) => void {
   return (error) => {
     recordFailure(state.span, error);
     endServerSpan(state, undefined);

@@ -6,4 +6,6 @@ export interface HttpInstrumentationOptions {
   readonly redactQueryParams: readonly string[];
   /** Path patterns whose `{…}` segments are redacted, on top of the built-in rules (path-redaction.ts; HOPTRACE_HTTP_REDACT_PATHS). */
   readonly redactPaths: readonly string[];
+  /** `channels`: through Node's diagnostics channels where Node has them all (22.12+), else patching (channels.ts; HOPTRACE_HTTP_VIA). */
+  readonly via: 'channels' | 'patching';
 }

@@ -51,8 +51,12 @@ test('require() of a watched package that is an ES module: not patched, one warn
   }
 });
 
-test('--require, a CommonJS entry that reaches node:http only through an ES module: patched a second after start, and said', async () => {
-  const app = runFixture('esm-through-import.cjs', { env: { OTEL_TRACES_EXPORTER: 'none' } });
+// Where Node publishes its HTTP channels (22.12 on), http is traced through them: nothing is patched,
+// and nothing comes late. The patched way (Node 20, or HOPTRACE_HTTP_VIA=patching) is what these tests see.
+const PATCHING = { HOPTRACE_HTTP_VIA: 'patching' };
+
+test('--require, a CommonJS entry that reaches node:http only through an ES module: on the patched way, patched a second after start, and said', async () => {
+  const app = runFixture('esm-through-import.cjs', { env: { OTEL_TRACES_EXPORTER: 'none', ...PATCHING } });
   await app.waitForOutput(/listening (\d+)/);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   app.child.kill('SIGTERM');
@@ -65,7 +69,7 @@ test('--require, a CommonJS entry that reaches node:http only through an ES modu
 
 test('… and traced from then on, named imports included: a REST hop after the first second', async () => {
   await withReceiver(async (receiver, track) => {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...PATCHING };
     const b = track(runFixture('esm-through-import.cjs', { env: { ...env, OTEL_SERVICE_NAME: 'b' } }));
     const a = track(runFixture('esm-through-import.cjs', { env: { ...env, OTEL_SERVICE_NAME: 'a' } }));
     const [[, portA], [, portB]] = await Promise.all([a.waitForOutput(/listening (\d+)/), b.waitForOutput(/listening (\d+)/)]);
@@ -75,6 +79,29 @@ test('… and traced from then on, named imports included: a REST hop after the 
     const client = spans.find((s) => s.kind === 'CLIENT');
     assert.ok(client, 'the named import `get` is traced');
     assert.is(spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'b').parentSpanId, client.spanId);
+  });
+});
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+const NODE_HAS_HTTP_CHANNELS = major > 22 || (major === 22 && minor >= 12);
+
+test('the same app as it starts by default: through the channels (Node 22.12 on), a REST hop in its first second traced and nothing said; on older Node, patched late and said', async () => {
+  await withReceiver(async (receiver, track) => {
+    // The default, named: .ci/run also runs this suite with HOPTRACE_HTTP_VIA=patching set for every app.
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, HOPTRACE_HTTP_VIA: 'channels' };
+    const b = track(runFixture('esm-through-import.cjs', { env: { ...env, OTEL_SERVICE_NAME: 'b' } }));
+    const a = track(runFixture('esm-through-import.cjs', { env: { ...env, OTEL_SERVICE_NAME: 'a' } }));
+    const [[, portA], [, portB]] = await Promise.all([a.waitForOutput(/listening (\d+)/), b.waitForOutput(/listening (\d+)/)]);
+    if (!NODE_HAS_HTTP_CHANNELS) await new Promise((resolve) => setTimeout(resolve, 1500));
+    await get(Number(portA), `/call?port=${portB}&path=/headers`);
+    const spans = await receiver.waitFor((s) => s.length === 3);
+    const client = spans.find((s) => s.kind === 'CLIENT');
+    assert.ok(client, 'the named import `get` is traced');
+    assert.is(spans.find((s) => s.kind === 'SERVER' && s.resource['service.name'] === 'b').parentSpanId, client.spanId);
+    a.child.kill('SIGTERM');
+    const { stderr } = await a.exited;
+    if (NODE_HAS_HTTP_CHANNELS) assert.is(stderr, '');
+    else assert.match(stderr, /node:http was loaded without require\(\)/);
   });
 });
 

@@ -16,7 +16,8 @@ function runFixture(script, { env = {}, args = [], agent = true, preload = 'requ
   const nodeArgs = agent ? [`--${preload}`, REGISTER] : [];
   const child = spawn(process.execPath, [...nodeArgs, path.resolve(FIXTURES, script), ...args], {
     cwd: cwd || FIXTURES,
-    env: { PATH: process.env.PATH, OTEL_BSP_SCHEDULE_DELAY: '50', ...env },
+    // HOPTRACE_HTTP_VIA from the test run itself: .ci/run runs the HTTP suites the patched way too.
+    env: { PATH: process.env.PATH, OTEL_BSP_SCHEDULE_DELAY: '50', ...(process.env.HOPTRACE_HTTP_VIA ? { HOPTRACE_HTTP_VIA: process.env.HOPTRACE_HTTP_VIA } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

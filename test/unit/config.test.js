@@ -230,6 +230,7 @@ test('every HOPTRACE_* setting is read, in any case where it is a choice', () =>
     HOPTRACE_HTTP_IGNORE_INCOMING_PATHS: '/health, /internal/*',
     HOPTRACE_HTTP_REDACT_QUERY_PARAMS: 'tenant',
     HOPTRACE_HTTP_REDACT_PATHS: '/a/{b}',
+    HOPTRACE_HTTP_VIA: 'PATCHING',
     HOPTRACE_OTEL_INSTRUMENTATIONS: '@opentelemetry/instrumentation-ioredis, x',
     HOPTRACE_TRACER_PROVIDER: './p.js',
     OTEL_TRACES_EXPORTER: 'NONE',
@@ -239,7 +240,8 @@ test('every HOPTRACE_* setting is read, in any case where it is a choice', () =>
   assert.equal(warnings, []);
   assert.is(config.disabled, true);
   assert.equal(config.kafka, { producerSpans: 'per-call', consumerParent: 'link' });
-  assert.equal(config.http, { ignoreIncomingPaths: ['/health', '/internal/*'], redactQueryParams: ['tenant'], redactPaths: ['/a/{b}'] });
+  assert.equal(config.http, { ignoreIncomingPaths: ['/health', '/internal/*'], redactQueryParams: ['tenant'], redactPaths: ['/a/{b}'], via: 'patching' });
+  assert.is(load({}).config.http.via, 'channels');
   assert.equal(config.otelInstrumentations, ['@opentelemetry/instrumentation-ioredis', 'x']);
   assert.is(config.tracerProviderModule, './p.js');
   assert.is(config.exporter, 'none');
