@@ -99,13 +99,13 @@ async function main() {
   const lines = [
     `# hoptrace start-up per Node major${QUICK ? ' (quick run: a smoke test, not numbers to quote)' : ''}`,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- --startup${QUICK ? ' --quick' : ''}\` (bench/startup.js): the package packed and built on Node ${builtBy}, installed from the tarball, started on each Node pinned to one core; medians of ${RUNS} runs after ${WARMUP} warm-up runs, with and without hoptrace interleaved. Exporting off (\`OTEL_TRACES_EXPORTER=none\`), so only start-up is measured. Goals: at most +12 ms added to `node -e 0` and +15 ms to the express app, on every major, `--require` and `--import` alike.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- --startup${QUICK ? ' --quick' : ''}\` (bench/startup.js): the package packed and built on Node ${builtBy}, installed from the tarball, started on each Node pinned to one core; medians of ${RUNS} runs after ${WARMUP} warm-up runs, with and without hoptrace interleaved. Exporting off (\`OTEL_TRACES_EXPORTER=none\`), so only start-up is measured. Goals: at most +12 ms added to \`node -e 0\` and +15 ms to the express app, on every major, \`--require\` and \`--import\` alike.`,
     '',
     '| Node | code cache used | `node -e 0` | added by `--require` | added by `--import` | express app until it listens (CommonJS, `--require`) | added | express app as an ES module (`--import`) | added |',
     '|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.node} | ${r.codeCache} | ${ms(r.exit.without)} ms | +${ms(r.exit.added)} ms | +${ms(r.exitImport.added)} ms | ${ms(r.commonjs.without)} ms | +${ms(r.commonjs.added)} ms | ${ms(r.esm.without)} ms | +${ms(r.esm.added)} ms |`),
     '',
-    'Code cache `local`: the one hoptrace made on that Node, in that folder, at its first start (see agent/code-cache-store.ts; none is shipped); `none` or `rejected`: the bundle was compiled. A clean environment (only `PATH` and the variable above): no `NODE_EXTRA_CA_CERTS`, whose certificates would add to both sides of every start. `--import` counts as an ES module app: on Node 20 hoptrace loads and patches `http` and `https` when it starts (later Nodes patch them as the app imports them), and Node starts its ES module loader for the flag.',
+    'Code cache `local`: the one hoptrace made on that Node, in that folder, at its first start (see agent/code-cache-store.ts; none is shipped); `none` or `rejected`: the bundle was compiled. A clean environment (only `PATH` and the variable above): no `NODE_EXTRA_CA_CERTS`, whose certificates would add to both sides of every start. `--import` counts as an ES module app: on Node 20 hoptrace loads and patches `http` and `https` when it starts (from Node 22.12 they are traced through Node\'s channels and hoptrace loads neither), and Node starts its ES module loader for the flag.',
     '',
   ];
   const file = path.join(__dirname, QUICK ? 'STARTUP-quick.md' : 'STARTUP.md');
