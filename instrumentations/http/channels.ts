@@ -14,10 +14,10 @@
  *
  * Nothing of http or https is patched on this way, and neither module is loaded by hoptrace: an ES
  * module app that never imports them never loads them, and one that loaded them before hoptrace is
- * traced all the same. What still patches, and why: IncomingMessage's emit, so that a request's
- * body events from later socket reads run in the request's context (request-events.ts: no channel
- * carries them); express, fastify and koa, which no channel describes (their routes and errors go
- * onto the SERVER span through server-request.ts, as on the patched way).
+ * traced all the same. What still patches, and why: express, fastify and koa, which no channel
+ * describes (their routes and errors go onto the SERVER span through server-request.ts, as on the
+ * patched way). A request body's 'end' gets a listener of hoptrace's, on both ways, so that it runs
+ * in the request's context (request-events.ts: no channel carries it).
  */
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,7 +25,6 @@ import { reportAgentError } from '../../agent/log';
 import { activeContext, enterContext } from '../../agent/tracing/context-manager';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { subscribeToClientChannels, traceCreatedRequests } from './client';
-import { runRequestEventsInTheirContext } from './request-events';
 import { type BeginServerRequest, HTTP_SWITCH, failRequest, serverRequestStarter } from './server';
 import type { ServerRequestState } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
@@ -45,7 +44,6 @@ export function traceThroughChannels(tracers: TracerResolver, options: HttpInstr
 
 /** The request the parser has just started, for a handler that throws in the same call. */
 let current: ServerRequestState | undefined;
-let requestEventsPatched = false;
 let watchingThrows = false;
 
 function onServerRequestStart(begin: BeginServerRequest): (message: unknown) => void {
@@ -56,12 +54,6 @@ function onServerRequestStart(begin: BeginServerRequest): (message: unknown) => 
       const begun = begin(request, response);
       enterContext(begun.context);
       current = begun.state;
-      if (!requestEventsPatched) {
-        requestEventsPatched = true;
-        // http is loaded by now: a server of it has a request.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        runRequestEventsInTheirContext((require('node:http') as typeof import('node:http')).IncomingMessage);
-      }
       if (!watchingThrows) {
         watchingThrows = true;
         process.on('uncaughtExceptionMonitor', failCurrentRequest);

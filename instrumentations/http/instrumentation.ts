@@ -10,7 +10,6 @@ import { isWrapped } from '../../agent/patching';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { patchGet, patchRequest, subscribeToClientChannels } from './client';
 import { httpChannelsAvailable, traceThroughChannels } from './channels';
-import { runRequestEventsInTheirContext } from './request-events';
 import { HTTP_SCOPE, patchServerEmit, serverRequestStarter } from './server';
 import type { HttpInstrumentationOptions } from './types';
 import { UrlRedactor } from './url-redaction';
@@ -61,7 +60,6 @@ export class HttpInstrumentation implements HoptraceInstrumentation {
       subscribeToClientChannels();
       if (!isWrapped(moduleExports.request)) shimmer.wrap(moduleExports, 'request', patchRequest(this.tracers, scheme, this.redactor));
       if (!isWrapped(moduleExports.get)) shimmer.wrap(moduleExports, 'get', patchGet(moduleExports));
-      if (scheme === 'http') runRequestEventsInTheirContext(moduleExports.IncomingMessage);
       const serverPrototype = moduleExports.Server?.prototype;
       if (serverPrototype && !isWrapped(serverPrototype.emit)) {
         const emitHolder = serverPrototype as unknown as { emit: Parameters<ReturnType<typeof patchServerEmit>>[0] };

@@ -1,38 +1,37 @@
 /**
- * An incoming request's own events ('data', 'end', …) in the request's context.
+ * A request body's 'end' in the request's context.
  *
- * The handler runs in the request's context (server.ts enters it where Node's parser emits
- * 'request'), and so does everything Node's parser emits in that same call. A body that arrives
- * over several reads of the socket is emitted later, from the socket's callbacks: where Node keeps
- * async context in frames (AsyncContextFrame, the default from Node 24), those run in the context
- * the connection was made in, not the request's. So an app that answers from its body's 'end'
- * (express's body parsers, any upload) lost its SERVER span there, and its calls began new traces:
- * measured on Node 24 with a 300 KB POST, none after the first read, against the span on Node 22.
- * IncomingMessage's emit, patched once, runs a server request's events in its context when they
- * are not already in it; a client's responses and requests hoptrace did not trace pass straight on.
+ * The handler runs in the request's context (entered where Node's parser emits 'request'), and so
+ * does everything Node's parser emits in that same call. A body that arrives over further reads of
+ * the socket ends later, in the socket's callbacks: where Node keeps async context in frames
+ * (AsyncContextFrame, the default from Node 24) those run in the context the connection was made
+ * in. So an app that answers from its body's 'end' (express's body parsers, uploads) lost its
+ * SERVER span there, and its calls began new traces: measured on Node 24 with a 300 KB POST, no
+ * span after the first read, where Node 22 kept it.
+ *
+ * A listener hoptrace puts first on 'end', for a request that has a body, enters the request's
+ * context for the listeners after it in the same emit (and what they start). A listener, not a
+ * wrapper around emit: a wrapper is a frame on the stack of every error an app's listener throws,
+ * and the crash output of an app must read the same with hoptrace as without; an 'end' listener
+ * changes nothing else (a 'data' or 'readable' one would switch the stream's mode, so chunks that
+ * arrive in later reads reach 'data' listeners in the connection's context still).
  */
 import type { IncomingMessage } from 'node:http';
-import shimmer = require('shimmer');
-import { isWrapped } from '../../agent/patching';
-import { activeContext, contextManager } from '../../agent/tracing/context-manager';
+import { enterContext } from '../../agent/tracing/context-manager';
 import { serverRequestOf } from './server-request';
 
-type Emit = (this: IncomingMessage, event: string | symbol, ...args: unknown[]) => boolean;
-
-export function runRequestEventsInTheirContext(IncomingMessageClass: { prototype: IncomingMessage } | undefined): void {
-  const prototype = IncomingMessageClass?.prototype as unknown as { emit: Emit } | undefined;
-  if (!prototype || typeof prototype.emit !== 'function' || isWrapped(prototype.emit)) return;
-  shimmer.wrap(prototype, 'emit', (original: Emit) =>
-    function emit(this: IncomingMessage): boolean {
-      // eslint-disable-next-line prefer-rest-params
-      const args = arguments as unknown as Parameters<Emit>;
-      const state = serverRequestOf(this);
-      if (state === undefined || activeContext() === state.context) return original.apply(this, args);
-      return contextManager.storage.run(state.context, applyTo, original, this, args) as boolean;
-    },
-  );
+/** A request whose body may come after its headers: one with a length above 0, or chunked. */
+function mayHaveBody(req: IncomingMessage): boolean {
+  const headers = req.headers;
+  const length = headers['content-length'];
+  return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
 }
 
-function applyTo(original: Emit, self: IncomingMessage, args: Parameters<Emit>): boolean {
-  return original.apply(self, args);
+export function endBodyInRequestContext(req: IncomingMessage): void {
+  if (mayHaveBody(req) && typeof req.prependListener === 'function') req.prependListener('end', enterRequestContext);
+}
+
+function enterRequestContext(this: IncomingMessage): void {
+  const state = serverRequestOf(this);
+  if (state) enterContext(state.context);
 }

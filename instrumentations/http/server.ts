@@ -17,6 +17,7 @@ import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer'
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
 import { createPathMatcher } from './ignore-paths';
+import { endBodyInRequestContext } from './request-events';
 import { type ServerRequestState, attachServerRequest, newServerRequestState, serverRequestOf } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
 import { type UrlRedactor, splitTarget } from './url-redaction';
@@ -135,6 +136,7 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerRespon
   const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
   const state = newServerRequestState(span, trace.setSpan(parent, span), method.method);
   attachServerRequest(req, state);
+  endBodyInRequestContext(req);
   // A span that is not recorded has nothing to note when the response ends. A response Node made
   // for this request finds the state through `res.req`; one made by hand, without it, gets its own.
   if (span.isRecording()) {
