@@ -4,15 +4,21 @@
  * is used instead.
  */
 import { cappedDuration } from './durations';
+import type { Setting, SettingSource } from './settings';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 export type Warn = (message: string) => void;
 
-export class EnvReader {
+export class EnvReader implements SettingSource {
   constructor(
     private readonly env: Env,
     private readonly warn: Warn,
   ) {}
+
+  /** A setting's value is read under the first of its variables that is set. */
+  nameOf(setting: Setting): string {
+    return this.firstSet(...setting.env) ?? setting.env[0];
+  }
 
   raw(name: string): string | undefined {
     const value = this.env[name];

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { cappedDuration } from './durations';
 import type { Warn } from './env-reader';
 import { jaegerSampler } from './jaeger-settings';
-import { SETTINGS, isHttpUrl, otlpTracesUrl } from './settings';
+import { SETTINGS, type SettingSource, isHttpUrl, otlpTracesUrl, readSetting, settingOfFileKey } from './settings';
 import type { BatchConfig, ExporterName, ExporterSettings, SamplerConfig, SamplerName, ServiceDefinition, ServiceOwnership } from './types';
 import { urlForLog } from './url-for-log';
 
@@ -151,9 +151,9 @@ function readJaegerClientConfig(
     for (const [key, value] of Object.entries(reporter)) {
       const where = `${place}.reporter.${key}`;
       if (key === 'logSpans') logSpans = readBoolean(value, where, logSpans, say);
-      else if (key === 'flushIntervalMs') batch = { ...batch, scheduleDelayMs: readDuration(value, where, batch.scheduleDelayMs, SETTINGS.scheduleDelay.min, say) };
+      else if (key === 'flushIntervalMs') batch = { ...batch, scheduleDelayMs: readSetting(fileValue(value, where, say), SETTINGS.scheduleDelay, batch.scheduleDelayMs) };
       else if (key === 'maxQueueSize') {
-        const maxQueueSize = readNumber(value, where, batch.maxQueueSize, SETTINGS.maxQueueSize.min, say);
+        const maxQueueSize = readSetting(fileValue(value, where, say), SETTINGS.maxQueueSize, batch.maxQueueSize);
         batch = { ...batch, maxQueueSize, maxExportBatchSize: Math.min(batch.maxExportBatchSize, maxQueueSize) };
       } else if (key === 'sender') exportSettings = readJaegerSender(value, where, exportSettings, say);
       else say(where, 'cannot be mapped to hoptrace', 'it is ignored');
@@ -174,7 +174,7 @@ function readJaegerSender(sender: Json, place: string, current: ExporterSettings
     const where = `${place}.${key}`;
     if (key === 'inheritCredentials') inherit = readBoolean(value, where, false, say);
     else if (key === 'agentHost' && typeof value === 'string') jaeger.agentHost = value;
-    else if (key === 'agentPort') jaeger.agentPort = readNumber(value, where, jaeger.agentPort, SETTINGS.jaegerAgentPort.min, say, SETTINGS.jaegerAgentPort.max);
+    else if (key === 'agentPort') jaeger.agentPort = readSetting(fileValue(value, where, say), SETTINGS.jaegerAgentPort, jaeger.agentPort);
     else if (key === 'endpoint' && typeof value === 'string' && isHttpUrl(value)) jaeger.endpoint = value;
     else if (key === 'user' && typeof value === 'string') jaeger.user = value;
     else if (key === 'password' && typeof value === 'string') jaeger.password = value;
@@ -204,8 +204,7 @@ function readSampler(sampler: Json, place: string, fallback: SamplerConfig, say:
     say(`${place}.name`, `${JSON.stringify(name)} is not one of ${SAMPLER_NAMES.join(', ')}`, `using ${fallback.name}`);
     return fallback;
   }
-  const ratioSetting = SETTINGS.samplerRatio;
-  const ratio = sampler.ratio === undefined ? ratioSetting.fallback : readNumber(sampler.ratio, `${place}.ratio`, ratioSetting.fallback, ratioSetting.min, say, ratioSetting.max);
+  const ratio = readSetting(fileValue(sampler.ratio, `${place}.ratio`, say), SETTINGS.samplerRatio);
   return { name: name as SamplerName, ratio };
 }
 
@@ -229,9 +228,9 @@ function readExporter(exporter: Json, place: string, current: ExporterSettings, 
     const where = `${place}.${key}`;
     if (key === 'inheritCredentials') inherit = readBoolean(value, where, false, say);
     else if (key === 'endpoint' && typeof value === 'string' && isHttpUrl(value)) otlp.endpoint = otlpTracesUrl(value, { acceptFull: true });
-    else if (key === 'protocol' && typeof value === 'string' && (SETTINGS.otlpProtocol.allowed as readonly string[]).includes(value)) otlp.protocol = value as typeof otlp.protocol;
+    else if (key === 'protocol') otlp.protocol = readSetting(fileValue(value, where, say), SETTINGS.otlpProtocol, otlp.protocol);
     else if (key === 'headers') Object.assign(ownHeaders, readStringMap(value, where, say, { secret: true }));
-    else if (key === 'timeoutMs') otlp.timeoutMs = readDuration(value, where, otlp.timeoutMs, SETTINGS.otlpTimeout.min, say);
+    else if (key === 'timeoutMs') otlp.timeoutMs = readSetting(fileValue(value, where, say), SETTINGS.otlpTimeout, otlp.timeoutMs);
     else say(where, `${valueForLog(key, value)} is not a valid value for it`, 'it is ignored');
   }
   otlp.headers = inherit || sameCollector(otlp.endpoint, current.otlp.endpoint) ? { ...current.otlp.headers, ...ownHeaders } : ownHeaders;
@@ -245,24 +244,46 @@ function readBatch(batch: Json, place: string, current: BatchConfig, say: Say): 
   }
   const next = { ...current };
   for (const [key, value] of Object.entries(batch)) {
-    if (key === 'scheduleDelayMs') next.scheduleDelayMs = readDuration(value, `${place}.${key}`, current.scheduleDelayMs, SETTINGS.scheduleDelay.min, say);
-    else if (key === 'maxQueueSize') next.maxQueueSize = readNumber(value, `${place}.${key}`, current.maxQueueSize, SETTINGS.maxQueueSize.min, say);
-    else if (key === 'maxExportBatchSize') next.maxExportBatchSize = readNumber(value, `${place}.${key}`, current.maxExportBatchSize, SETTINGS.maxExportBatchSize.min, say);
+    const setting = settingOfFileKey(`batch.${key}`);
+    const field = key as keyof BatchConfig;
+    if (setting && field in next) (next[field] as number) = readSetting(fileValue(value, `${place}.${key}`, say), setting, current[field]) as number;
     else say(`${place}.${key}`, 'is not a known key', 'it is ignored');
   }
   next.maxExportBatchSize = Math.min(next.maxExportBatchSize, next.maxQueueSize);
   return next;
 }
 
-function readNumber(value: Json, place: string, fallback: number, min: number, say: Say, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value === 'number' && value >= min && value <= max) return value;
-  say(place, `${JSON.stringify(value)} is not a number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`, `using ${fallback}`);
-  return fallback;
-}
-
-/** Milliseconds for a timer: a number from `min`, capped at what a timer can wait (durations.ts). */
-function readDuration(value: Json, place: string, fallback: number, min: number, say: Say): number {
-  return cappedDuration(readNumber(value, place, fallback, min, say), (problem, instead) => say(place, `${JSON.stringify(value)} ${problem}`, instead));
+/**
+ * One value of the file as a source for settings.ts's reader: a JSON value of the declared type
+ * within its bounds, or one warning naming its place and what is used instead. Absent: the fallback.
+ */
+function fileValue(value: Json | undefined, place: string, say: Say): SettingSource {
+  const refuse = <T>(problem: string, fallback: T): T => {
+    say(place, `${JSON.stringify(value)} ${problem}`, fallback === Infinity ? 'using no limit' : `using ${JSON.stringify(fallback)}`);
+    return fallback;
+  };
+  const upTo = (max: number | undefined) => (max === undefined || max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`);
+  const integer = (fallback: number, min: number, max?: number): number => {
+    if (value === undefined) return fallback;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= (max ?? Number.MAX_SAFE_INTEGER) ? value : refuse(`is not a whole number from ${min}${upTo(max)}`, fallback);
+  };
+  const boolean = (fallback: boolean): boolean => (value === undefined ? fallback : typeof value === 'boolean' ? value : refuse('is not true or false', fallback));
+  return {
+    nameOf: () => place,
+    boolean: (_name, fallback) => boolean(fallback),
+    onOff: (_name, fallback) => boolean(fallback),
+    integer: (_name, fallback, min, max) => integer(fallback, min, max),
+    duration: (_name, fallback, min) => cappedDuration(integer(fallback, min), (problem, instead) => say(place, `${JSON.stringify(value)} ${problem}`, instead)),
+    number: (_name, fallback, min, max) => {
+      if (value === undefined) return fallback;
+      return typeof value === 'number' && value >= min && value <= max ? value : refuse(`is not a number from ${min} to ${max}`, fallback);
+    },
+    oneOf: (_name, allowed, fallback) => {
+      if (value === undefined) return fallback;
+      return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as typeof fallback) : refuse(`is not one of ${allowed.join(', ')}`, fallback);
+    },
+    list: () => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined),
+  };
 }
 
 function readVersion(value: Json | undefined, place: string, say: Say): string | undefined {

@@ -3,13 +3,13 @@
  * the specific before the general, OpenTelemetry's before jaeger-client's), its type, default and
  * bounds, the service-map key that sets the same thing per service, and what it means.
  *
- * load-config.ts reads the environment through these declarations (readSetting, or its own code
- * for settings of several parts, which still takes names and defaults from here); service-map.ts
- * takes the bounds of the keys it shares from here; README's configuration tables are written from
- * here by scripts/settings-table.js, and a unit test fails when they are not current.
+ * One reader (readSetting) reads a declared setting from either source: the environment
+ * (load-config.ts, EnvReader) or a service-map entry's key for the same setting (service-map.ts);
+ * settings of several parts are read by load-config's own code, which still takes their names and
+ * defaults from here. README's configuration tables are written from here by
+ * scripts/settings-table.js, and a unit test fails when they are not current.
  */
 import { DEFAULT_SPAN_LIMITS } from '../tracing/span-limits';
-import type { EnvReader } from './env-reader';
 
 interface Common {
   /** Environment variables, in the order they are consulted. */
@@ -351,24 +351,46 @@ type ValueOf<S extends Setting> = S extends { kind: 'boolean' | 'switch' }
         ? string[] | undefined
         : never;
 
-/** A declared setting's value from the environment: the first of its variables that is set, checked against its type and bounds. */
-export function readSetting<S extends Setting>(read: EnvReader, setting: S): ValueOf<S> {
-  const name = read.firstSet(...setting.env) ?? setting.env[0];
+/**
+ * Where settings are read from: the environment (EnvReader: strings, each named by the first of a
+ * setting's variables that is set) or one object of a service-map file (service-map.ts: JSON
+ * values, named by the last part of the setting's file key). Each checks a value against the type
+ * and bounds it is given and says what it refuses in its own voice (the variable, or the place in
+ * the file), returning `fallback` then, or when the value is not there.
+ */
+export interface SettingSource {
+  nameOf(setting: Setting): string;
+  boolean(name: string, fallback: boolean): boolean;
+  onOff(name: string, fallback: boolean): boolean;
+  integer(name: string, fallback: number, min: number, max?: number): number;
+  duration(name: string, fallback: number, min: number): number;
+  number(name: string, fallback: number, min: number, max: number): number;
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+  list(name: string): string[] | undefined;
+}
+
+/**
+ * A declared setting's value from `source`, checked against its declared type and bounds; the
+ * declared default unless `fallback` is given (a service's entry falls back to the process's value).
+ */
+export function readSetting<S extends Setting>(source: SettingSource, setting: S, fallback?: ValueOf<S>): ValueOf<S> {
+  const name = source.nameOf(setting);
+  const given = fallback as never;
   switch (setting.kind) {
     case 'boolean':
-      return read.boolean(name, setting.fallback) as ValueOf<S>;
+      return source.boolean(name, given ?? setting.fallback) as ValueOf<S>;
     case 'switch':
-      return read.onOff(name, setting.fallback) as ValueOf<S>;
+      return source.onOff(name, given ?? setting.fallback) as ValueOf<S>;
     case 'integer':
-      return read.integer(name, setting.fallback, setting.min, setting.max) as ValueOf<S>;
+      return source.integer(name, given ?? setting.fallback, setting.min, setting.max) as ValueOf<S>;
     case 'duration':
-      return read.duration(name, setting.fallback, setting.min) as ValueOf<S>;
+      return source.duration(name, given ?? setting.fallback, setting.min) as ValueOf<S>;
     case 'number':
-      return read.number(name, setting.fallback, setting.min, setting.max) as ValueOf<S>;
+      return source.number(name, given ?? setting.fallback, setting.min, setting.max) as ValueOf<S>;
     case 'oneOf':
-      return read.oneOf(name, setting.allowed, setting.fallback) as ValueOf<S>;
+      return source.oneOf(name, setting.allowed, given ?? setting.fallback) as ValueOf<S>;
     case 'list':
-      return read.list(name) as ValueOf<S>;
+      return source.list(name) as ValueOf<S>;
     default:
       throw new Error(`${setting.env.join(', ')}: read by its own code in load-config.ts`);
   }

@@ -54,4 +54,36 @@ test('every environment variable load-config.ts names is declared', () => {
   assert.equal(undeclared, []);
 });
 
+test('a setting a service-map entry shares is read by the same declaration: the environment and the file refuse and accept the same values', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-settings-'));
+  const shared = Object.values(SETTINGS).filter((setting) => setting.fileKey && ['integer', 'duration', 'number'].includes(setting.kind));
+  assert.ok(shared.length >= 6, shared.map((setting) => setting.fileKey).join(', '));
+  for (const setting of shared) {
+    const [section, key] = setting.fileKey.split('.');
+    const base = setting.kind === 'number' ? { name: 'traceidratio' } : section === 'exporter' ? { type: setting.env[0].includes('JAEGER') ? 'jaeger' : 'otlp' } : {};
+    const context = setting.kind === 'number' ? { OTEL_TRACES_SAMPLER: 'traceidratio' } : setting.env[0].includes('JAEGER') ? { OTEL_TRACES_EXPORTER: 'jaeger' } : {};
+    const below = setting.min - 1;
+    const inFile = (value) => {
+      const file = path.join(dir, `${setting.fileKey}-${value}.json`);
+      fs.writeFileSync(file, JSON.stringify({ services: [{ name: 's', [section]: { ...base, [key]: value } }] }));
+      const warnings = [];
+      loadConfig({ ...context, HOPTRACE_CONFIG_FILE: file }, {}, (message) => warnings.push(message));
+      return warnings.filter((warning) => warning.includes(`services[0].${setting.fileKey}`));
+    };
+    const inEnv = (value) => {
+      const warnings = [];
+      loadConfig({ ...context, [setting.env[0]]: String(value) }, {}, (message) => warnings.push(message));
+      return warnings.filter((warning) => warning.startsWith(`${setting.env[0]}=`));
+    };
+    assert.is(inFile(below).length, 1, `${setting.fileKey} ${below} refused in the file`);
+    assert.is(inEnv(below).length, 1, `${setting.env[0]} ${below} refused in the environment`);
+    assert.equal(inFile(setting.min), [], `${setting.fileKey} ${setting.min} accepted in the file`);
+    assert.equal(inEnv(setting.min), [], `${setting.env[0]} ${setting.min} accepted in the environment`);
+    if (setting.kind !== 'number') {
+      assert.is(inFile(setting.min + 0.5).length, 1, `${setting.fileKey}: a fraction refused in the file`);
+      assert.is(inEnv(setting.min + 0.5).length, 1, `${setting.env[0]}: a fraction refused in the environment`);
+    }
+  }
+});
+
 test.run();
