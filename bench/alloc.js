@@ -7,7 +7,7 @@
 // more than 10 % over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
 // It also fails when, with sampling off, more bytes per operation outlive the young generation than
-// the floor's by PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
+// the floor's by more than PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,10 +26,14 @@ const TOLERANCE = 0.1;
 const GUARDED = ['hoptrace always_off', 'hoptrace 100 %'];
 /**
  * Bytes per operation that hoptrace with sampling off may move to the old generation beyond the
- * floor's. Both sit at ~15-25 B (the warm-up's survivors, spread over the loop); a batch's objects
- * kept alive from one batch to the next measured ~300 B (see instrumentations/kafkajs/batch.ts).
+ * floor's: 64 B, or a quarter of the floor's own where that is more. Both sit at ~10-30 B on Node
+ * 24 and 26 (the warm-up's survivors, spread over the loop), ~100 B for Kafka and ~4 KB per HTTP
+ * request on Node 20 and 22, whose async hooks keep each request's resources a while; a batch's
+ * objects kept alive from one batch to the next measured ~300 B against the floor's 24 (see
+ * instrumentations/kafkajs/batch.ts).
  */
 const PROMOTION_ALLOWANCE = 64;
+const PROMOTION_SHARE = 0.25;
 /** Operations per promotion loop: enough minor collections (tens) to average over. */
 const PROMOTION_OPS = { message: 40000, request: 8000 };
 
@@ -129,7 +133,8 @@ function main() {
       }
       for (const [name, promoted] of Object.entries(results[major].promoted)) {
         const above = promoted['hoptrace always_off'] - promoted.floor;
-        if (above > PROMOTION_ALLOWANCE) failures.push(`Node ${major}, ${name}, hoptrace always_off: ${promoted['hoptrace always_off']} B per operation outlived the young generation, the floor's ${promoted.floor} B (allowed +${PROMOTION_ALLOWANCE} B): something unsampled is kept alive across operations`);
+        const allowed = Math.max(PROMOTION_ALLOWANCE, Math.round(promoted.floor * PROMOTION_SHARE));
+        if (above > allowed) failures.push(`Node ${major}, ${name}, hoptrace always_off: ${promoted['hoptrace always_off']} B per operation outlived the young generation, the floor's ${promoted.floor} B (allowed +${allowed} B): something unsampled is kept alive across operations`);
       }
       for (const [name, row] of Object.entries(scenarios)) {
         for (const config of GUARDED) {
@@ -185,7 +190,7 @@ function report(results) {
     lines.push('');
     if (promoted) {
       lines.push(
-        'Bytes per operation that outlived the young generation (in the default heap, where minor collections run; the smaller of two runs): an operation whose objects die young leaves ~15-25 B, the warm-up\'s survivors spread over the loop.',
+        'Bytes per operation that outlived the young generation (in the default heap, where minor collections run; the smaller of two runs): where an operation\'s objects die young, ~10-30 B on Node 24 and 26 (the warm-up\'s survivors, spread over the loop); more on Node 20 and 22, whose async hooks keep each operation\'s resources a while (~4 KB per HTTP request, with or without an agent). CI fails when hoptrace with sampling off leaves more than the floor\'s by 64 B or a quarter of the floor\'s own.',
         '',
         '| scenario | floor | hoptrace always_off |',
         '|---|---|---|',
