@@ -22,6 +22,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
+import { ROOT } from '../../agent/tracing/context';
 import { activeContext, enterContext } from '../../agent/tracing/context-manager';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { subscribeToClientChannels, traceCreatedRequests } from './client';
@@ -49,7 +50,11 @@ let watchingThrows = false;
 function onServerRequestStart(begin: BeginServerRequest): (message: unknown) => void {
   return (message) => {
     try {
-      if (!HTTP_SWITCH.on) return;
+      if (!HTTP_SWITCH.on) {
+        // As without hoptrace: no context, not the last traced request's left on the connection.
+        enterContext(ROOT);
+        return;
+      }
       const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
       const begun = begin(request, response);
       enterContext(begun.context);

@@ -70,9 +70,14 @@ export function patchServerEmit(begin: BeginServerRequest) {
       // `arguments` as it came: every event of every server passes through here, so no copies.
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as Parameters<Emit>;
-      if (event !== 'request' || !HTTP_SWITCH.on) return originalEmit.apply(this, args);
+      if (event !== 'request') return originalEmit.apply(this, args);
       const req = args[1] as IncomingMessage;
       const res = args[2] as ServerResponse;
+      if (!HTTP_SWITCH.on) {
+        // As without hoptrace: no context, not the last traced request's left on the connection.
+        if (isEmittedByParser(req)) enterContext(ROOT);
+        return originalEmit.apply(this, args);
+      }
       let state: ServerRequestState | undefined;
       let requestContext: Context = ROOT;
       try {
