@@ -17,7 +17,7 @@ function table(name) {
   const rows = Object.values(SETTINGS).filter((setting) => setting.table === name);
   const lines = ['| variable (the first one set wins) | default | service-map key | meaning |', '|---|---|---|---|'];
   for (const setting of rows) {
-    const variables = setting.title ?? setting.env.map((variable) => `\`${variable}\``).join(', ');
+    const variables = setting.env.map((variable) => `\`${variable}\``).join(', ');
     lines.push(`| ${variables} | ${setting.shown} | ${setting.fileKey ? `\`${setting.fileKey}\`` : '—'} | ${setting.meaning} |`);
   }
   return lines.join('\n');

@@ -20,9 +20,8 @@ interface Common {
   readonly shown: string;
   /** README: what it does. */
   readonly meaning: string;
-  /** README: which table; how the variables are written when not simply listed. */
+  /** README: which table. */
   readonly table: 'main' | 'jaeger';
-  readonly title?: string;
 }
 
 export type Setting =

@@ -26,7 +26,7 @@ import { ROOT } from '../../agent/tracing/context';
 import { activeContext, enterContext } from '../../agent/tracing/context-manager';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { subscribeToClientChannels, traceCreatedRequests } from './client';
-import { type BeginServerRequest, HTTP_SWITCH, failRequest, serverRequestStarter } from './server';
+import { type BeginServerRequest, HTTP_SWITCH, IGNORED_REQUEST_CONTEXT, failRequest, serverRequestStarter } from './server';
 import type { ServerRequestState } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
 import type { UrlRedactor } from './url-redaction';
@@ -56,9 +56,9 @@ function onServerRequestStart(begin: BeginServerRequest): (message: unknown) => 
         return;
       }
       const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
-      const begun = begin(request, response);
-      enterContext(begun.context);
-      current = begun.state;
+      const state = begin(request, response);
+      enterContext(state ? state.context : IGNORED_REQUEST_CONTEXT);
+      current = state;
       if (!watchingThrows) {
         watchingThrows = true;
         process.on('uncaughtExceptionMonitor', failCurrentRequest);

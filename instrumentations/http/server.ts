@@ -33,14 +33,15 @@ type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolea
 /** Local ports whose tracer is kept; a process serves on a handful. */
 const MAX_KEPT_PORTS = 64;
 
-/** What hoptrace makes of a request as it arrives: its SERVER span's state (none for an ignored path), and the context its handlers run in. */
-export interface BegunRequest {
-  readonly state: ServerRequestState | undefined;
-  readonly context: Context;
-}
+/**
+ * A request's SERVER span started (its handlers run in `state.context`), or undefined for an
+ * ignored path, whose handlers run in IGNORED_REQUEST_CONTEXT; the same for both ways in (patched
+ * emit, channels.ts). Nothing made per request beyond the state.
+ */
+export type BeginServerRequest = (req: IncomingMessage, res: ServerResponse) => ServerRequestState | undefined;
 
-/** A request's SERVER span started, or its tracing suppressed (an ignored path); the same for both ways in (patched emit, channels.ts). */
-export type BeginServerRequest = (req: IncomingMessage, res: ServerResponse) => BegunRequest;
+/** Health checks and the like: no span, and nothing they call downstream is traced either. */
+export const IGNORED_REQUEST_CONTEXT: Context = suppressTracing(ROOT);
 
 export function serverRequestStarter(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: UrlRedactor): BeginServerRequest {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
@@ -55,12 +56,7 @@ export function serverRequestStarter(tracers: TracerResolver, options: HttpInstr
     }
     return tracer ?? tracers.tracerFor(HTTP_SCOPE, { serverPort: port });
   };
-  return (req, res) => {
-    // Health checks and the like: no span, and nothing they call downstream is traced either.
-    if (isIgnored?.(req.url)) return { state: undefined, context: suppressTracing(ROOT) };
-    const state = startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor);
-    return { state, context: state.context };
-  };
+  return (req, res) => (isIgnored?.(req.url) ? undefined : startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor));
 }
 
 /** The patched way in (Node 20, or HOPTRACE_HTTP_VIA=patching): Server.prototype.emit('request'). */
@@ -81,7 +77,8 @@ export function patchServerEmit(begin: BeginServerRequest) {
       let state: ServerRequestState | undefined;
       let requestContext: Context = ROOT;
       try {
-        ({ state, context: requestContext } = begin(req, res));
+        state = begin(req, res);
+        requestContext = state ? state.context : IGNORED_REQUEST_CONTEXT;
       } catch (error) {
         reportAgentError('http server', error);
       }
