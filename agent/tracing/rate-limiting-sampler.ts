@@ -3,7 +3,8 @@
  * A token bucket that holds one second's worth (as jaeger-client's, which allows bursts of up to
  * max(perSecond, 1)), refilled by the clock on each decision, so an idle service costs nothing.
  */
-import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-node';
+import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-node';
+import { answerFor } from './sampling-answers';
 import { RateLimiting } from './remote-sampling/deciders';
 
 export class RateLimitingSampler implements Sampler {
@@ -15,7 +16,7 @@ export class RateLimitingSampler implements Sampler {
   }
 
   shouldSample(): SamplingResult {
-    return { decision: this.limiter.sampled() ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+    return answerFor(this.limiter.sampled());
   }
 
   toString(): string {

@@ -1,49 +1,74 @@
-import { type Attributes, type Context, type Link, type SpanKind, TraceFlags, trace } from '@opentelemetry/api';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  type Sampler,
-  SamplingDecision,
-  type SamplingResult,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-node';
+import { type Attributes, type Context, type Link, type SpanKind, TraceFlags, isValidTraceId, trace } from '@opentelemetry/api';
+import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-node';
 import type { SamplerConfig } from '../config/types';
 import { DEFAULT_REMOTE_SAMPLING } from '../config/jaeger-settings';
 import { RateLimitingSampler } from './rate-limiting-sampler';
+import { SAMPLED, answerFor } from './sampling-answers';
 import { RemoteSampler } from './remote-sampling/remote-sampler';
 import { isValidSpanContext } from './span-context';
 
+/** The sampler a service's settings name. Every one answers with shared objects (sampling-answers.ts). */
 export function buildSampler(config: SamplerConfig, serviceName: string): Sampler {
-  // Remote sampling decides with shared, frozen answers already, and is parent-based itself.
+  // Remote sampling is parent-based itself.
   if (config.name === 'parentbased_jaeger_remote' || config.name === 'jaeger_remote') {
     return new RemoteSampler(serviceName, config.remote ?? DEFAULT_REMOTE_SAMPLING);
   }
-  return new SharedDecisions(samplerFor(config));
+  return samplerFor(config);
 }
 
-/**
- * The SDK's samplers answer with a new object on every span, for a decision that is one of three
- * values; a plain decision (no attributes, no trace state) is handed on as one shared, frozen
- * answer, so that inlined into the tracer the sampler's own object need not exist at all.
- */
-class SharedDecisions implements Sampler {
-  constructor(private readonly inner: Sampler) {}
+/** always_on and always_off. */
+class FixedDecision implements Sampler {
+  private readonly answer: SamplingResult;
 
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
-    const result = this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-    return result.attributes === undefined && result.traceState === undefined ? DECISIONS[result.decision] : result;
+  constructor(sampled: boolean) {
+    this.answer = answerFor(sampled);
+  }
+
+  shouldSample(): SamplingResult {
+    return this.answer;
   }
 
   toString(): string {
-    return this.inner.toString();
+    return this.answer === SAMPLED ? 'AlwaysOnSampler' : 'AlwaysOffSampler';
   }
 }
 
-const DECISIONS: Readonly<Record<SamplingDecision, SamplingResult>> = {
-  [SamplingDecision.NOT_RECORD]: Object.freeze({ decision: SamplingDecision.NOT_RECORD }),
-  [SamplingDecision.RECORD]: Object.freeze({ decision: SamplingDecision.RECORD }),
-  [SamplingDecision.RECORD_AND_SAMPLED]: Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED }),
-};
+/**
+ * The SDK's TraceIdRatioBased decision, bit for bit (so that a trace is sampled or not alike in
+ * every service that samples by the same ratio, whichever agent it runs): the trace id's four
+ * 32-bit words XORed together, sampled below ratio × 2^32 − 1.
+ */
+class TraceIdRatio implements Sampler {
+  private readonly ratio: number;
+  private readonly upperBound: number;
+
+  constructor(ratio: number) {
+    this.ratio = typeof ratio !== 'number' || Number.isNaN(ratio) ? 0 : Math.min(1, Math.max(0, ratio));
+    this.upperBound = this.ratio === 1 ? 0x100000000 : Math.floor(this.ratio * 0xffffffff);
+  }
+
+  shouldSample(_context: Context, traceId: string): SamplingResult {
+    return answerFor(isValidTraceId(traceId) && accumulated(traceId) < this.upperBound);
+  }
+
+  toString(): string {
+    return `TraceIdRatioBased{${this.ratio}}`;
+  }
+}
+
+/** A valid trace id's 32-bit words XORed, as the SDK's sampler reads them. */
+function accumulated(traceId: string): number {
+  let accumulation = 0;
+  for (let word = 0; word < 32; word += 8) {
+    let part = 0;
+    for (let i = 0; i < 8; i++) {
+      const code = traceId.charCodeAt(word + i);
+      part = (part << 4) | (code < 58 ? code - 48 : code < 71 ? code - 55 : code - 87);
+    }
+    accumulation = (accumulation ^ part) >>> 0;
+  }
+  return accumulation;
+}
 
 /**
  * The SDK's ParentBasedSampler with its default delegates (a sampled parent: sampled; a parent not
@@ -56,7 +81,7 @@ class ParentFirst implements Sampler {
   shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const parent = trace.getSpanContext(context);
     if (parent === undefined || !isValidSpanContext(parent)) return this.root.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-    return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? DECISIONS[SamplingDecision.RECORD_AND_SAMPLED] : DECISIONS[SamplingDecision.NOT_RECORD];
+    return answerFor((parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED);
   }
 
   toString(): string {
@@ -67,17 +92,17 @@ class ParentFirst implements Sampler {
 function samplerFor({ name, ratio, perSecond }: SamplerConfig): Sampler {
   switch (name) {
     case 'always_on':
-      return new AlwaysOnSampler();
+      return new FixedDecision(true);
     case 'always_off':
-      return new AlwaysOffSampler();
+      return new FixedDecision(false);
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio);
+      return new TraceIdRatio(ratio);
     case 'parentbased_always_on':
-      return new ParentFirst(new AlwaysOnSampler());
+      return new ParentFirst(new FixedDecision(true));
     case 'parentbased_always_off':
-      return new ParentFirst(new AlwaysOffSampler());
+      return new ParentFirst(new FixedDecision(false));
     case 'parentbased_traceidratio':
-      return new ParentFirst(new TraceIdRatioBasedSampler(ratio));
+      return new ParentFirst(new TraceIdRatio(ratio));
     case 'parentbased_ratelimiting':
       return new ParentFirst(new RateLimitingSampler(perSecond ?? 1));
     case 'jaeger_remote':

@@ -23,6 +23,7 @@ import { type Attributes, type Context, type Link, type Span, SpanKind, context,
 import { reportAgentError } from '../../agent/log';
 import { activeContext, enterContext, runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
+import { sharedLinks } from '../../agent/tracing/span';
 import { startSpanWith } from '../../agent/tracing/tracer';
 import { type ConsumerTracing, type ProcessSpan, startProcessSpan } from './consumer';
 import type { TopicDestination } from './destinations';
@@ -88,7 +89,7 @@ class MessageCursor {
   /** kafkajs's own array; RELEASED once the batch is over. */
   messages: ConsumedMessage[];
   private readonly destination: TopicDestination;
-  /** The link every message's span has to the batch span: one array, shared (spans copy links). */
+  /** The link every message's span has to the batch span: one frozen list, kept by every span as it is (sharedLinks). */
   private batchLinks: Link[];
   /** The span of the message the loop is on (index `current`). */
   private currentEntry: ProcessSpan | undefined;
@@ -145,7 +146,9 @@ class MessageCursor {
       this.batchSpan.addLinks(links);
     }
     this.batchContext = trace.setSpan(parent, this.batchSpan);
-    this.batchLinks = [{ context: this.batchSpan.spanContext() }];
+    const batchLink = [{ context: this.batchSpan.spanContext() }];
+    // Shared by every message's span when there are several; a batch of one keeps the plain list.
+    this.batchLinks = this.messages.length > 1 ? sharedLinks(batchLink) : batchLink;
   }
 
   /** The batch as the app sees it: the same object but for `messages`. */

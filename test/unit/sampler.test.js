@@ -48,13 +48,15 @@ test('every sampler decides as the SDK sampler of the same name, for every kind 
   const next = random(7);
   let compared = 0;
   for (const [name, sdkSampler] of Object.entries(SDK)) {
-    for (const ratio of name.endsWith('ratio') ? [0, 0.25, 0.5, 1] : [1]) {
+    for (const ratio of name.endsWith('ratio') ? [0, 0.1, 0.25, 0.5, 0.999, 1] : [1]) {
       const ours = buildSampler({ name, ratio });
       const theirs = sdkSampler(ratio);
       for (let round = 0; round < 40; round++) {
         for (const parent of parents(next)) {
           const context = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
-          const traceId = parent && isValidSpanContext(parent) ? parent.traceId : hex(next, 32);
+          const drawn = hex(next, 32);
+          // Upper-case hex and ids that are not valid as well: the ratio sampler reads them all as the SDK's does.
+          const traceId = parent && isValidSpanContext(parent) ? parent.traceId : round % 8 === 1 ? drawn.toUpperCase() : round % 8 === 2 ? '0'.repeat(32) : round % 8 === 3 ? drawn.slice(2) : drawn;
           const expected = theirs.shouldSample(context, traceId, 'span', SpanKind.CONSUMER, {}, []).decision;
           const actual = ours.shouldSample(context, traceId, 'span', SpanKind.CONSUMER, {}, []).decision;
           assert.is(actual, expected, `${name} ${ratio}: parent ${JSON.stringify(parent)}, trace ${traceId}`);
@@ -64,6 +66,21 @@ test('every sampler decides as the SDK sampler of the same name, for every kind 
     }
   }
   assert.ok(compared > 5000);
+});
+
+test("hoptrace's samplers answer with shared objects, and name themselves as the SDK's do", () => {
+  const next = random(11);
+  for (const name of [...Object.keys(SDK), 'parentbased_ratelimiting']) {
+    const ours = buildSampler({ name, ratio: 0.5, perSecond: 50 });
+    if (!name.startsWith('parentbased')) assert.is(ours.toString(), SDK[name](0.5).toString(), name);
+    const answers = new Map();
+    for (let i = 0; i < 200; i++) {
+      const answer = ours.shouldSample(ROOT_CONTEXT, hex(next, 32), 'span', SpanKind.SERVER, {}, []);
+      assert.ok(Object.isFrozen(answer), `${name}: a frozen answer`);
+      if (answers.has(answer.decision)) assert.is(answer, answers.get(answer.decision), `${name}: one object per decision`);
+      answers.set(answer.decision, answer);
+    }
+  }
 });
 
 test('a checked span context is valid; other objects are checked by the API', () => {

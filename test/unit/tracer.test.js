@@ -9,6 +9,9 @@ const { suppressTracing } = require('@opentelemetry/core');
 const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler } = require('@opentelemetry/sdk-trace-node');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
+const { sharedLinks } = require('../../dist/agent/tracing/span');
+const { encodeTraces } = require('../../dist/agent/exporters/otlp/otlp-batch');
+const { decodeProtobuf } = require('../support/otlp-decode');
 
 function setUp(sampler = new AlwaysOnSampler()) {
   const started = [];
@@ -157,6 +160,38 @@ test('the Tracer contract: links given at start are kept, invalid ones dropped a
   assert.is(links.length, 4, "the caller's array is not changed");
   assert.is(span.kind, SpanKind.CONSUMER);
   assert.equal(span.attributes, { a: 1 });
+});
+
+test('a shared link list (eachBatch) is kept by every span as it is, copied before a span adds its own, and encoded like any other', () => {
+  const { tracer } = setUp();
+  const batchLink = { context: { traceId: '11111111111111111111111111111111', spanId: '2222222222222222', traceFlags: 1 } };
+  const shared = sharedLinks([batchLink]);
+  assert.ok(Object.isFrozen(shared) && Object.isFrozen(shared[0]), 'frozen: no span can change what the others hold');
+  const first = tracer.startSpan('first', { links: shared }, remoteParent);
+  const second = tracer.startSpan('second', { links: shared }, remoteParent);
+  assert.is(first.links, shared);
+  assert.is(second.links, shared);
+  second.addLink({ context: { traceId: '33333333333333333333333333333333', spanId: '4444444444444444', traceFlags: 0 } });
+  assert.is(shared.length, 1, 'the shared list is untouched');
+  assert.is(first.links.length, 1);
+  assert.equal(second.links.map((l) => l.context.spanId), ['2222222222222222', '4444444444444444']);
+  // The encoder writes a shared list from bytes it keeps: twice, and beside an unshared copy, the same.
+  const plain = tracer.startSpan('plain', { links: [{ ...batchLink }] }, remoteParent);
+  for (const span of [first, second, plain]) span.end();
+  const decoded = decodeProtobuf(encodeTraces([first, first, second, plain]));
+  assert.equal(
+    decoded.map((s) => s.links.map((l) => `${l.traceId}/${l.spanId}`)),
+    [
+      ['11111111111111111111111111111111/2222222222222222'],
+      ['11111111111111111111111111111111/2222222222222222'],
+      ['11111111111111111111111111111111/2222222222222222', '33333333333333333333333333333333/4444444444444444'],
+      ['11111111111111111111111111111111/2222222222222222'],
+    ],
+  );
+  // A list with a link that is not valid, or with attributes, is not shared: each span checks and copies it.
+  const notShared = sharedLinks([batchLink, { context: { traceId: 'abcd', spanId: '2222222222222222', traceFlags: 1 } }]);
+  assert.not.ok(Object.isFrozen(notShared));
+  assert.equal(tracer.startSpan('checked', { links: notShared }, remoteParent).links.length, 1);
 });
 
 test.run();

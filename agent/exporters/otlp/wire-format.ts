@@ -11,7 +11,7 @@
  */
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { HoptraceSpan } from '../../tracing/span';
+import { HoptraceSpan, isSharedLinkList } from '../../tracing/span';
 import { ProtobufWriter } from './protobuf-writer';
 
 // opentelemetry-proto: SpanFlags
@@ -98,6 +98,34 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   }
   writeCount(out, 12, span.droppedEventsCount);
   const links = span.links;
+  if (links.length > 0) {
+    // A shared list (every message of an eachBatch links to its batch span) is encoded once;
+    // such lists are frozen, so other lists skip the lookup.
+    if (Object.isFrozen(links) && isSharedLinkList(links)) out.raw(encodedLinkList(links));
+    else writeLinks(out, links);
+  }
+  writeCount(out, 14, span.droppedLinksCount);
+  const status = span.status;
+  if (status.code !== 0 || status.message) {
+    out.tag(15, 2);
+    const statusMark = out.begin();
+    if (status.message) {
+      out.tag(2, 2);
+      out.string(status.message);
+    }
+    if (status.code !== 0) {
+      out.tag(3, 0);
+      out.varint(status.code);
+    }
+    out.end(statusMark);
+  }
+  out.tag(16, 5);
+  out.fixed32((context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (parent?.isRemote ? FLAGS_IS_REMOTE : 0));
+  out.end(mark);
+}
+
+/** Span.links (field 13): a link whose ids are not hex of the right length is left out. */
+function writeLinks(out: ProtobufWriter, links: ReadableSpan['links']): void {
   for (let l = 0; l < links.length; l++) {
     const link = links[l];
     const linkStart = out.position();
@@ -119,24 +147,6 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
     out.fixed32(spanFlags(link.context));
     out.end(linkMark);
   }
-  writeCount(out, 14, span.droppedLinksCount);
-  const status = span.status;
-  if (status.code !== 0 || status.message) {
-    out.tag(15, 2);
-    const statusMark = out.begin();
-    if (status.message) {
-      out.tag(2, 2);
-      out.string(status.message);
-    }
-    if (status.code !== 0) {
-      out.tag(3, 0);
-      out.varint(status.code);
-    }
-    out.end(statusMark);
-  }
-  out.tag(16, 5);
-  out.fixed32((context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (parent?.isRemote ? FLAGS_IS_REMOTE : 0));
-  out.end(mark);
 }
 
 function spanFlags(context: SpanContext): number {
@@ -233,18 +243,31 @@ function writeSpanAttributes(out: ProtobufWriter, span: HoptraceSpan): void {
   for (const key in ownAttributes) if (Object.prototype.hasOwnProperty.call(template, key)) return writeAttributes(out, 9, span.attributes);
   let encoded = encodedTemplates.get(template);
   if (encoded === undefined) {
-    encoded = encodedWithAttributes(template);
+    encoded = encodedWith((writer) => writeAttributes(writer, 9, template));
     encodedTemplates.set(template, encoded);
   }
   out.raw(encoded);
   writeAttributes(out, 9, ownAttributes);
 }
 
-function encodedWithAttributes(attributes: Attributes): Buffer {
+/** The bytes of shared link lists (see sharedLinks in tracing/span.ts), by list. */
+const encodedLinkLists = new WeakMap<ReadableSpan['links'], Buffer>();
+
+function encodedLinkList(links: ReadableSpan['links']): Buffer {
+  let encoded = encodedLinkLists.get(links);
+  if (encoded === undefined) {
+    encoded = encodedWith((writer) => writeLinks(writer, links));
+    encodedLinkLists.set(links, encoded);
+  }
+  return encoded;
+}
+
+function encodedWith(write: (writer: ProtobufWriter) => void): Buffer {
   const writer = new ProtobufWriter(256);
-  writeAttributes(writer, 9, attributes);
+  write(writer);
   return Buffer.from(writer.finish());
 }
+
 
 function writeAttributes(out: ProtobufWriter, field: number, attributes: Attributes): void {
   for (const key in attributes) {

@@ -18,12 +18,11 @@ import { urlForLog } from '../../config/url-for-log';
 import { type DetachedAgent, createDetachedAgent } from '../../exporters/detached-agent';
 import { unwrapped } from '../../exporters/otlp-http';
 import { log } from '../../log';
+import { NOT_SAMPLED, SAMPLED } from '../sampling-answers';
 import { isValidSpanContext } from '../span-context';
 import { type Decider, Probabilistic, deciderFor } from './deciders';
 import { type Strategy, describeStrategy, parseStrategy, sameStrategy } from './strategy';
 
-const SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
-const NOT_SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
 const MAX_INTERVAL_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 5000;
 
