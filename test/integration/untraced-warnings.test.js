@@ -26,6 +26,25 @@ for (const [script, preload] of [['kafkajs1.3/app.js', 'require'], ['kafkajs1.3/
   });
 }
 
+test('a package required by its path, absolute or relative, folder or entry file, is the package: its version checked, said once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-by-path-'));
+  fs.mkdirSync(path.join(dir, 'node_modules/kafkajs'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules/kafkajs/package.json'), JSON.stringify({ name: 'kafkajs', version: '1.3.1', main: 'index.js' }));
+  fs.writeFileSync(path.join(dir, 'node_modules/kafkajs/index.js'), 'exports.Kafka = class Kafka {};\n');
+  const forms = [path.join(dir, 'node_modules/kafkajs'), './node_modules/kafkajs', './node_modules/kafkajs/', path.join(dir, 'node_modules/kafkajs/index.js')];
+  try {
+    for (const form of forms) {
+      fs.writeFileSync(path.join(dir, 'app.js'), `require(${JSON.stringify(form)}); console.log('ran');\n`);
+      const result = await runFixture(path.join(dir, 'app.js'), { cwd: dir, env: { OTEL_TRACES_EXPORTER: 'none' } }).exited;
+      assert.is(result.code, 0, result.stderr);
+      assert.is(result.stdout, 'ran\n');
+      assert.is(result.stderr, KAFKAJS13, form);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('require() of a watched package that is an ES module: not patched, one warning (where Node can require ES modules)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoptrace-esm-only-'));
   fs.mkdirSync(path.join(dir, 'node_modules/express'), { recursive: true });
