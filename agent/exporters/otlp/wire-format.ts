@@ -50,11 +50,13 @@ export function writeScope(out: ProtobufWriter, scope: Scope): void {
 export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
+  // Every id of hoptrace's own span was checked when it was made or taken in (tracer.ts, span.ts).
+  const checked = span instanceof HoptraceSpan;
   const start = out.position();
   out.tag(2, 2); // ScopeSpans.spans
   const mark = out.begin();
   out.tag(1, 2);
-  const validIds = out.hexBytes(context.traceId, 16) && (out.tag(2, 2), out.hexBytes(context.spanId, 8));
+  const validIds = out.idBytes(context.traceId, 16, checked) && (out.tag(2, 2), out.idBytes(context.spanId, 8, checked));
   if (!validIds) {
     out.rewind(start);
     return;
@@ -67,7 +69,7 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   if (parent?.spanId) {
     const parentStart = out.position();
     out.tag(4, 2);
-    if (!out.hexBytes(parent.spanId, 8)) out.rewind(parentStart);
+    if (!out.idBytes(parent.spanId, 8, checked)) out.rewind(parentStart);
   }
   out.tag(5, 2);
   out.string(span.name);
@@ -102,7 +104,7 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
     // A shared list (every message of an eachBatch links to its batch span) is encoded once;
     // such lists are frozen, so other lists skip the lookup.
     if (Object.isFrozen(links) && isSharedLinkList(links)) out.raw(encodedLinkList(links));
-    else writeLinks(out, links);
+    else writeLinks(out, links, checked);
   }
   writeCount(out, 14, span.droppedLinksCount);
   const status = span.status;
@@ -125,14 +127,14 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
 }
 
 /** Span.links (field 13): a link whose ids are not hex of the right length is left out. */
-function writeLinks(out: ProtobufWriter, links: ReadableSpan['links']): void {
+function writeLinks(out: ProtobufWriter, links: ReadableSpan['links'], checked: boolean): void {
   for (let l = 0; l < links.length; l++) {
     const link = links[l];
     const linkStart = out.position();
     out.tag(13, 2);
     const linkMark = out.begin();
     out.tag(1, 2);
-    if (!(out.hexBytes(link.context.traceId, 16) && (out.tag(2, 2), out.hexBytes(link.context.spanId, 8)))) {
+    if (!(out.idBytes(link.context.traceId, 16, checked) && (out.tag(2, 2), out.idBytes(link.context.spanId, 8, checked)))) {
       out.rewind(linkStart);
       continue;
     }
@@ -256,7 +258,7 @@ const encodedLinkLists = new WeakMap<ReadableSpan['links'], Buffer>();
 function encodedLinkList(links: ReadableSpan['links']): Buffer {
   let encoded = encodedLinkLists.get(links);
   if (encoded === undefined) {
-    encoded = encodedWith((writer) => writeLinks(writer, links));
+    encoded = encodedWith((writer) => writeLinks(writer, links, true));
     encodedLinkLists.set(links, encoded);
   }
   return encoded;
