@@ -28,11 +28,11 @@ import {
   type SpanStatus,
   type TimeInput,
   SpanStatusCode,
-  isSpanContextValid,
 } from '@opentelemetry/api';
 import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
 import { exceptionAttributes } from './errors';
+import { isValidSpanContext } from './span-context';
 import { spanLimits, truncatedValue } from './span-limits';
 
 // Shared until a span has one of its own: most spans get no event, no link and no status, and a
@@ -52,7 +52,7 @@ const SHARED_LINK_LISTS = new WeakSet<readonly Link[]>();
 
 /** `links` frozen and marked shared when every link is valid and has no attributes; otherwise as given (each span copies it). */
 export function sharedLinks(links: Link[]): Link[] {
-  if (!links.every((link) => link && link.attributes === undefined && isSpanContextValid(link.context))) return links;
+  if (!links.every((link) => link && link.attributes === undefined && link.context && isValidSpanContext(link.context))) return links;
   for (const link of links) Object.freeze(link);
   const frozen = Object.freeze(links);
   SHARED_LINK_LISTS.add(frozen);
@@ -207,7 +207,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   addLink(link: Link): this {
     // A link whose ids are not valid would reach the wire malformed; the API drops it.
-    if (this.ended || !link || !isSpanContextValid(link.context)) return this;
+    if (this.ended || !link || !link.context || !isValidSpanContext(link.context)) return this;
     if (this.links === NO_LINKS) this.links = [];
     // A shared list is frozen: the span's own starts as a copy of it. (Not slice(): a slice of a
     // frozen array keeps its frozen element kind, and every push then cost ~0.2 µs.)

@@ -156,6 +156,9 @@ test('the Tracer contract: links given at start are kept, invalid ones dropped a
   assert.equal(span.links.map((l) => l.context.traceId), ['11111111111111111111111111111111']);
   assert.equal(span.links[0].attributes, { why: 'batch' });
   span.addLink({ context: { traceId: '1', spanId: '2', traceFlags: 1 } });
+  // Malformed links from the app are left out without an exception (one once reached the app).
+  for (const malformed of [{}, null, undefined, { context: null }, { context: 'x' }]) span.addLink(malformed);
+  assert.is(tracer.startSpan('malformed', { links: [{}, null, { context: null }] }).links.length, 0);
   assert.is(span.links.length, 1);
   assert.is(links.length, 4, "the caller's array is not changed");
   assert.is(span.kind, SpanKind.CONSUMER);
