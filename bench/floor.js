@@ -12,12 +12,12 @@ const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
 const { startReceiver } = require('./receiver');
-const { PLAN, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp } = require('./run');
+const { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp } = require('./run');
 
 const QUICK = process.argv.includes('--quick');
 const majorsArg = process.argv[process.argv.indexOf('--majors') + 1];
 const MAJORS = process.argv.includes('--majors') ? majorsArg.split(',') : ['24', '26'];
-Object.assign(PLAN, QUICK ? { rounds: 1, warmup: 1, duration: 2, kafka: { 1: 300, 100: 2000 } } : { rounds: 3, warmup: 2, duration: 6, kafka: { 1: 1500, 100: 12000 } });
+Object.assign(PLAN, QUICK ? { rounds: 1, warmup: 1, duration: 2, kafka: { 1: 300, 100: 2000 }, kafkaWarmup: { 1: 100, 100: 1000 } } : { rounds: 3, warmup: 2, duration: 6, kafka: { 1: 1500, 100: 30000 }, kafkaWarmup: KAFKA_WARMUP });
 // `--rounds N`: more interleaved rounds than the default 3, where the runs of one configuration spread wider than its distance to the floor.
 if (process.argv.includes('--rounds')) PLAN.rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]);
 const KAFKA_VARIANTS = [[100, 'eachMessage'], [100, 'eachBatch'], [1, 'eachMessage'], [1, 'eachBatch']];
@@ -110,6 +110,7 @@ function report(byMajor, machine) {
     'message and call, read back on every message and request, one AsyncLocalStorage context entered',
     'per hop; what any agent that propagates must pay. App pinned to one core, load generator and span',
     `receiver on the other; ${PLAN.rounds} interleaved rounds, medians. Machine: ${machine}.`,
+    `Kafka runs: ${PLAN.kafka[100].toLocaleString('en-US')} messages in sends of 100, ${PLAN.kafka[1].toLocaleString('en-US')} in sends of 1, each measured after ${PLAN.kafkaWarmup[100].toLocaleString('en-US')} / ${PLAN.kafkaWarmup[1].toLocaleString('en-US')} sent and consumed the same way (not measured), so that the figures are the steady state, not the JIT's warm-up.`,
     '',
     'Ratios are throughput against the floor (1.00 = the floor); "µs above floor" is the app\'s own',
     'CPU per request or message minus the floor\'s.',

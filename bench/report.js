@@ -78,7 +78,7 @@ function writeReport(file, { results, plan, quick, versions, machine, failures }
   lines.push('');
   lines.push('## kafkajs produce + consume through the real broker (messages/s)');
   lines.push('');
-  lines.push(`${plan.kafka[1].toLocaleString('en-US')} messages for batches of 1, ${plan.kafka[100].toLocaleString('en-US')} for batches of 100, produced and consumed in one process against Apache Kafka 4.4.0 on the same machine.`);
+  lines.push(`${plan.kafka[1].toLocaleString('en-US')} messages for batches of 1, ${plan.kafka[100].toLocaleString('en-US')} for batches of 100, produced and consumed in one process against Apache Kafka 4.4.0 on the same machine${plan.kafkaWarmup ? `, each run measured after ${plan.kafkaWarmup[1].toLocaleString('en-US')} and ${plan.kafkaWarmup[100].toLocaleString('en-US')} messages sent and consumed the same way to warm up` : ''}.`);
   for (const key of Object.keys(base.kafka)) {
     lines.push('');
     lines.push(`### ${key}`);
