@@ -6,7 +6,7 @@
 import { switchOf } from '../../agent/instrumentation-switches';
 import { type Span, type Tracer, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
-import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_SPAN_SHAPES } from './markers';
+import { EXPRESS_LAYER_PATH, EXPRESS_LAYER_ROUTE, EXPRESS_LAYER_SPAN_SHAPES } from './markers';
 import { runInContext3 } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { ShapeByRoute, handlerSpanShape } from '../http/handler-span-shape';
@@ -15,7 +15,13 @@ import type { Layer, LayerHandle, Next } from './internal-types';
 import { joinRoute } from './route-template';
 import type { ExpressInstrumentationOptions } from './types';
 
-type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string; [EXPRESS_LAYER_SPAN_SHAPES]?: ShapeByRoute };
+type Tagged<T> = T & { [EXPRESS_LAYER_PATH]?: string; [EXPRESS_LAYER_SPAN_SHAPES]?: ShapeByRoute; [EXPRESS_LAYER_ROUTE]?: RouteUnderMounts };
+
+/** A route layer's route template and the mount paths it was made for. */
+interface RouteUnderMounts {
+  readonly mounts: readonly string[];
+  readonly route: string;
+}
 
 /** Off (hoptrace/control), or http's off: layers run as without hoptrace. */
 const EXPRESS_SWITCH = switchOf('express', 'http');
@@ -45,17 +51,20 @@ export function patchLayerHandle(tracer: () => Tracer, options: ExpressInstrumen
  * Notes where the request is (the mount paths it is inside, the route it matched) and returns the
  * `next` to hand the layer, which undoes that when the layer passes the request on, records an
  * error passed with it, and ends the layer's span. A layer mounted at the root ('/': express 4's
- * query and expressInit, app.use(fn)) adds nothing to a route and takes no place on the path stack.
+ * query and expressInit, app.use(fn)) or a route's own handler adds nothing to a route and takes no
+ * place on the path stack: all its `next` does is record an error (errorRecordingNext).
  */
 function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, originalNext: Next, span: Span | undefined): Next {
   const path = layer[EXPRESS_LAYER_PATH];
   const isRouteLayer = layer.route !== undefined && layer.route !== null;
   const addsToPath = path !== undefined && path !== '/' && path !== '';
-  const paths = addsToPath || isRouteLayer ? (state.mountPaths ??= []) : undefined;
+  if (!addsToPath && !isRouteLayer && span === undefined) return errorRecordingNext(state, originalNext);
+  // A route layer's path is not pushed: nothing under it (its own handlers) adds to the route.
+  const paths = addsToPath && !isRouteLayer ? (state.mountPaths ??= []) : undefined;
   const depth = paths ? paths.length : 0;
   const routeBefore = state.route;
-  if (addsToPath) paths!.push(path);
-  if (isRouteLayer && path !== undefined) state.route = joinRoute(paths!);
+  if (paths) paths.push(path!);
+  if (isRouteLayer && path !== undefined) state.route = routeUnder(layer, path, state.mountPaths);
 
   let left = false;
   return function next(this: unknown, error?: unknown): unknown {
@@ -75,6 +84,48 @@ function enterLayer(layer: Tagged<Layer>, state: ServerRequestState, originalNex
     // eslint-disable-next-line prefer-rest-params
     return originalNext.apply(this, arguments as unknown as [unknown?]);
   };
+}
+
+/**
+ * The `next` for layers that add nothing to the route: it records an error passed on, nothing
+ * else, so every such layer of one router in one request (they are handed the same express `next`)
+ * shares one. A `next` per layer was a third of what hoptrace allocated per express request. An
+ * error passed twice (through two layers) is recorded once (recordRequestError).
+ */
+function errorRecordingNext(state: ServerRequestState, originalNext: Next): Next {
+  if (state.errorRecordingNextFor === originalNext) return state.errorRecordingNext as Next;
+  const next = function next(this: unknown, error?: unknown): unknown {
+    if (error !== undefined && error !== null && error !== 'route' && error !== 'router') {
+      try {
+        recordRequestError(state, error);
+      } catch (agentError) {
+        reportAgentError('express', agentError);
+      }
+    }
+    // eslint-disable-next-line prefer-rest-params
+    return originalNext.apply(this, arguments as unknown as [unknown?]);
+  };
+  state.errorRecordingNextFor = originalNext;
+  state.errorRecordingNext = next;
+  return next;
+}
+
+/** The route template of a route layer under `mounts`: made once per layer and mount paths, not per request. */
+function routeUnder(layer: Tagged<Layer>, path: string, mounts: readonly string[] | undefined): string {
+  const known = layer[EXPRESS_LAYER_ROUTE];
+  const under = mounts ?? NO_MOUNTS;
+  if (known !== undefined && sameMounts(known.mounts, under)) return known.route;
+  const route = joinRoute([...under, path]);
+  layer[EXPRESS_LAYER_ROUTE] = { mounts: under.slice(), route };
+  return route;
+}
+
+const NO_MOUNTS: readonly string[] = Object.freeze([]);
+
+function sameMounts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The layer's own span (HOPTRACE_HANDLER_SPANS=middleware), for the layers that get one. */

@@ -33,6 +33,13 @@ export interface ServerRequestState {
    */
   mountPaths?: string[];
   /**
+   * express: the `next` handed to the layers that add nothing to the route (see
+   * express/layer-handler.ts), for the one express `next` it wraps: the layers of one router, in
+   * one request, are all given the same one, so one wrapper serves them all.
+   */
+  errorRecordingNext?: (error?: unknown) => unknown;
+  errorRecordingNextFor?: (error?: unknown) => unknown;
+  /**
    * For a framework that knows the route only once the request is over (koa: what its router left
    * on the context): `routeAtEnd(routeSource)` is asked when the SERVER span ends, unless `route`
    * is set by then. A module-level function and the object it reads, so nothing is made per request.
@@ -46,7 +53,20 @@ export interface ServerRequestState {
  * the object to a new shape and a new property store, on every request.
  */
 export function newServerRequestState(span: Span, context: Context, method: string): ServerRequestState {
-  return { span, context, method, route: undefined, errorType: undefined, ended: false, childSpans: undefined, mountPaths: undefined, routeAtEnd: undefined, routeSource: undefined };
+  return {
+    span,
+    context,
+    method,
+    route: undefined,
+    errorType: undefined,
+    ended: false,
+    childSpans: undefined,
+    mountPaths: undefined,
+    errorRecordingNext: undefined,
+    errorRecordingNextFor: undefined,
+    routeAtEnd: undefined,
+    routeSource: undefined,
+  };
 }
 
 export function serverRequestOf(req: object): ServerRequestState | undefined {
