@@ -90,15 +90,12 @@ export class HoptraceTracer implements Tracer {
     const validParent = parent && isValidSpanContext(parent) ? parent : undefined;
     const traceId = validParent ? validParent.traceId : randomHex(16);
     const sampling = this.setup.sampler.shouldSample(ctx, traceId, name, kind, forSampler, links ?? NO_LINKS);
-    const spanContext = new CheckedSpanContext(
-      traceId,
-      randomHex(8),
-      sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      sampling.traceState ?? validParent?.traceState,
-      undefined,
-    );
+    const spanId = randomHex(8);
+    const traceFlags = sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
+    const traceState = sampling.traceState ?? validParent?.traceState;
     // Which service it belongs to still decides where the spans under it belong (service-map-resolver.ts).
-    if (sampling.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(spanContext, this.setup.resource);
+    if (sampling.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(traceId, spanId, traceFlags, traceState, this.setup.resource);
+    const spanContext = new CheckedSpanContext(traceId, spanId, traceFlags, traceState, undefined);
     const attributes = recipe(input);
     if (sampling.attributes) Object.assign(attributes, sampling.attributes);
     const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, startTime, template);

@@ -3,23 +3,26 @@
  * its `sampled=0` flag, goes on to the next hop) and the resource of the service it was started
  * for (so spans under it are attributed to the same service, see service-map-resolver.ts), and
  * nothing else. Every recording method does nothing, as on the API's NonRecordingSpan; the methods
- * live on the prototype, so an unsampled hop costs this object and its span context.
+ * live on the prototype.
+ *
+ * The span is its own span context (a checked one: its ids were drawn by hoptrace or checked
+ * as they came in), so an unsampled hop costs this one object. The resource is kept under a
+ * symbol, which JSON and Object.keys leave out: what they show of it is the five fields of any span context.
  */
-import type { Span, SpanContext } from '@opentelemetry/api';
+import type { Span, SpanContext, TraceState } from '@opentelemetry/api';
 import { UNSAMPLED_RESOURCE } from '../symbols';
+import { CheckedSpanContext } from './span-context';
 
-export class UnsampledSpan implements Span {
-  readonly [UNSAMPLED_RESOURCE]: object;
+export class UnsampledSpan extends CheckedSpanContext implements Span {
+  declare [UNSAMPLED_RESOURCE]: object;
 
-  constructor(
-    private readonly context: SpanContext,
-    resource: object,
-  ) {
+  constructor(traceId: string, spanId: string, traceFlags: number, traceState: TraceState | undefined, resource: object) {
+    super(traceId, spanId, traceFlags, traceState, undefined);
     this[UNSAMPLED_RESOURCE] = resource;
   }
 
   spanContext(): SpanContext {
-    return this.context;
+    return this;
   }
 
   isRecording(): boolean {

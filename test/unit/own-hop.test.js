@@ -23,7 +23,7 @@ function writtenByFormats(names, ctx) {
   return carrier;
 }
 
-const spanOf = (traceFlags, traceState) => new UnsampledSpan({ traceId: TRACE, spanId: SPAN, traceFlags, traceState }, {});
+const spanOf = (traceFlags, traceState) => new UnsampledSpan(TRACE, SPAN, traceFlags, traceState, {});
 
 test('a span of hoptrace’s own: the same headers, values and order as the formats write', () => {
   for (const names of [['tracecontext', 'baggage', 'jaeger'], ['jaeger', 'tracecontext'], ['tracecontext'], ['jaeger'], ['baggage']]) {
