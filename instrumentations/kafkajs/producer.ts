@@ -27,11 +27,16 @@ interface TopicMessages {
   messages: ProducerMessage[];
 }
 
-/** One span and how many messages of the call it covers (1, or all of them in per-call mode). */
-interface SentSpan {
-  span: Span;
-  topic: string;
-  messageCount: number;
+/**
+ * The spans one call started: one per message, in the order of `groups` and their messages; or,
+ * per call, one for them all. The spans alone are kept per message (where each went is read from
+ * `groups` when the broker answers, and only if a span is recorded): an entry object per message
+ * was most of what an unsampled send cost hoptrace beyond the headers.
+ */
+interface SentSpans {
+  readonly spans: Span[];
+  readonly groups: readonly TopicMessages[];
+  readonly perCall: boolean;
 }
 
 export interface ProducerTracing {
@@ -102,7 +107,7 @@ function traceSend<P>(
   payload: P,
   withCopies: (payload: P, copies: TopicMessages[]) => P,
 ): Promise<RecordMetadata[]> {
-  const sent: SentSpan[] = [];
+  const sent: SentSpans = { spans: [], groups, perCall: tracing.options.producerSpans === 'per-call' };
   let sending = payload;
   try {
     sending = withCopies(payload, startSendSpans(tracing, groups, sent));
@@ -125,8 +130,8 @@ function traceSend<P>(
  * A side chain: the app gets kafkajs's own promise, settling with the same value or error. None
  * when no span is recorded: there is nothing to note when the send settles.
  */
-function settleSpans(sent: SentSpan[], result: Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
-  if (!sent.some(isRecorded)) return result;
+function settleSpans(sent: SentSpans, result: Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+  if (!sent.spans.some(isRecorded)) return result;
   Promise.resolve(result).then(
     (metadata) => endSendSpans(sent, metadata, undefined),
     (error: unknown) => endSendSpans(sent, undefined, error),
@@ -134,16 +139,16 @@ function settleSpans(sent: SentSpan[], result: Promise<RecordMetadata[]>): Promi
   return result;
 }
 
-function isRecorded(entry: SentSpan): boolean {
-  return entry.span.isRecording();
+function isRecorded(span: Span): boolean {
+  return span.isRecording();
 }
 
 /** Starts the spans (into `sent`, so that they can be ended whatever happens) and returns the copies to send. */
-function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[], sent: SentSpan[]): TopicMessages[] {
+function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages[], sent: SentSpans): TopicMessages[] {
   const active = activeContext();
   const hasActiveSpan = trace.getSpan(active) !== undefined;
 
-  if (tracing.options.producerSpans === 'per-call') {
+  if (sent.perCall) {
     const count = groups.reduce((n, g) => n + g.messages.length, 0);
     const topics = [...new Set(groups.map((g) => g.topic))];
     const topic = topics.length === 1 ? topics[0] : undefined;
@@ -157,7 +162,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     );
     const spanContext = trace.setSpan(parent, span);
     const copies = groups.map((g) => ({ topic: g.topic, messages: g.messages.map((m) => copyWithContext(m, spanContext, g.topic)) }));
-    sent.push({ span, topic: topic ?? '', messageCount: count });
+    sent.spans.push(span);
     return copies;
   }
 
@@ -171,7 +176,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
       const message = messages[i];
       const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
       const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate);
-      sent.push({ span, topic, messageCount: 1 });
+      sent.spans.push(span);
       copied[i] = copyWithContext(message, trace.setSpan(parent, span), topic);
     }
     copies[g] = { topic, messages: copied };
@@ -191,11 +196,10 @@ function copyWithContext(message: ProducerMessage, ctx: Context, topic: string):
   return withProperty(message, 'headers', headers);
 }
 
-function endSendSpans(sent: SentSpan[], metadata: RecordMetadata[] | undefined, error: unknown): void {
+function endSendSpans(sent: SentSpans, metadata: RecordMetadata[] | undefined, error: unknown): void {
   try {
     const offsets = metadata ? assignOffsets(sent, metadata) : undefined;
-    sent.forEach((entry, i) => {
-      const { span } = entry;
+    sent.spans.forEach((span, i) => {
       const placed = offsets?.[i];
       if (placed) {
         span.setAttribute('messaging.destination.partition.id', String(placed.partition));
@@ -217,19 +221,33 @@ function endSendSpans(sent: SentSpan[], metadata: RecordMetadata[] | undefined, 
  * appended, in order). With several partitions the partitioner's choice is not visible, so
  * nothing is guessed.
  */
-function assignOffsets(sent: SentSpan[], metadata: RecordMetadata[]): Array<{ partition: number; offset?: number } | undefined> {
+function assignOffsets(sent: SentSpans, metadata: RecordMetadata[]): Array<{ partition: number; offset?: number } | undefined> {
   const byTopic = new Map<string, RecordMetadata[]>();
   for (const entry of metadata) {
     if (!byTopic.has(entry.topicName)) byTopic.set(entry.topicName, []);
     byTopic.get(entry.topicName)!.push(entry);
   }
-  const nextIndex = new Map<string, number>();
-  return sent.map((entry) => {
-    const partitions = byTopic.get(entry.topic);
-    if (!partitions || partitions.length !== 1 || entry.messageCount !== 1) return undefined;
-    const index = nextIndex.get(entry.topic) ?? 0;
-    nextIndex.set(entry.topic, index + 1);
+  const placed: Array<{ partition: number; offset?: number } | undefined> = [];
+  const place = (topic: string, index: number) => {
+    const partitions = byTopic.get(topic);
+    if (!partitions || partitions.length !== 1) return undefined;
     const base = Number(partitions[0].baseOffset);
     return { partition: partitions[0].partition, offset: Number.isSafeInteger(base) ? base + index : undefined };
-  });
+  };
+  if (sent.perCall) {
+    // One span for the call: placed only when it covers a single message.
+    const withMessages = sent.groups.filter((group) => group.messages.length > 0);
+    const single = withMessages.length === 1 && withMessages[0].messages.length === 1;
+    return sent.spans.map(() => (single ? place(withMessages[0].topic, 0) : undefined));
+  }
+  // Span k is the k-th message across the groups, in order; each topic's messages count from its base offset.
+  const nextIndex = new Map<string, number>();
+  for (const { topic, messages } of sent.groups) {
+    for (let i = 0; i < messages.length && placed.length < sent.spans.length; i++) {
+      const index = nextIndex.get(topic) ?? 0;
+      nextIndex.set(topic, index + 1);
+      placed.push(place(topic, index));
+    }
+  }
+  return placed;
 }
