@@ -12,6 +12,7 @@
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { HoptraceSpan, isSharedLinkList } from '../../tracing/span';
+import { CheckedSpanContext } from '../../tracing/span-context';
 import { ProtobufWriter } from './protobuf-writer';
 
 // opentelemetry-proto: SpanFlags
@@ -50,7 +51,7 @@ export function writeScope(out: ProtobufWriter, scope: Scope): void {
 export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
-  // Every id of hoptrace's own span was checked when it was made or taken in (tracer.ts, span.ts).
+  // hoptrace's own span's ids are hoptrace's (tracer.ts): drawn, or copied from a parent it checked.
   const checked = span instanceof HoptraceSpan;
   const start = out.position();
   out.tag(2, 2); // ScopeSpans.spans
@@ -69,7 +70,8 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   if (parent?.spanId) {
     const parentStart = out.position();
     out.tag(4, 2);
-    if (!out.idBytes(parent.spanId, 8, checked)) out.rewind(parentStart);
+    // The parent is an object of hoptrace's only if it is a CheckedSpanContext; the app's could change after the check.
+    if (!out.idBytes(parent.spanId, 8, checked && parent instanceof CheckedSpanContext)) out.rewind(parentStart);
   }
   out.tag(5, 2);
   out.string(span.name);
@@ -104,7 +106,7 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
     // A shared list (every message of an eachBatch links to its batch span) is encoded once;
     // such lists are frozen, so other lists skip the lookup.
     if (Object.isFrozen(links) && isSharedLinkList(links)) out.raw(encodedLinkList(links));
-    else writeLinks(out, links, checked);
+    else writeLinks(out, links, false);
   }
   writeCount(out, 14, span.droppedLinksCount);
   const status = span.status;
@@ -126,7 +128,11 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   out.end(mark);
 }
 
-/** Span.links (field 13): a link whose ids are not hex of the right length is left out. */
+/**
+ * Span.links (field 13): a link whose ids are not hex of the right length is left out. `checked`:
+ * every link's context is hoptrace's own (a shared list's); others are checked here, as the app
+ * may change a link after handing it over.
+ */
 function writeLinks(out: ProtobufWriter, links: ReadableSpan['links'], checked: boolean): void {
   for (let l = 0; l < links.length; l++) {
     const link = links[l];
@@ -269,7 +275,6 @@ function encodedWith(write: (writer: ProtobufWriter) => void): Buffer {
   write(writer);
   return Buffer.from(writer.finish());
 }
-
 
 function writeAttributes(out: ProtobufWriter, field: number, attributes: Attributes): void {
   for (const key in attributes) {
