@@ -1,5 +1,5 @@
 'use strict';
-// `npm run bench -- --hotpath [--majors 24,26] [--rounds N]`: CPU time per operation of the
+// `npm run bench -- --hotpath [--split] [--majors 24,26] [--rounds N]`: CPU time per operation of the
 // in-process loops of alloc/worker.js (a kafkajs-shaped stub, an express app over a keep-alive
 // loopback socket), for no agent, the propagation floor, and hoptrace with sampling off, at 10 %
 // and at 100 %, per Node major. No broker, no network, no load generator: what is left is the
@@ -7,6 +7,10 @@
 // bench/floor.js) move by ±15 % from round to round. Rounds are interleaved (every configuration
 // once per round, in turn) and each figure is the median of its rounds. Ratios are throughput
 // against the floor: floor time / configuration time. Writes HOTPATH.md and HOTPATH.json.
+//
+// --split: where a recorded span's cost goes: hoptrace at 100 % with its spans recorded but sent
+// nowhere (OTEL_TRACES_EXPORTER=none) beside the same exported, against the floor. Writes
+// HOTPATH-SPLIT.md and .json.
 //
 // What this leaves out is what the agent does not touch (kafkajs's protocol work, the broker,
 // the network), so the ratios here are the agent's worst case: a real app spends more time per
@@ -21,6 +25,16 @@ const { startReceiver } = require('./receiver');
 const argument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const MAJORS = argument('--majors')?.split(',') ?? ['24', '26'];
 const ROUNDS = Number(argument('--rounds') ?? 5);
+const SPLIT = process.argv.includes('--split');
+const hoptraceAt100 = CONFIGS.find((c) => c.name === 'hoptrace 100 %');
+const MEASURED = SPLIT
+  ? [
+      CONFIGS.find((c) => c.name === 'floor'),
+      { ...hoptraceAt100, name: 'hoptrace 100 %, not exported', env: { ...hoptraceAt100.env, OTEL_TRACES_EXPORTER: 'none' } },
+      hoptraceAt100,
+    ]
+  : CONFIGS;
+const OUTPUT = SPLIT ? 'HOTPATH-SPLIT' : 'HOTPATH';
 /** Operations per measured loop: long enough that a collection or two averages out. */
 const OPS = { message: 40000, request: 8000 };
 
@@ -79,18 +93,18 @@ async function main() {
     const samples = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
-        for (const config of CONFIGS) ((samples[scenario.name] ??= {})[config.name] ??= []).push(await measureOnce(node, scenario, config, receiver.url));
+        for (const config of MEASURED) ((samples[scenario.name] ??= {})[config.name] ??= []).push(await measureOnce(node, scenario, config, receiver.url));
       }
       log(`hotpath ${version}: round ${round}/${ROUNDS}`);
     }
     results[node.major] = { version, scenarios: {} };
     for (const scenario of SCENARIOS) {
-      results[node.major].scenarios[scenario.name] = Object.fromEntries(CONFIGS.map((c) => [c.name, { median: median(samples[scenario.name][c.name]), runs: samples[scenario.name][c.name] }]));
+      results[node.major].scenarios[scenario.name] = Object.fromEntries(MEASURED.map((c) => [c.name, { median: median(samples[scenario.name][c.name]), runs: samples[scenario.name][c.name] }]));
     }
   }
-  fs.writeFileSync(path.join(__dirname, 'HOTPATH.json'), `${JSON.stringify(results, null, 1)}\n`);
-  fs.writeFileSync(path.join(__dirname, 'HOTPATH.md'), report(results));
-  log('wrote bench/HOTPATH.md');
+  fs.writeFileSync(path.join(__dirname, `${OUTPUT}.json`), `${JSON.stringify(results, null, 1)}\n`);
+  fs.writeFileSync(path.join(__dirname, `${OUTPUT}.md`), SPLIT ? splitReport(results) : report(results));
+  log(`wrote bench/${OUTPUT}.md`);
   await receiver.close();
 }
 
@@ -127,6 +141,34 @@ function report(results) {
       lines.push(
         `| ${scenario.label}, per ${scenario.unit} | ${us(row['no agent'].median)} µs | ${us(floor)} µs | ${configs.map(ratio).join(' | ')} | ${configs.map(above).join(' / ')} |`,
       );
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** --split: per scenario, what recording costs above the floor, and what encoding and exporting the recorded spans adds. */
+function splitReport(results) {
+  const cpu = os.cpus();
+  const lines = [
+    '# Where a recorded span\'s cost goes, in process',
+    '',
+    'Written by `npm run bench -- --hotpath --split` (bench/hotpath.js): the loops of HOTPATH.md with every',
+    'span sampled, once with the spans recorded and sent nowhere (`OTEL_TRACES_EXPORTER=none`: made,',
+    'given their attributes and ended, then dropped) and once exported as in HOTPATH.md (encoded to',
+    'OTLP as each ends, sent in batches of 512 to a live receiver on the other core). The difference is',
+    `what the export of one operation's spans costs. ${ROUNDS} interleaved rounds, medians. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
+    '',
+  ];
+  for (const { version, scenarios } of Object.values(results)) {
+    lines.push(`## Node ${version}`, '', '| scenario | floor | recorded, not exported: above the floor | exported: above the floor | the export alone |', '|---|---|---|---|---|');
+    for (const scenario of SCENARIOS) {
+      const row = scenarios[scenario.name];
+      const us = (ns) => `${ns < 0 ? '−' : '+'}${(Math.abs(ns) / 1000).toFixed(2)} µs`;
+      const floor = row.floor.median;
+      const recorded = row['hoptrace 100 %, not exported'].median;
+      const exported = row['hoptrace 100 %'].median;
+      lines.push(`| ${scenario.label}, per ${scenario.unit} | ${(floor / 1000).toFixed(2)} µs | ${us(recorded - floor)} | ${us(exported - floor)} | ${us(exported - recorded)} |`);
     }
     lines.push('');
   }

@@ -6,7 +6,7 @@
 # the propagation floor, sampling off, 10 % and 100 %, per Node major (bench/floor.js; the broker).
 # `-- --alloc [--check]`: bytes allocated per operation per Node major, and CI's guard over them
 # (bench/alloc.js; no broker). `-- --hotpath`: time per operation of the same in-process loops, per
-# Node major, against the floor (bench/hotpath.js; no broker). `-- --memory`: RSS of the express app
+# Node major, against the floor (bench/hotpath.js; no broker; `--split`: recording apart from export). `-- --memory`: RSS of the express app
 # with and without hoptrace per Node major, the young generation as V8 sizes it and pinned
 # (bench/memory.js; no broker). `-- --http-via`: HTTP through Node's channels against patching, per
 # Node major that has the channels (bench/http-via.js; no broker).
