@@ -5,11 +5,13 @@
  *
  * Every module the app loads passes here, so the test for "not watched" is string work only:
  * relative requests (most of them, inside packages) that do not go through a node_modules folder,
- * and unwatched names, return at once, with the exports Node gave. A package required by its
- * path (`require('/app/node_modules/kafkajs')`, `require('./node_modules/kafkajs')`) is the same
- * package as `require('kafkajs')`, and is traced the same. A loader hook (`module.registerHooks`) was measured as the alternative: it
- * doubled the cost of every cached `require()` (kafkajs requires modules on every request it
- * sends), for every module, watched or not.
+ * and unwatched names, return at once, with the exports Node gave. A package required by its path
+ * (`require('/app/node_modules/kafkajs')`, `require('./node_modules/kafkajs')`) is the same package
+ * as `require('kafkajs')`, and is traced the same.
+ *
+ * A loader hook (`module.registerHooks`) was measured as the alternative: it doubled the cost of
+ * every cached `require()` (kafkajs requires modules on every request it sends), for every module,
+ * watched or not.
  */
 import Module = require('node:module');
 import { isAbsolute, sep } from 'node:path';
