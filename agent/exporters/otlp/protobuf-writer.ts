@@ -176,8 +176,8 @@ export class ProtobufWriter {
   /**
    * hexBytes for ids checked to be hex when they were made or taken in (hoptrace's own spans'):
    * decoded by Node rather than by the loop above, which reads hoptrace's ids (slices of one long
-   * hex text, tracer.ts) a character at a time at twice the cost of a flat string's. Encoding a
-   * Kafka process span: 13 % faster on Node 26, 8 % on 24, 3 % on 20.
+   * hex text, tracer.ts) a character at a time at twice the cost of a flat string's. With raw()'s
+   * copies by set(), encoding a Kafka process span got 13 % faster on Node 26, 8 % on 24, 3 % on 20.
    */
   checkedHexBytes(hex: string, bytes: number): boolean {
     if (typeof hex !== 'string' || hex.length !== 2 * bytes) return false;
