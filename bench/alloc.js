@@ -1,11 +1,12 @@
 'use strict';
 // `npm run bench -- --alloc [--check] [--update-baseline] [--majors 24,26]`: bytes allocated per
 // operation, per Node major, for no agent, the propagation floor, and hoptrace with sampling off,
-// at 10 % and at 100 %. Each figure is the median of five runs of alloc/worker.js (an in-process loop with no
+// at 10 % and at 100 %. Each figure is the least of five runs of alloc/worker.js (an in-process loop with no
 // garbage collection in it). Allocation counts, unlike times, hardly move between runs, so this is
 // the figure CI guards: --check fails when hoptrace's bytes above the baseline's no-agent figure rise
 // more than 10 % over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
+// A figure over its limit is measured again, five runs more, before it counts (see leastOfRuns).
 // It also fails when, with sampling off, more bytes per operation outlive the young generation than
 // the floor's by more than PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
@@ -64,7 +65,21 @@ function measureOnce(node, scenario, config) {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/**
+ * One configuration's figure: the least of RUNS runs, and with --check, of RUNS more when that is
+ * over `limit`. What moves a figure between runs of the same code is the JIT's timing (which
+ * functions are optimized, and how, by the time the loop starts), and it only ever adds: Node 22's
+ * eachBatch with sampling off read 2,329–2,616 B in 24 runs of one build, most within 50 B of the
+ * least; the median of five read 2,362–2,384 on this machine and 2,496–2,610 in seven CI runs (one
+ * failed the guard), while the least of five read 2,334 beside the same services. A real rise moves
+ * every run, the least too.
+ */
+function leastOfRuns(node, scenario, config, limit) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
+  if (limit !== undefined && Math.min(...runs) > limit) for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
+  return { least: Math.round(Math.min(...runs)), most: Math.round(Math.max(...runs)), count: runs.length };
+}
 
 /**
  * Bytes per operation promoted to the old generation, in the default heap where minor collections
@@ -91,8 +106,25 @@ function measurePromotion(node, scenario) {
   return row;
 }
 
+/**
+ * The most bytes per operation a guarded configuration may allocate: the baseline's figure above
+ * no agent plus 10 % (or the scenario's run-to-run noise, where that is more), on top of the
+ * baseline's no-agent figure where it has one: this run's no-agent loop moved by 500 B on Node 20's
+ * eachBatch-1 between runs while hoptrace's moved by 70. Undefined for a configuration not guarded
+ * or with no baseline.
+ */
+function limitOf(baseline, major, scenario, configName, noAgentNow) {
+  const row = baseline?.[major]?.[scenario.name];
+  const was = row?.[configName];
+  if (!GUARDED.includes(configName) || was === undefined) return undefined;
+  const noAgent = row['no agent'] ?? noAgentNow;
+  if (noAgent === undefined) return undefined;
+  return noAgent + was + Math.max(was * TOLERANCE, noAgent * scenario.noise);
+}
+
 function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
+  const baseline = CHECK ? JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) : undefined;
   const configs = CHECK ? CONFIGS.filter((c) => c.name === 'no agent' || GUARDED.includes(c.name)) : CONFIGS;
   const results = {};
   for (const node of nodes(MAJORS)) {
@@ -100,12 +132,13 @@ function main() {
     results[node.major] = { version, scenarios: {} };
     for (const scenario of SCENARIOS) {
       const row = (results[node.major].scenarios[scenario.name] = {});
+      const spread = {};
       for (const config of configs) {
-        const runs = [];
-        for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
-        row[config.name] = Math.round(median(runs));
+        const figure = leastOfRuns(node, scenario, config, CHECK ? limitOf(baseline, node.major, scenario, config.name, row['no agent']) : undefined);
+        row[config.name] = figure.least;
+        spread[config.name] = `${figure.least} B (most ${figure.most}${figure.count > RUNS ? `, ${figure.count} runs` : ''})`;
       }
-      log(`alloc ${version} ${scenario.name}: ${configs.map((c) => `${c.name} ${row[c.name]} B`).join(', ')}`);
+      log(`alloc ${version} ${scenario.name}: ${configs.map((c) => `${c.name} ${spread[c.name]}`).join(', ')}`);
       const promoted = (results[node.major].promoted ??= {})[scenario.name] = measurePromotion(node, scenario);
       log(`alloc ${version} ${scenario.name}: promoted per ${scenario.unit}: floor ${promoted.floor} B, hoptrace always_off ${promoted['hoptrace always_off']} B`);
     }
@@ -124,7 +157,6 @@ function main() {
     log(`wrote ${path.relative(REPO, BASELINE_FILE)}`);
   }
   if (CHECK) {
-    const baseline = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8'));
     const failures = [];
     for (const [major, { scenarios }] of Object.entries(results)) {
       if (!baseline[major]) {
@@ -139,14 +171,10 @@ function main() {
       for (const [name, row] of Object.entries(scenarios)) {
         for (const config of GUARDED) {
           const was = baseline[major][name]?.[config];
-          // Above the baseline's no-agent figure where it has one: this run's no-agent loop moved by
-          // 500 B on Node 20's eachBatch-1 between runs while hoptrace's moved by 70.
           const noAgent = baseline[major][name]?.['no agent'] ?? row['no agent'];
           const now = row[config] - noAgent;
-          const noise = SCENARIOS.find((scenario) => scenario.name === name).noise;
-          const allowed = Math.max(was * TOLERANCE, noAgent * noise);
           if (was === undefined) failures.push(`Node ${major}, ${name}, ${config}: no baseline`);
-          else if (now > was + allowed) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
+          else if (row[config] > limitOf(baseline, major, SCENARIOS.find((scenario) => scenario.name === name), config, row['no agent'])) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
         }
       }
     }
@@ -167,7 +195,7 @@ function report(results) {
     '',
     'Written by `npm run bench -- --alloc` (bench/alloc.js): an in-process loop per scenario, in a young',
     'generation large enough that no garbage collection runs during it; heap growth divided by the',
-    'count; median of five runs. Kafka: a message sent and consumed through a kafkajs-shaped stub (no',
+    'count; the least of five runs (the JIT\'s timing only adds). Kafka: a message sent and consumed through a kafkajs-shaped stub (no',
     'network; what kafkajs itself allocates is left out), one operation per message. HTTP: one express',
     '`GET /users/:id` over a keep-alive loopback connection. hoptrace encodes each recorded span as it',
     'ends (counted here); nothing is exported during the loop. Columns after the first two: bytes above',

@@ -288,6 +288,8 @@ module.exports = { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, memoryRun, checkSpans,
 if (require.main === module) {
   main().catch((error) => {
     console.error(error);
-    process.exitCode = 1;
+    // The span receiver and any app still running would keep this process alive: a broker that is
+    // not there must end the run, not hang it.
+    process.exit(1);
   });
 }
