@@ -1,12 +1,12 @@
 'use strict';
 // `npm run bench -- --alloc [--check] [--update-baseline] [--majors 24,26]`: bytes allocated per
 // operation, per Node major, for no agent, the propagation floor, and hoptrace with sampling off,
-// at 10 % and at 100 %. Each figure is the least of five runs of alloc/worker.js (an in-process loop with no
-// garbage collection in it). Allocation counts, unlike times, hardly move between runs, so this is
+// at 10 % and at 100 %. Each figure is the least of three runs of alloc/worker.js (an in-process loop with no
+// garbage collection in it, after a warm-up, with V8 compiling on the main thread: see
+// leastOfRuns). Allocation counts, unlike times, do not move between runs, so this is
 // the figure CI guards: --check fails when hoptrace's bytes above the baseline's no-agent figure rise
 // more than 10 % over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
-// A figure over its limit is measured again, five runs more, before it counts (see leastOfRuns).
 // It also fails when, with sampling off, more bytes per operation outlive the young generation than
 // the floor's by more than PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
@@ -21,7 +21,7 @@ const UPDATE_BASELINE = process.argv.includes('--update-baseline');
 const BASELINE_FILE = process.env.HOPTRACE_ALLOC_BASELINE || path.join(__dirname, 'alloc-baseline.json');
 /** `--majors 20,24`: only these Node majors (default: every one). */
 const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.indexOf('--majors') + 1].split(',') : undefined;
-const RUNS = 5;
+const RUNS = 3;
 /** Allowed rise over the baseline before --check fails. */
 const TOLERANCE = 0.1;
 const GUARDED = ['hoptrace always_off', 'hoptrace 100 %'];
@@ -54,8 +54,8 @@ function measure(node, scenario, config) {
 }
 
 function measureOnce(node, scenario, config) {
-  const args = [...config.preload, '--expose-gc', '--max-semi-space-size=256', '--min-semi-space-size=256', '--initial-old-space-size=512', path.join(__dirname, 'alloc', 'worker.js')];
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(scenario.ops) };
+  const args = [...config.preload, '--single-threaded', '--expose-gc', '--max-semi-space-size=256', '--min-semi-space-size=256', '--initial-old-space-size=512', path.join(__dirname, 'alloc', 'worker.js')];
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(scenario.ops), WARMUP: String(scenario.warmup) };
   const result = spawnSync(node.bin, args, { env, encoding: 'utf8', timeout: 120000 });
   const line = result.stdout.trim().split('\n').pop();
   try {
@@ -66,19 +66,19 @@ function measureOnce(node, scenario, config) {
 }
 
 /**
- * One configuration's figure: the least of RUNS runs, and with --check, of RUNS more when that is
- * over `limit`. What moves a figure between runs of the same code is the JIT's timing (which
- * functions are optimized, and how, by the time the loop starts), and it only ever adds: Node 22's
- * eachBatch with sampling off read 2,329–2,616 B in 24 runs of one build, most within 50 B of the
- * least; the median of five read 2,362–2,384 on this machine and 2,496–2,610 in seven CI runs (one
- * failed the guard), while the least of five read 2,334 beside the same services. A real rise moves
- * every run, the least too.
+ * One configuration's figure: the least of RUNS runs. What moved a figure between runs of the same
+ * code was the JIT's timing: which functions V8 had optimized, and how, when the loop started.
+ * Compiling in the background, as it does by default, Node 24's eachBatch at 100 % read
+ * 4,157–4,579 B in ten runs of one build (two clusters 300 B apart), and Node 22's with sampling
+ * off a median of five of 2,362–2,384 B here and 2,496–2,610 in seven CI runs, one of which failed
+ * the guard. With --single-threaded V8 compiles on the main thread, when a function's count says
+ * so, and every run reads the same (HTTP within ~10 B). The least of three still leaves out a run
+ * that something outside the loop disturbed.
  */
-function leastOfRuns(node, scenario, config, limit) {
+function leastOfRuns(node, scenario, config) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
-  if (limit !== undefined && Math.min(...runs) > limit) for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
-  return { least: Math.round(Math.min(...runs)), most: Math.round(Math.max(...runs)), count: runs.length };
+  return { least: Math.round(Math.min(...runs)), most: Math.round(Math.max(...runs)) };
 }
 
 /**
@@ -124,7 +124,6 @@ function limitOf(baseline, major, scenario, configName, noAgentNow) {
 
 function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
-  const baseline = CHECK ? JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) : undefined;
   const configs = CHECK ? CONFIGS.filter((c) => c.name === 'no agent' || GUARDED.includes(c.name)) : CONFIGS;
   const results = {};
   for (const node of nodes(MAJORS)) {
@@ -134,9 +133,9 @@ function main() {
       const row = (results[node.major].scenarios[scenario.name] = {});
       const spread = {};
       for (const config of configs) {
-        const figure = leastOfRuns(node, scenario, config, CHECK ? limitOf(baseline, node.major, scenario, config.name, row['no agent']) : undefined);
+        const figure = leastOfRuns(node, scenario, config);
         row[config.name] = figure.least;
-        spread[config.name] = `${figure.least} B (most ${figure.most}${figure.count > RUNS ? `, ${figure.count} runs` : ''})`;
+        spread[config.name] = figure.most === figure.least ? `${figure.least} B` : `${figure.least} B (most ${figure.most})`;
       }
       log(`alloc ${version} ${scenario.name}: ${configs.map((c) => `${c.name} ${spread[c.name]}`).join(', ')}`);
       const promoted = (results[node.major].promoted ??= {})[scenario.name] = measurePromotion(node, scenario);
@@ -157,6 +156,7 @@ function main() {
     log(`wrote ${path.relative(REPO, BASELINE_FILE)}`);
   }
   if (CHECK) {
+    const baseline = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8'));
     const failures = [];
     for (const [major, { scenarios }] of Object.entries(results)) {
       if (!baseline[major]) {
@@ -195,7 +195,7 @@ function report(results) {
     '',
     'Written by `npm run bench -- --alloc` (bench/alloc.js): an in-process loop per scenario, in a young',
     'generation large enough that no garbage collection runs during it; heap growth divided by the',
-    'count; the least of five runs (the JIT\'s timing only adds). Kafka: a message sent and consumed through a kafkajs-shaped stub (no',
+    'count; after a warm-up of three times as many; V8 compiling on the main thread (`--single-threaded`), so that a figure is the same from run to run; the least of three runs. Kafka: a message sent and consumed through a kafkajs-shaped stub (no',
     'network; what kafkajs itself allocates is left out), one operation per message. HTTP: one express',
     '`GET /users/:id` over a keep-alive loopback connection. hoptrace encodes each recorded span as it',
     'ends (counted here); nothing is exported during the loop. Columns after the first two: bytes above',

@@ -6,6 +6,8 @@
 // measures). Started by bench/alloc.js with or without hoptrace preloaded; FLOOR=1 is the
 // propagation floor written by hand (apps/floor.js).
 //
+// WARMUP: operations run before the measured loop (OPS when not set).
+//
 // Scenarios: kafka-<eachMessage|eachBatch>-<sends of N>: a message sent and consumed through a
 // kafkajs-shaped stub (kafkajs-stub.js), the operation being one message; http: one express
 // `GET /users/:id` over a keep-alive loopback connection, the operation being one request;
@@ -149,7 +151,8 @@ function promotedBytes(profile) {
 async function main() {
   const [kind, mode, batch] = SCENARIO.split('-');
   const run = kind === 'kafka' ? await kafkaScenario(mode, Number(batch)) : await httpScenario(mode === 'chain' ? '/chain' : '/users/42');
-  await run(OPS); // warm-up: code optimized, caches filled, pools made
+  // Warm-up (WARMUP operations, OPS by default): code optimized, caches filled, pools made.
+  await run(Number(process.env.WARMUP || OPS));
   global.gc();
   let collections = 0;
   const measuredFrom = performance.now();

@@ -94,8 +94,8 @@ class MessageCursor {
   /** The span of the message the loop is on (index `current`). */
   private currentEntry: ProcessSpan | undefined;
   /**
-   * A recorded message's span once the loop has left it, ended, under its ids alone: work that
-   * comes back to the message (a second loop) continues its trace. Nothing is kept for a message
+   * A recorded message's span once the loop has left it, ended (so it records nothing more): work
+   * that comes back to the message (a second loop) continues its trace. Nothing is kept for a message
    * whose span is not recorded (a later visit starts another, which nothing records either), so an
    * unsampled batch holds nothing for the messages it has left: what a batch keeps alive while the
    * app works through it is what V8 has to copy, or move to the old generation, at every minor
@@ -165,8 +165,10 @@ class MessageCursor {
       } catch (error) {
         reportAgentError('kafkajs eachBatch', error);
       }
+      // Called with the offset alone, as kafkajs's apps do, it is passed on without `arguments`
+      // made into an object (~57 B per message on Node 24).
       // eslint-disable-next-line prefer-rest-params
-      return resolveOffset.apply(this, arguments as unknown as Parameters<typeof resolveOffset>);
+      return arguments.length === 1 ? resolveOffset.call(this, offset) : resolveOffset.apply(this, arguments as unknown as Parameters<typeof resolveOffset>);
     } as EachBatchPayload['resolveOffset'];
   }
 
@@ -305,16 +307,17 @@ class MessageCursor {
     return context.with(this.enter(index).context, work);
   }
 
-  /** Ends the current message's span if it is recorded, and keeps it, ended, for a later visit (see `spans`). */
+  /**
+   * Ends the current message's span if it is recorded, and keeps it, ended, for a later visit (see
+   * `spans`): the entry as it is, the ended span in its context. Wrapping its ids in a span and a
+   * context of their own, so that the ended span could be let go before the batch ends, cost three
+   * objects per recorded message (~110 B of the ~2.4 KB a traced message allocated on Node 24).
+   */
   private endCurrent(): void {
     const entry = this.current >= 0 ? this.currentEntry : undefined;
     if (!entry || !entry.span.isRecording()) return;
     entry.span.end();
-    // Under its ids alone, in the context it was started in: the ended span itself is let go.
-    const ended = trace.wrapSpanContext(entry.span.spanContext());
-    const kept = { span: ended, context: trace.setSpan(entry.parent, ended), parent: entry.parent };
-    this.spans[this.current] = kept;
-    this.currentEntry = kept;
+    this.spans[this.current] = entry;
   }
 }
 

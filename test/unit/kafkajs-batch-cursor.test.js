@@ -220,18 +220,24 @@ test('array methods other than forEach and map work on the plain array, on the b
 test('a second loop over the batch: each message back in its trace, under the span of its first visit, ended; no second span', async () => {
   const firstVisit = [];
   const secondVisit = [];
+  const recordingOnSecondVisit = [];
   const { notes, ended } = await walk(async ({ batch }, at) => {
     for (const message of batch.messages) firstVisit.push(trace.getSpan(context.active()).spanContext().spanId);
     for (const message of batch.messages) {
       at(`again ${message.key}`);
-      secondVisit.push(trace.getSpan(context.active()).spanContext().spanId);
+      const span = trace.getSpan(context.active());
+      secondVisit.push(span.spanContext().spanId);
+      recordingOnSecondVisit.push(span.isRecording());
+      span.setAttribute('set.on.second.visit', true);
     }
   }, 2);
   assert.equal(notes, [['again k1', 'k1'], ['again k2', 'k2']]);
   assert.equal(secondVisit, firstVisit, 'the same span ids');
+  assert.equal(recordingOnSecondVisit, [false, false], 'ended: it records nothing more');
   const spans = messageSpans(ended);
   assert.is(spans.length, 2, 'one span per message');
   assert.equal(spans.map((s) => s.spanContext().spanId), firstVisit);
+  assert.equal(spans.map((s) => s.attributes['set.on.second.visit']), [undefined, undefined], 'nothing set after the end');
 });
 
 test('a view the app keeps after the batch is the plain array: every message, no span switched, nothing of the batch kept', async () => {
