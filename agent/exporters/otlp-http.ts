@@ -76,10 +76,19 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
       return;
     }
     let answered = false;
+    let delivered = false;
+    let written = false;
+    // The request's buffer is reused once the collector has answered and the socket no longer
+    // holds it (after a failure it is simply dropped: the socket may still be writing it).
+    const releaseWhenDone = () => {
+      if (delivered && written && batches.length === 1 && batches[0] instanceof OtlpBatch) batches[0].release();
+    };
     const answer = (error?: Error) => {
       if (answered) return;
       answered = true;
+      delivered = error === undefined;
       done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
+      releaseWhenDone();
     };
     const { send, connections } = this.connect();
     const req = send(this.url, {
@@ -96,6 +105,10 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${this.config.timeoutMs} ms`)));
     req.on('error', (error) => answer(error));
+    req.on('finish', () => {
+      written = true;
+      releaseWhenDone();
+    });
     req.end(body);
   }
 

@@ -31,6 +31,7 @@ import {
 } from '@opentelemetry/api';
 import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
+import { ClockReading, explicitTime, givenTime, monotonicMs, nanosOf, readClock, secondsOf, wallClockNow } from './clock';
 import { exceptionAttributes } from './errors';
 import { isValidSpanContext } from './span-context';
 import { spanLimits, truncatedValue } from './span-limits';
@@ -78,8 +79,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
   events: TimedEvent[] = NO_EVENTS;
   // Times as numbers, seconds and nanoseconds: the OTLP encoder reads them as they are, and the
   // HrTime arrays of the ReadableSpan contract are made only for whoever asks (other exporters).
-  startSeconds: number;
-  startNanos: number;
+  // The start is a reading of both clocks, shared with the spans that started at the same moment
+  // (clock.ts).
+  readonly startedAt: ClockReading;
   endSeconds = 0;
   endNanos = 0;
   status: SpanStatus = STATUS_UNSET;
@@ -88,9 +90,6 @@ export class HoptraceSpan implements Span, ReadableSpan {
   droppedEventsCount = 0;
   droppedLinksCount = 0;
   private attributeCount: number;
-  private readonly performanceStart: number;
-  /** Given by the caller: later times then come from the wall clock, as the SDK does. */
-  private readonly startTimeGiven: boolean;
 
   constructor(
     private readonly shared: SpanFactoryShared,
@@ -101,7 +100,8 @@ export class HoptraceSpan implements Span, ReadableSpan {
     /** Owned from here on: callers hand over an object they built for this span. */
     readonly ownAttributes: Attributes,
     links: readonly Link[] | undefined,
-    startTime?: TimeInput,
+    /** Given through the API, or a reading hoptrace shares between spans; now when undefined. */
+    startTime?: TimeInput | ClockReading,
     /**
      * Attributes every span of one destination has (a topic's client and operation): shared and
      * frozen, never copied per span; the OTLP encoder writes them from bytes it encoded once.
@@ -109,18 +109,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
      */
     readonly template?: Attributes,
   ) {
-    // Wall-clock start, and the monotonic clock for the duration (as the SDK does).
-    this.startTimeGiven = startTime !== undefined;
-    if (startTime === undefined) {
-      const now = Date.now();
-      this.startSeconds = secondsOf(now);
-      this.startNanos = nanosOf(now);
-    } else {
-      const given = explicitTime(startTime);
-      this.startSeconds = given[0];
-      this.startNanos = given[1];
-    }
-    this.performanceStart = performance.now();
+    this.startedAt = startTime === undefined ? readClock() : startTime instanceof ClockReading ? startTime : givenTime(startTime);
     let count = 0;
     for (const _ in ownAttributes) count++;
     if (template) for (const key in template) if (!Object.prototype.hasOwnProperty.call(ownAttributes, key)) count++;
@@ -129,6 +118,14 @@ export class HoptraceSpan implements Span, ReadableSpan {
       if (Object.isFrozen(links) && links.length <= spanLimits.linkCount && SHARED_LINK_LISTS.has(links)) this.links = links as Link[];
       else this.addLinks(links as Link[]);
     }
+  }
+
+  get startSeconds(): number {
+    return this.startedAt.seconds;
+  }
+
+  get startNanos(): number {
+    return this.startedAt.nanos;
   }
 
   get startTime(): HrTime {
@@ -249,29 +246,41 @@ export class HoptraceSpan implements Span, ReadableSpan {
     if (this.ended) return;
     if (endTime !== undefined) {
       const given = explicitTime(endTime);
-      this.endSeconds = given[0];
-      this.endNanos = given[1];
-    } else if (this.startTimeGiven) {
+      this.finish(given[0], given[1]);
+    } else if (Number.isNaN(this.startedAt.monotonic)) {
       const now = Date.now();
-      this.endSeconds = secondsOf(now);
-      this.endNanos = nanosOf(now);
+      this.finish(secondsOf(now), nanosOf(now));
     } else {
-      // The start plus the monotonic time elapsed, added as addHrTimes would, without its arrays.
-      const elapsed = performance.now() - this.performanceStart;
-      let seconds = this.startSeconds + secondsOf(elapsed);
-      let nanos = this.startNanos + nanosOf(elapsed);
-      if (nanos >= 1e9) {
-        seconds += 1;
-        nanos -= 1e9;
-      }
-      this.endSeconds = seconds;
-      this.endNanos = nanos;
+      this.finishAfter(monotonicMs() - this.startedAt.monotonic);
     }
+  }
+
+  /** Ends the span at a reading hoptrace took for several spans (clock.ts). */
+  endAt(reading: ClockReading): void {
+    if (this.ended) return;
+    if (Number.isNaN(this.startedAt.monotonic) || Number.isNaN(reading.monotonic)) this.finish(reading.seconds, reading.nanos);
+    else this.finishAfter(reading.monotonic - this.startedAt.monotonic);
+  }
+
+  /** The start plus `elapsed` ms, added as addHrTimes would, without its arrays. */
+  private finishAfter(elapsed: number): void {
+    let seconds = this.startedAt.seconds + secondsOf(elapsed);
+    let nanos = this.startedAt.nanos + nanosOf(elapsed);
+    if (nanos >= 1e9) {
+      seconds += 1;
+      nanos -= 1e9;
+    }
+    this.finish(seconds, nanos);
+  }
+
+  private finish(seconds: number, nanos: number): void {
     // An end before the start (a clock that moved, an explicit time) ends at the start.
-    if (this.endSeconds < this.startSeconds || (this.endSeconds === this.startSeconds && this.endNanos < this.startNanos)) {
-      this.endSeconds = this.startSeconds;
-      this.endNanos = this.startNanos;
+    if (seconds < this.startedAt.seconds || (seconds === this.startedAt.seconds && nanos < this.startedAt.nanos)) {
+      seconds = this.startedAt.seconds;
+      nanos = this.startedAt.nanos;
     }
+    this.endSeconds = seconds;
+    this.endNanos = nanos;
     if (spanLimits.attributeValueLength !== Infinity) this.truncateValues(spanLimits.attributeValueLength);
     this.ended = true;
     this.shared.processor.onEnd(this);
@@ -283,25 +292,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
    */
   private timeOf(input: TimeInput | undefined): HrTime {
     if (input !== undefined) return explicitTime(input);
-    if (this.startTimeGiven) return millisToHrTime(Date.now());
-    return addHrTimes([this.startSeconds, this.startNanos], millisToHrTime(performance.now() - this.performanceStart));
+    if (Number.isNaN(this.startedAt.monotonic)) return wallClockNow();
+    return addHrTimes([this.startedAt.seconds, this.startedAt.nanos], millisToHrTime(monotonicMs() - this.startedAt.monotonic));
   }
-}
-
-/** millisToHrTime's two halves, as numbers. */
-function secondsOf(millis: number): number {
-  return Math.trunc(millis / 1000);
-}
-
-function nanosOf(millis: number): number {
-  return Math.round((millis % 1000) * 1e6);
-}
-
-function explicitTime(input: TimeInput): HrTime {
-  if (isTimeInputHrTime(input)) return input as HrTime;
-  if (input instanceof Date) return millisToHrTime(input.getTime());
-  // A number below the process's uptime is a performance.now() reading, anything else epoch ms.
-  return millisToHrTime(input <= performance.now() ? input + performance.timeOrigin : input);
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { ClockReading } from './clock';
 import { HoptraceSpan, type SpanFactoryShared } from './span';
 import { CheckedSpanContext, isValidSpanContext } from './span-context';
 import { UnsampledSpan } from './unsampled-span';
@@ -69,8 +70,17 @@ export class HoptraceTracer implements Tracer {
    * A span whose own attributes `recipe(input)` makes, only if the span is recorded, beside the
    * destination's shared `template` (see HoptraceSpan).
    */
-  startSpanWith<Input>(name: string, kind: SpanKind, parentContext: Context, recipe: AttributeRecipe<Input>, input: Input, links?: Link[], template?: Attributes): Span {
-    return this.begin(name, kind, parentContext, links, undefined, NO_ATTRIBUTES, recipe, input, template);
+  startSpanWith<Input>(
+    name: string,
+    kind: SpanKind,
+    parentContext: Context,
+    recipe: AttributeRecipe<Input>,
+    input: Input,
+    links?: Link[],
+    template?: Attributes,
+    startedAt?: ClockReading,
+  ): Span {
+    return this.begin(name, kind, parentContext, links, startedAt, NO_ATTRIBUTES, recipe, input, template);
   }
 
   private begin<Input>(
@@ -78,7 +88,7 @@ export class HoptraceTracer implements Tracer {
     kind: SpanKind,
     ctx: Context,
     links: Link[] | undefined,
-    startTime: SpanOptions['startTime'],
+    startTime: SpanOptions['startTime'] | ClockReading,
     /** What the sampler is shown: startSpan's attributes; none for startSpanWith (our samplers never look). */
     forSampler: Attributes,
     recipe: AttributeRecipe<Input>,
@@ -164,7 +174,23 @@ export function startSpanWith<Input>(
   input: Input,
   links?: Link[],
   template?: Attributes,
+  /** A reading of the clocks to start at, shared with spans that started at the same moment (clock.ts); now when undefined. */
+  startedAt?: ClockReading,
 ): Span {
-  if (tracer instanceof HoptraceTracer) return tracer.startSpanWith(name, kind, parentContext, recipe, input, links, template);
+  if (tracer instanceof HoptraceTracer) return tracer.startSpanWith(name, kind, parentContext, recipe, input, links, template, startedAt);
   return tracer.startSpan(name, { kind, attributes: template ? { ...template, ...recipe(input) } : recipe(input), links }, parentContext);
+}
+
+/**
+ * The reading of the clocks a span started at, when hoptrace records it: for the spans that start
+ * at the same moment after it (clock.ts).
+ */
+export function startReadingOf(span: Span): ClockReading | undefined {
+  return span instanceof HoptraceSpan && span.isRecording() ? span.startedAt : undefined;
+}
+
+/** Ends `span`; at `reading` when it is hoptrace's own (a reading the moment's other spans share), now when it is another tracer's. */
+export function endSpanAt(span: Span, reading: ClockReading): void {
+  if (span instanceof HoptraceSpan) span.endAt(reading);
+  else span.end();
 }

@@ -20,8 +20,8 @@ const NOISE = 0.02;
 
 /**
  * Operations run before the measured loop (`warmup`): three times the loop's own, by which every
- * figure had settled (at one time the loop's count, eachBatch sends of one at 100 % read 13,507 B
- * on Node 24, at three 12,645 and at six 12,643).
+ * figure had settled (after as many as the loop's, eachBatch sends of one at 100 % read 13,507 B
+ * on Node 24; after three times as many 12,645, after six 12,643).
  */
 const WARMUP_LOOPS = 3;
 

@@ -9,6 +9,7 @@ import { reportAgentError } from '../../agent/log';
 import { ROOT } from '../../agent/tracing/context';
 import { runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
+import type { ClockReading } from '../../agent/tracing/clock';
 import { startSpanWith } from '../../agent/tracing/tracer';
 import { traceEachBatch } from './batch';
 import { type KafkaDestinations, type TopicDestination, consumedMessageRecipe } from './destinations';
@@ -62,13 +63,15 @@ export function startProcessSpan(
   message: ConsumedMessage,
   producerContext: Context | undefined = extractMessageContext(message?.headers),
   batchLinks?: Link[],
+  /** When the span starts, if at a reading another span ended at (eachBatch's loop); now when undefined. */
+  startedAt?: ClockReading,
 ): ProcessSpan {
   if (propagationDebug.on) noteReceived('Kafka message', `from topic ${destination.topic ?? '?'} (partition ${partition})`, message?.headers, producerContext);
   const linkMode = tracing.options.consumerParent === 'link';
   const parent = producerContext && !linkMode ? producerContext : ROOT;
   let links = batchLinks;
   if (producerContext && linkMode) links = [...(batchLinks ?? []), { context: trace.getSpanContext(producerContext)! }];
-  const span = startSpanWith(destination.tracer(), destination.processName, SpanKind.CONSUMER, parent, consumedMessageRecipe, message, links, destination.processTemplate(partition));
+  const span = startSpanWith(destination.tracer(), destination.processName, SpanKind.CONSUMER, parent, consumedMessageRecipe, message, links, destination.processTemplate(partition), startedAt);
   return { span, context: trace.setSpan(parent, span), parent };
 }
 

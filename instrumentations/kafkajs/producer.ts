@@ -13,7 +13,8 @@ import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { startSpanWith } from '../../agent/tracing/tracer';
+import { type ClockReading, readClock } from '../../agent/tracing/clock';
+import { endSpanAt, startReadingOf, startSpanWith } from '../../agent/tracing/tracer';
 import { clientAttributes, sendAttributes, sendSpanName } from './attributes';
 import { withProperty } from './copies';
 import { type KafkaDestinations, sentMessageRecipe } from './destinations';
@@ -167,6 +168,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
   }
 
   const copies: TopicMessages[] = new Array(groups.length);
+  let startedAt: ClockReading | undefined;
   for (let g = 0; g < groups.length; g++) {
     const { topic, messages } = groups[g];
     const destination = tracing.destinations.topic(topic);
@@ -175,7 +177,9 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i];
       const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
-      const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate);
+      const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate, startedAt);
+      // The call's spans start at one moment: the first recorded one reads the clocks for all.
+      startedAt ??= startReadingOf(span);
       sent.spans.push(span);
       copied[i] = copyWithContext(message, trace.setSpan(parent, span), topic);
     }
@@ -199,6 +203,8 @@ function copyWithContext(message: ProducerMessage, ctx: Context, topic: string):
 function endSendSpans(sent: SentSpans, metadata: RecordMetadata[] | undefined, error: unknown): void {
   try {
     const offsets = metadata ? assignOffsets(sent, metadata) : undefined;
+    // One answer ends every span of the call: one reading of the clocks, if any span is recorded.
+    let endedAt: ClockReading | undefined;
     sent.spans.forEach((span, i) => {
       const placed = offsets?.[i];
       if (placed) {
@@ -208,7 +214,7 @@ function endSendSpans(sent: SentSpans, metadata: RecordMetadata[] | undefined, e
       if (error !== undefined) {
         recordFailure(span, error);
       }
-      span.end();
+      if (span.isRecording()) endSpanAt(span, (endedAt ??= readClock()));
     });
   } catch (agentError) {
     reportAgentError('kafkajs producer', agentError);

@@ -44,6 +44,9 @@ export class OtlpBatch implements SpanBatch {
   /** Tracers are cached, so spans of one scope share its object; a scope under two objects becomes two ScopeSpans, which OTLP allows. */
   private groups = new Map<Resource, Map<Scope, ProtobufWriter>>();
   private request: Buffer | undefined;
+  /** Whose buffer `request` is a view of, until `release()` gives it back. */
+  private requestWriter: ProtobufWriter | undefined;
+  private released = false;
 
   add(span: ReadableSpan): void {
     if (this.request) throw new Error('the batch was already encoded for export');
@@ -69,10 +72,14 @@ export class OtlpBatch implements SpanBatch {
 
   /** The ExportTraceServiceRequest; made once (a retry or the exit flush sends the same bytes), after which the per-scope buffers are let go. */
   encoded(): Buffer {
+    if (this.released) throw new Error('the batch was delivered and its request let go');
     if (this.request) return this.request;
     let total = 0;
     for (const byScope of this.groups.values()) for (const spans of byScope.values()) total += spans.position();
-    const out = new ProtobufWriter(total + 1024);
+    // A spare writer's buffer when there is one (see release()).
+    const out = takeWriter();
+    out.reserve(total + 1024);
+    this.requestWriter = out;
     for (const [resource, byScope] of this.groups) {
       const parts: Uint8Array[] = [encodedWith((w) => writeResource(w, resource))];
       for (const [scope, spans] of byScope) {
@@ -89,6 +96,21 @@ export class OtlpBatch implements SpanBatch {
     for (const byScope of this.groups.values()) for (const spans of byScope.values()) giveBack(spans);
     this.groups = new Map();
     return this.request;
+  }
+
+  /**
+   * The request was delivered (answered, and every byte of it written): its buffer goes back to the
+   * spares, for the next batch's spans or request. A new buffer per export (~130 KB for 512 spans)
+   * outlived the young generation whenever a scavenge fell during the export, which under steady
+   * load is most of them, and waited outside the heap for a full collection: the express benchmark
+   * app held ~13 MB more in ArrayBuffers after 100,000 requests than without hoptrace.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.request = undefined;
+    if (this.requestWriter) giveBack(this.requestWriter);
+    this.requestWriter = undefined;
   }
 }
 

@@ -47,6 +47,11 @@ export class ProtobufWriter {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** Room for `bytes` more before the next write grows the buffer. */
+  reserve(bytes: number): void {
+    this.ensure(bytes);
+  }
+
   private ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
