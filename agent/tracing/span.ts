@@ -31,7 +31,7 @@ import {
 } from '@opentelemetry/api';
 import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
-import { ClockReading, explicitTime, givenTime, monotonicMs, nanosOf, readClock, secondsOf, wallClockNow } from './clock';
+import { ClockReading, explicitTime, givenTime, monotonicMs, nanosOf, secondsOf, wallClockNow } from './clock';
 import { exceptionAttributes } from './errors';
 import { isValidSpanContext } from './span-context';
 import { spanLimits, truncatedValue } from './span-limits';
@@ -79,9 +79,12 @@ export class HoptraceSpan implements Span, ReadableSpan {
   events: TimedEvent[] = NO_EVENTS;
   // Times as numbers, seconds and nanoseconds: the OTLP encoder reads them as they are, and the
   // HrTime arrays of the ReadableSpan contract are made only for whoever asks (other exporters).
-  // The start is a reading of both clocks, shared with the spans that started at the same moment
-  // (clock.ts).
-  readonly startedAt: ClockReading;
+  // The start is kept as numbers, not as the reading it may come from (clock.ts): a span that
+  // starts alone would otherwise make an object for it.
+  startSeconds: number;
+  startNanos: number;
+  /** The monotonic clock at the start, ms; NaN for a start the caller gave (later times then come from the wall clock, as the SDK does). */
+  private readonly startMonotonic: number;
   endSeconds = 0;
   endNanos = 0;
   status: SpanStatus = STATUS_UNSET;
@@ -109,7 +112,17 @@ export class HoptraceSpan implements Span, ReadableSpan {
      */
     readonly template?: Attributes,
   ) {
-    this.startedAt = startTime === undefined ? readClock() : startTime instanceof ClockReading ? startTime : givenTime(startTime);
+    if (startTime === undefined) {
+      const now = Date.now();
+      this.startSeconds = secondsOf(now);
+      this.startNanos = nanosOf(now);
+      this.startMonotonic = monotonicMs();
+    } else {
+      const reading = startTime instanceof ClockReading ? startTime : givenTime(startTime);
+      this.startSeconds = reading.seconds;
+      this.startNanos = reading.nanos;
+      this.startMonotonic = reading.monotonic;
+    }
     let count = 0;
     for (const _ in ownAttributes) count++;
     if (template) for (const key in template) if (!Object.prototype.hasOwnProperty.call(ownAttributes, key)) count++;
@@ -120,12 +133,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
     }
   }
 
-  get startSeconds(): number {
-    return this.startedAt.seconds;
-  }
-
-  get startNanos(): number {
-    return this.startedAt.nanos;
+  /** The start as a reading, for spans that start at the same moment after this one (clock.ts). */
+  startReading(): ClockReading {
+    return new ClockReading(this.startSeconds, this.startNanos, this.startMonotonic);
   }
 
   get startTime(): HrTime {
@@ -247,25 +257,42 @@ export class HoptraceSpan implements Span, ReadableSpan {
     if (endTime !== undefined) {
       const given = explicitTime(endTime);
       this.finish(given[0], given[1]);
-    } else if (Number.isNaN(this.startedAt.monotonic)) {
+    } else if (Number.isNaN(this.startMonotonic)) {
       const now = Date.now();
       this.finish(secondsOf(now), nanosOf(now));
     } else {
-      this.finishAfter(monotonicMs() - this.startedAt.monotonic);
+      this.finishAfter(monotonicMs() - this.startMonotonic);
     }
   }
 
   /** Ends the span at a reading hoptrace took for several spans (clock.ts). */
   endAt(reading: ClockReading): void {
     if (this.ended) return;
-    if (Number.isNaN(this.startedAt.monotonic) || Number.isNaN(reading.monotonic)) this.finish(reading.seconds, reading.nanos);
-    else this.finishAfter(reading.monotonic - this.startedAt.monotonic);
+    if (Number.isNaN(this.startMonotonic) || Number.isNaN(reading.monotonic)) this.finish(reading.seconds, reading.nanos);
+    else this.finishAfter(reading.monotonic - this.startMonotonic);
+  }
+
+  /**
+   * Ends the span now and returns the moment it ended at, for a span that starts as this one ends
+   * (eachBatch's next message): the two then meet exactly, where two readings of the wall clock
+   * would disagree by up to a millisecond. Undefined when it had ended already, or when its start
+   * was given (its end then comes from the wall clock).
+   */
+  endWithReading(): ClockReading | undefined {
+    if (this.ended) return undefined;
+    if (Number.isNaN(this.startMonotonic)) {
+      this.end();
+      return undefined;
+    }
+    const now = monotonicMs();
+    this.finishAfter(now - this.startMonotonic);
+    return new ClockReading(this.endSeconds, this.endNanos, now);
   }
 
   /** The start plus `elapsed` ms, added as addHrTimes would, without its arrays. */
   private finishAfter(elapsed: number): void {
-    let seconds = this.startedAt.seconds + secondsOf(elapsed);
-    let nanos = this.startedAt.nanos + nanosOf(elapsed);
+    let seconds = this.startSeconds + secondsOf(elapsed);
+    let nanos = this.startNanos + nanosOf(elapsed);
     if (nanos >= 1e9) {
       seconds += 1;
       nanos -= 1e9;
@@ -275,9 +302,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   private finish(seconds: number, nanos: number): void {
     // An end before the start (a clock that moved, an explicit time) ends at the start.
-    if (seconds < this.startedAt.seconds || (seconds === this.startedAt.seconds && nanos < this.startedAt.nanos)) {
-      seconds = this.startedAt.seconds;
-      nanos = this.startedAt.nanos;
+    if (seconds < this.startSeconds || (seconds === this.startSeconds && nanos < this.startNanos)) {
+      seconds = this.startSeconds;
+      nanos = this.startNanos;
     }
     this.endSeconds = seconds;
     this.endNanos = nanos;
@@ -292,8 +319,8 @@ export class HoptraceSpan implements Span, ReadableSpan {
    */
   private timeOf(input: TimeInput | undefined): HrTime {
     if (input !== undefined) return explicitTime(input);
-    if (Number.isNaN(this.startedAt.monotonic)) return wallClockNow();
-    return addHrTimes([this.startedAt.seconds, this.startedAt.nanos], millisToHrTime(monotonicMs() - this.startedAt.monotonic));
+    if (Number.isNaN(this.startMonotonic)) return wallClockNow();
+    return addHrTimes([this.startSeconds, this.startNanos], millisToHrTime(monotonicMs() - this.startMonotonic));
   }
 }
 

@@ -186,7 +186,14 @@ export function startSpanWith<Input>(
  * at the same moment after it (clock.ts).
  */
 export function startReadingOf(span: Span): ClockReading | undefined {
-  return span instanceof HoptraceSpan && span.isRecording() ? span.startedAt : undefined;
+  return span instanceof HoptraceSpan && span.isRecording() ? span.startReading() : undefined;
+}
+
+/** Ends `span` now; for hoptrace's own, returns the moment it ended at, for a span that starts as it ends (HoptraceSpan.endWithReading). */
+export function endReturningReading(span: Span): ClockReading | undefined {
+  if (span instanceof HoptraceSpan) return span.endWithReading();
+  span.end();
+  return undefined;
 }
 
 /** Ends `span`; at `reading` when it is hoptrace's own (a reading the moment's other spans share), now when it is another tracer's. */

@@ -24,8 +24,8 @@ import { reportAgentError } from '../../agent/log';
 import { activeContext, enterContext, runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { sharedLinks } from '../../agent/tracing/span';
-import { type ClockReading, readClock } from '../../agent/tracing/clock';
-import { endSpanAt, startSpanWith } from '../../agent/tracing/tracer';
+import type { ClockReading } from '../../agent/tracing/clock';
+import { endReturningReading, startSpanWith } from '../../agent/tracing/tracer';
 import { type ConsumerTracing, type ProcessSpan, startProcessSpan } from './consumer';
 import type { TopicDestination } from './destinations';
 import { extractMessageContext } from './headers';
@@ -318,10 +318,9 @@ class MessageCursor {
   private endCurrent(): ClockReading | undefined {
     const entry = this.current >= 0 ? this.currentEntry : undefined;
     if (!entry || !entry.span.isRecording()) return undefined;
-    const now = readClock();
-    endSpanAt(entry.span, now);
+    const endedAt = endReturningReading(entry.span);
     this.spans[this.current] = entry;
-    return now;
+    return endedAt;
   }
 }
 

@@ -168,6 +168,9 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
   }
 
   const copies: TopicMessages[] = new Array(groups.length);
+  // The call's spans start at one moment: the first recorded one reads the clocks, and the others
+  // take its reading (not made for a call of one message, where nothing would share it).
+  const shared = groups.length > 1 || groups[0]?.messages.length > 1;
   let startedAt: ClockReading | undefined;
   for (let g = 0; g < groups.length; g++) {
     const { topic, messages } = groups[g];
@@ -178,8 +181,7 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
       const message = messages[i];
       const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
       const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate, startedAt);
-      // The call's spans start at one moment: the first recorded one reads the clocks for all.
-      startedAt ??= startReadingOf(span);
+      if (shared) startedAt ??= startReadingOf(span);
       sent.spans.push(span);
       copied[i] = copyWithContext(message, trace.setSpan(parent, span), topic);
     }
@@ -214,7 +216,8 @@ function endSendSpans(sent: SentSpans, metadata: RecordMetadata[] | undefined, e
       if (error !== undefined) {
         recordFailure(span, error);
       }
-      if (span.isRecording()) endSpanAt(span, (endedAt ??= readClock()));
+      if (sent.spans.length > 1 && span.isRecording()) endSpanAt(span, (endedAt ??= readClock()));
+      else span.end();
     });
   } catch (agentError) {
     reportAgentError('kafkajs producer', agentError);

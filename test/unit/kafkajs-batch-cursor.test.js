@@ -67,6 +67,25 @@ test('for…of with await in the body: each message its own span, after the loop
   assert.ok(ended.every((s) => s.ended));
 });
 
+test('a message the loop leaves ends as the next one starts: one moment for both, and every span lasts as long as its body', async () => {
+  const { ended } = await walk(async ({ batch }) => {
+    for (const message of batch.messages) {
+      // Work in the body, 3 ms by the monotonic clock: each span must last at least this long.
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      void message;
+    }
+  });
+  const spans = messageSpans(ended);
+  assert.is(spans.length, 3);
+  assert.equal(spans[1].startTime, spans[0].endTime, 'k2 starts when k1 ends');
+  assert.equal(spans[2].startTime, spans[1].endTime, 'k3 starts when k2 ends');
+  for (const span of spans) {
+    const [seconds, nanos] = span.duration;
+    assert.ok(seconds * 1e3 + nanos / 1e6 >= 2.9, `${span.attributes['messaging.kafka.message.key']} lasted ${seconds}s ${nanos}ns`);
+  }
+});
+
 test('values() is followed like for…of; for await too', async () => {
   const { notes } = await walk(async ({ batch }, at) => {
     for (const message of batch.messages.values()) at(`values ${message.key}`);
