@@ -267,7 +267,7 @@ class MessageCursor {
   /** Message `index` made current: its span, started now unless a recorded one was kept from an earlier visit. */
   private enter(index: number): ProcessSpan {
     // The message the loop leaves ends as the next one's span starts: one reading of the clocks.
-    const leftAt = this.endCurrent();
+    const leftAt = this.endCurrent(true);
     this.current = index;
     let entry = this.spans[index];
     if (!entry) {
@@ -314,14 +314,17 @@ class MessageCursor {
    * `spans`): the entry as it is, the ended span in its context. Wrapping its ids in a span and a
    * context of their own, so that the ended span could be let go before the batch ends, cost three
    * objects per recorded message (~110 B of the ~2.4 KB a traced message allocated on Node 24).
-   * Returns the moment it ended at, for the next message's span to start at.
+   * With `nextStartsNow` (the loop moves on to the next message), returns the moment it ended at,
+   * for the next message's span to start at; otherwise (resolveOffset, the loop's end) the span ends
+   * with no reading made.
    */
-  private endCurrent(): ClockReading | undefined {
+  private endCurrent(nextStartsNow = false): ClockReading | undefined {
     const entry = this.current >= 0 ? this.currentEntry : undefined;
     if (!entry || !entry.span.isRecording()) return undefined;
-    const endedAt = endReturningReading(entry.span);
     this.spans[this.current] = entry;
-    return endedAt;
+    if (nextStartsNow) return endReturningReading(entry.span);
+    entry.span.end();
+    return undefined;
   }
 }
 

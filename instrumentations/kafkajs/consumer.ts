@@ -28,7 +28,6 @@ export interface ConsumerTracing {
 export interface ProcessSpan {
   span: Span;
   context: Context;
-  parent: Context;
 }
 
 export function wrapRun(tracing: ConsumerTracing) {
@@ -72,7 +71,7 @@ export function startProcessSpan(
   let links = batchLinks;
   if (producerContext && linkMode) links = [...(batchLinks ?? []), { context: trace.getSpanContext(producerContext)! }];
   const span = startSpanWith(destination.tracer(), destination.processName, SpanKind.CONSUMER, parent, consumedMessageRecipe, message, links, destination.processTemplate(partition), startedAt);
-  return { span, context: trace.setSpan(parent, span), parent };
+  return { span, context: trace.setSpan(parent, span) };
 }
 
 /**
