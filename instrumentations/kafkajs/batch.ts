@@ -139,12 +139,14 @@ class MessageCursor {
     // The links to every message's producer: only for a batch span that is recorded (a batch of
     // thousands would otherwise make as many objects for nothing).
     if (this.batchSpan.isRecording()) {
-      const links: Link[] = [];
-      for (let i = 0; i < this.messages.length && links.length < MAX_BATCH_LINKS; i++) {
+      let linked = 0;
+      for (let i = 0; i < this.messages.length && linked < MAX_BATCH_LINKS; i++) {
         const producer = this.producerContextOf(i);
-        if (producer) links.push({ context: trace.getSpanContext(producer)! });
+        if (!producer) continue;
+        // Straight onto the span, not into a list first that the span would copy.
+        this.batchSpan.addLink({ context: trace.getSpanContext(producer)! });
+        linked++;
       }
-      this.batchSpan.addLinks(links);
     }
     this.batchContext = trace.setSpan(parent, this.batchSpan);
     const batchLink = [{ context: this.batchSpan.spanContext() }];
