@@ -2,8 +2,8 @@
 // `npm run bench -- --alloc [--check] [--update-baseline] [--majors 24,26]`: bytes allocated per
 // operation, per Node major, for no agent, the propagation floor, and hoptrace with sampling off,
 // at 10 % and at 100 %. Each figure is the least of three runs of alloc/worker.js (an in-process
-// loop after a warm-up, with V8 compiling on the main thread: see leastOfRuns). Allocation counts, unlike times, do not move between runs, so this is
-// the figure CI guards: --check fails when hoptrace's bytes above the baseline's no-agent figure rise
+// loop after a warm-up, with V8 compiling on the main thread: see leastOfRuns). Allocation counts,
+// unlike times, do not move between runs, so this is the figure CI guards: --check fails when hoptrace's bytes above the baseline's no-agent figure rise
 // more than 10 % over alloc-baseline.json (more than a run's own noise, where that is larger: see alloc/plan.js) on any
 // major it has a baseline for (HOPTRACE_ALLOC_BASELINE names another file: to see the guard fail).
 // It also fails when, with sampling off, more bytes per operation outlive the young generation than
@@ -107,18 +107,13 @@ function measurePromotion(node, scenario) {
 
 /**
  * The most bytes per operation a guarded configuration may allocate: the baseline's figure above
- * no agent plus 10 % (or the scenario's run-to-run noise, where that is more), on top of the
- * baseline's no-agent figure where it has one: this run's no-agent loop moved by 500 B on Node 20's
- * eachBatch-1 between runs while hoptrace's moved by 70. Undefined for a configuration not guarded
- * or with no baseline.
+ * no agent plus 10 % (or the scenario's allowance for what the machine may change, where that is
+ * more), on top of the baseline's no-agent figure where it has one (this run's own, where not).
  */
-function limitOf(baseline, major, scenario, configName, noAgentNow) {
-  const row = baseline?.[major]?.[scenario.name];
-  const was = row?.[configName];
-  if (!GUARDED.includes(configName) || was === undefined) return undefined;
-  const noAgent = row['no agent'] ?? noAgentNow;
-  if (noAgent === undefined) return undefined;
-  return noAgent + was + Math.max(was * TOLERANCE, noAgent * scenario.noise);
+function limitOf(baselineRow, configName, noise, noAgentNow) {
+  const was = baselineRow[configName];
+  const noAgent = baselineRow['no agent'] ?? noAgentNow;
+  return noAgent + was + Math.max(was * TOLERANCE, noAgent * noise);
 }
 
 function main() {
@@ -173,7 +168,7 @@ function main() {
           const noAgent = baseline[major][name]?.['no agent'] ?? row['no agent'];
           const now = row[config] - noAgent;
           if (was === undefined) failures.push(`Node ${major}, ${name}, ${config}: no baseline`);
-          else if (row[config] > limitOf(baseline, major, SCENARIOS.find((scenario) => scenario.name === name), config, row['no agent'])) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
+          else if (row[config] > limitOf(baseline[major][name], config, SCENARIOS.find((scenario) => scenario.name === name).noise, row['no agent'])) failures.push(`Node ${major}, ${name}, ${config}: ${now} B per operation above no agent, baseline ${was} B (+${Math.round((now / was - 1) * 100)} %)`);
         }
       }
     }
