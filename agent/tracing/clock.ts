@@ -1,71 +1,92 @@
 /**
- * When spans start and end. A span's start comes from the wall clock, so that the spans of several
- * processes line up, and its end from the start plus the monotonic time elapsed, so that no clock
- * adjustment stretches or shrinks a duration (as the SDK does).
+ * When spans start and end: one timeline for the whole process, the monotonic clock placed on the
+ * wall clock (`wallNowMs`). Every span's start and end is a reading of it, so the spans of one
+ * process keep their order and nesting to the microsecond; per span anchors (a start from
+ * Date.now(), whole milliseconds, and an end from it plus the monotonic time elapsed, as the SDK
+ * does) let a child end up to a millisecond after its parent, and cost each span a start kept as a
+ * floating-point number besides: 16 B of heap per span for the box V8 keeps such a field in.
+ * A span's times are whole seconds and nanoseconds, which V8 keeps in the object itself.
  *
- * A reading of both clocks is one immutable object that spans starting or ending at one moment
- * share: the spans of one Kafka send start together and end together, and in an eachBatch loop the
- * next message's span starts at the very time the one the loop leaves ended (two reads of the wall
- * clock, a millisecond apart in resolution, made them overlap or leave a gap). Fewer reads, too: a
- * read through performance.now() allocated ~68 B where the agent made it on Node 24 (replacing the
- * four per Kafka message by Date.now() took 271 B off eachBatch at 100 %); sharing them took
- * 137 B per message off eachBatch sends of 100 at 100 % on Node 24, none on Node 26. A span that
- * starts alone keeps its start as numbers (HoptraceSpan), not as a reading.
+ * The wall clock can be stepped (an NTP step, a machine resumed from sleep, where the monotonic
+ * clock stood still): at most once a second (by the monotonic clock) a reading compares the
+ * timeline with Date.now() and moves it when the two disagree by more than DRIFT_LIMIT_MS. A span
+ * open across such a move takes the step into its duration (an end before its start ends at the
+ * start); every later span is placed right.
+ *
+ * A reading (ClockReading) is shared by spans that start or end at one moment: the spans of one
+ * Kafka send start together and end together, and in an eachBatch loop the next message's span
+ * starts at the very time the one the loop leaves ended.
  */
 import type { HrTime, TimeInput } from '@opentelemetry/api';
-import { isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
+import { isTimeInputHrTime } from '@opentelemetry/core';
 
+/** How far Date.now() may be from the timeline before the timeline moves to it (Date.now() itself ticks by whole ms). */
+const DRIFT_LIMIT_MS = 2;
+/** How often, by the monotonic clock, the timeline is compared with Date.now(). */
+const CHECK_EVERY_MS = 1000;
+
+/** Wall-clock ms = performance.now() + offset. performance.timeOrigin is the process's start on the wall clock, to the microsecond. */
+let offsetMs = performance.timeOrigin;
+let nextCheckAt = 0;
+
+/** The wall clock now, in ms since the epoch, to a fraction of a microsecond: the monotonic clock on the process's timeline. */
+export function wallNowMs(): number {
+  const monotonic = performance.now();
+  if (monotonic >= nextCheckAt) followWallClock(monotonic);
+  return monotonic + offsetMs;
+}
+
+function followWallClock(monotonic: number): void {
+  nextCheckAt = monotonic + CHECK_EVERY_MS;
+  const drift = Date.now() - (monotonic + offsetMs);
+  if (drift > DRIFT_LIMIT_MS || drift < -DRIFT_LIMIT_MS) offsetMs += drift;
+}
+
+/**
+ * A moment: whole seconds since the epoch and the nanoseconds after them, both small integers (V8
+ * keeps them in the object, no box per number). Mutable so that one reading can be handed from span
+ * to span (eachBatch's loop); a span copies the numbers when it starts, never keeps the reading.
+ */
 export class ClockReading {
   constructor(
-    /** The wall clock: whole seconds since the epoch, and the nanoseconds after them. */
-    readonly seconds: number,
-    readonly nanos: number,
-    /** The monotonic clock, in ms; NaN for a time the caller gave (see givenTime). */
-    readonly monotonic: number,
+    public seconds = 0,
+    public nanos = 0,
   ) {}
+
+  /** This reading set to `millis` (epoch ms). */
+  setMillis(millis: number): this {
+    this.seconds = secondsOf(millis);
+    this.nanos = nanosOf(millis);
+    return this;
+  }
 }
 
-/** Both clocks, now. */
-export function readClock(): ClockReading {
-  const now = Date.now();
-  return new ClockReading(secondsOf(now), nanosOf(now), monotonicMs());
-}
-
-/**
- * A time given through the API (HrTime, Date, epoch or performance.now() milliseconds), with no
- * monotonic reading: a span that starts at a given time takes its later times from the wall
- * clock, as the SDK's does (the two clocks share no origin).
- */
-export function givenTime(input: TimeInput): ClockReading {
-  const [seconds, nanos] = explicitTime(input);
-  return new ClockReading(seconds, nanos, Number.NaN);
-}
-
-/**
- * The monotonic clock in ms. (process.hrtime.bigint() instead: eachBatch at 100 % came out 49 B
- * per message lower on Node 24 and 82 B higher on Node 26.)
- */
-export function monotonicMs(): number {
-  return performance.now();
+/** The clock now, into `into` when given (a reading that is handed on), else a new reading. */
+export function readClock(into: ClockReading = new ClockReading()): ClockReading {
+  return into.setMillis(wallNowMs());
 }
 
 /** The wall clock as HrTime. */
 export function wallClockNow(): HrTime {
-  return millisToHrTime(Date.now());
+  const now = wallNowMs();
+  return [secondsOf(now), nanosOf(now)];
 }
 
+/** A time given through the API: HrTime, Date, epoch milliseconds, or a performance.now() reading. */
 export function explicitTime(input: TimeInput): HrTime {
   if (isTimeInputHrTime(input)) return input as HrTime;
-  if (input instanceof Date) return millisToHrTime(input.getTime());
-  // A number below the process's uptime is a performance.now() reading, anything else epoch ms.
-  return millisToHrTime(input <= performance.now() ? input + performance.timeOrigin : input);
+  const millis = input instanceof Date ? input.getTime() : (input as number);
+  // A number below the process's uptime is a performance.now() reading: placed on the timeline.
+  const epochMillis = millis <= performance.now() ? millis + offsetMs : millis;
+  return [secondsOf(epochMillis), nanosOf(epochMillis)];
 }
 
-/** millisToHrTime's two halves, as numbers. */
+/** Whole seconds of epoch `millis`. */
 export function secondsOf(millis: number): number {
-  return Math.trunc(millis / 1000);
+  return Math.floor(millis / 1000);
 }
 
+/** The nanoseconds of epoch `millis` after its whole second (below 1e9). */
 export function nanosOf(millis: number): number {
-  return Math.round((millis % 1000) * 1e6);
+  return Math.min(Math.round((millis - Math.floor(millis / 1000) * 1000) * 1e6), 999999999);
 }

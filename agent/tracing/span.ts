@@ -29,9 +29,9 @@ import {
   type TimeInput,
   SpanStatusCode,
 } from '@opentelemetry/api';
-import { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInputHrTime, millisToHrTime } from '@opentelemetry/core';
+import { hrTimeDuration, isAttributeValue, isTimeInputHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
-import { ClockReading, explicitTime, givenTime, monotonicMs, nanosOf, secondsOf, wallClockNow } from './clock';
+import { ClockReading, explicitTime, nanosOf, secondsOf, wallClockNow, wallNowMs } from './clock';
 import { exceptionAttributes } from './errors';
 import { isValidSpanContext } from './span-context';
 import { spanLimits, truncatedValue } from './span-limits';
@@ -77,14 +77,11 @@ export interface SpanFactoryShared {
 export class HoptraceSpan implements Span, ReadableSpan {
   links: Link[] = NO_LINKS;
   events: TimedEvent[] = NO_EVENTS;
-  // Times as numbers, seconds and nanoseconds: the OTLP encoder reads them as they are, and the
-  // HrTime arrays of the ReadableSpan contract are made only for whoever asks (other exporters).
-  // The start is kept as numbers, not as the reading it may come from (clock.ts): a span that
-  // starts alone would otherwise make an object for it.
+  // Times as whole seconds and nanoseconds (clock.ts): the OTLP encoder reads them as they are,
+  // and the HrTime arrays of the ReadableSpan contract are made only for whoever asks (other
+  // exporters). Small integers, kept in the object itself: a floating-point field costs a box.
   startSeconds: number;
   startNanos: number;
-  /** The monotonic clock at the start, ms; NaN for a start the caller gave (later times then come from the wall clock, as the SDK does). */
-  private readonly startMonotonic: number;
   endSeconds = 0;
   endNanos = 0;
   status: SpanStatus = STATUS_UNSET;
@@ -113,15 +110,16 @@ export class HoptraceSpan implements Span, ReadableSpan {
     readonly template?: Attributes,
   ) {
     if (startTime === undefined) {
-      const now = Date.now();
+      const now = wallNowMs();
       this.startSeconds = secondsOf(now);
       this.startNanos = nanosOf(now);
-      this.startMonotonic = monotonicMs();
+    } else if (startTime instanceof ClockReading) {
+      this.startSeconds = startTime.seconds;
+      this.startNanos = startTime.nanos;
     } else {
-      const reading = startTime instanceof ClockReading ? startTime : givenTime(startTime);
-      this.startSeconds = reading.seconds;
-      this.startNanos = reading.nanos;
-      this.startMonotonic = reading.monotonic;
+      const given = explicitTime(startTime);
+      this.startSeconds = given[0];
+      this.startNanos = given[1];
     }
     let count = 0;
     for (const _ in ownAttributes) count++;
@@ -135,7 +133,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   /** The start as a reading, for spans that start at the same moment after this one (clock.ts). */
   startReading(): ClockReading {
-    return new ClockReading(this.startSeconds, this.startNanos, this.startMonotonic);
+    return new ClockReading(this.startSeconds, this.startNanos);
   }
 
   get startTime(): HrTime {
@@ -257,47 +255,27 @@ export class HoptraceSpan implements Span, ReadableSpan {
     if (endTime !== undefined) {
       const given = explicitTime(endTime);
       this.finish(given[0], given[1]);
-    } else if (Number.isNaN(this.startMonotonic)) {
-      const now = Date.now();
-      this.finish(secondsOf(now), nanosOf(now));
     } else {
-      this.finishAfter(monotonicMs() - this.startMonotonic);
+      const now = wallNowMs();
+      this.finish(secondsOf(now), nanosOf(now));
     }
   }
 
   /** Ends the span at a reading hoptrace took for several spans (clock.ts). */
   endAt(reading: ClockReading): void {
-    if (this.ended) return;
-    if (Number.isNaN(this.startMonotonic) || Number.isNaN(reading.monotonic)) this.finish(reading.seconds, reading.nanos);
-    else this.finishAfter(reading.monotonic - this.startMonotonic);
+    if (!this.ended) this.finish(reading.seconds, reading.nanos);
   }
 
   /**
-   * Ends the span now and returns the moment it ended at, for a span that starts as this one ends
-   * (eachBatch's next message): the two then meet exactly, where two readings of the wall clock
-   * would disagree by up to a millisecond. Undefined when it had ended already, or when its start
-   * was given (its end then comes from the wall clock).
+   * Ends the span now and writes the moment it ended at into `into`, for a span that starts as this
+   * one ends (eachBatch's next message): the two then meet exactly. Undefined when it had ended already.
    */
-  endWithReading(): ClockReading | undefined {
+  endInto(into: ClockReading): ClockReading | undefined {
     if (this.ended) return undefined;
-    if (Number.isNaN(this.startMonotonic)) {
-      this.end();
-      return undefined;
-    }
-    const now = monotonicMs();
-    this.finishAfter(now - this.startMonotonic);
-    return new ClockReading(this.endSeconds, this.endNanos, now);
-  }
-
-  /** The start plus `elapsed` ms, added as addHrTimes would, without its arrays. */
-  private finishAfter(elapsed: number): void {
-    let seconds = this.startSeconds + secondsOf(elapsed);
-    let nanos = this.startNanos + nanosOf(elapsed);
-    if (nanos >= 1e9) {
-      seconds += 1;
-      nanos -= 1e9;
-    }
-    this.finish(seconds, nanos);
+    this.end();
+    into.seconds = this.endSeconds;
+    into.nanos = this.endNanos;
+    return into;
   }
 
   private finish(seconds: number, nanos: number): void {
@@ -313,14 +291,9 @@ export class HoptraceSpan implements Span, ReadableSpan {
     this.shared.processor.onEnd(this);
   }
 
-  /**
-   * An explicit time as given; else now: the start time plus the monotonic time elapsed, or the
-   * wall clock when the caller gave the start time (the two clocks then share no origin).
-   */
+  /** An explicit time as given; else now. */
   private timeOf(input: TimeInput | undefined): HrTime {
-    if (input !== undefined) return explicitTime(input);
-    if (Number.isNaN(this.startMonotonic)) return wallClockNow();
-    return addHrTimes([this.startSeconds, this.startNanos], millisToHrTime(monotonicMs() - this.startMonotonic));
+    return input !== undefined ? explicitTime(input) : wallClockNow();
   }
 }
 

@@ -136,29 +136,41 @@ const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 /**
- * The pool as hex, made once per fill; an id is a slice of it. V8 makes a slice of 13 characters
- * or more a view onto the text, not a copy: no per-id crossing into C++ (Buffer#toString('hex')),
- * no per-id string building (measured on Node 24, a trace id, a span id and the traceparent made
- * from them: 121 ns against 185 for ids built from character codes, 260 for toString('hex')). An
- * id kept alive keeps its pool's 8 KiB text alive, one text per ~170 ids.
+ * The pool is made hex a chunk at a time, and an id is a slice of the chunk's text. V8 makes a
+ * slice of 13 characters or more a view onto the text, not a copy: no per-id crossing into C++
+ * (Buffer#toString('hex')), no per-id string building (measured on Node 24, a trace id, a span id
+ * and the traceparent made from them: 121 ns against 185 for ids built from character codes, 260
+ * for toString('hex')). The text is the young generation's to carry: the current one, and any
+ * that an id still in use points into, survive each collection. Made for the whole pool at once
+ * (8 KiB) it was about half of what hoptrace added to the bytes surviving each collection of a
+ * busy express app (bench/MEMORY.md); a chunk of 512 bytes makes 1 KiB of text (~3 ns an id more
+ * than the whole pool's: one call into C++ per ~40 ids instead of per ~300).
  */
-let poolHex = '';
+const HEX_CHUNK = 512;
+let chunkHex = '';
+let chunkOffset = HEX_CHUNK;
 const ZERO_SPAN_ID = '0'.repeat(16);
 const ZERO_TRACE_ID = '0'.repeat(32);
 
 /** 8 or 16 random bytes as hex. */
 function randomHex(bytes: 8 | 16): string {
-  if (poolOffset + bytes > POOL_SIZE) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('node:crypto') as typeof import('node:crypto')).randomFillSync(pool);
-    poolHex = pool.toString('hex');
-    poolOffset = 0;
-  }
-  const start = poolOffset;
-  poolOffset += bytes;
-  const id = poolHex.slice(start * 2, poolOffset * 2);
+  if (chunkOffset + bytes > HEX_CHUNK) nextHexChunk();
+  const start = chunkOffset;
+  chunkOffset += bytes;
+  const id = chunkHex.slice(start * 2, chunkOffset * 2);
   // All zeros is the invalid id (a chance of 2^-64 or less): draw again.
   return id === ZERO_SPAN_ID || id === ZERO_TRACE_ID ? randomHex(bytes) : id;
+}
+
+function nextHexChunk(): void {
+  if (poolOffset + HEX_CHUNK > POOL_SIZE) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('node:crypto') as typeof import('node:crypto')).randomFillSync(pool);
+    poolOffset = 0;
+  }
+  chunkHex = pool.toString('hex', poolOffset, poolOffset + HEX_CHUNK);
+  poolOffset += HEX_CHUNK;
+  chunkOffset = 0;
 }
 
 /**
@@ -189,9 +201,12 @@ export function startReadingOf(span: Span): ClockReading | undefined {
   return span instanceof HoptraceSpan && span.isRecording() ? span.startReading() : undefined;
 }
 
-/** Ends `span` now; for hoptrace's own, returns the moment it ended at, for a span that starts as it ends (HoptraceSpan.endWithReading). */
-export function endReturningReading(span: Span): ClockReading | undefined {
-  if (span instanceof HoptraceSpan) return span.endWithReading();
+/**
+ * Ends `span` now; for hoptrace's own, writes the moment it ended at into `into` and returns it,
+ * for a span that starts as it ends (HoptraceSpan.endInto); undefined for another tracer's.
+ */
+export function endInto(span: Span, into: ClockReading): ClockReading | undefined {
+  if (span instanceof HoptraceSpan) return span.endInto(into);
   span.end();
   return undefined;
 }

@@ -1,13 +1,13 @@
 'use strict';
-// A span's times: its start from the wall clock, its end from the start plus the monotonic time
-// elapsed; one reading of the clocks shared by spans that start or end at one moment.
+// A span's times: readings of one timeline, the monotonic clock placed on the wall clock; one
+// reading shared by spans that start or end at one moment.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { ROOT_CONTEXT, SpanKind } = require('@opentelemetry/api');
 const { AlwaysOnSampler } = require('@opentelemetry/sdk-trace-node');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
-const { readClock } = require('../../dist/agent/tracing/clock');
+const { ClockReading, readClock } = require('../../dist/agent/tracing/clock');
 
 const ended = [];
 const processor = { onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
@@ -32,7 +32,7 @@ test('started now: the start within the wall clock around it, the duration at le
   assert.ok(ms(span.endTime) <= after + 1);
 });
 
-test('a start the caller gave: the end comes from the wall clock (an hour later), not from the monotonic clock', () => {
+test('a start the caller gave: the end comes from the timeline (an hour later)', () => {
   const span = tracer.startSpan('given', { startTime: Date.now() - 3600e3 }, ROOT_CONTEXT);
   span.end();
   assert.ok(ms(span.duration) >= 3599e3, `lasted ${ms(span.duration)} ms`);
@@ -54,13 +54,54 @@ test('spans given one reading start together and, ended at one reading, end toge
 test('a span that starts as another ends meets it exactly', () => {
   const first = start();
   busy(2);
-  const endedAt = first.endWithReading();
+  const handover = new ClockReading();
+  const endedAt = first.endInto(handover);
+  assert.is(endedAt, handover, 'written into the reading handed on');
   const next = start(endedAt);
   busy(2);
   next.end();
   assert.equal(next.startTime, first.endTime);
   assert.ok(ms(next.duration) >= 1.9);
-  assert.is(first.endWithReading(), undefined, 'ended already: nothing to share');
+  assert.is(first.endInto(handover), undefined, 'ended already: nothing to share');
+  assert.equal(next.startTime, [handover.seconds, handover.nanos], 'the reading was not written again');
+});
+
+test('spans started one after another keep their order to the microsecond (one timeline, not a whole-millisecond start each)', () => {
+  const spans = [];
+  for (let i = 0; i < 50; i++) {
+    spans.push(start());
+    busy(0.05);
+  }
+  for (const span of spans) span.end();
+  for (let i = 1; i < spans.length; i++) {
+    const gap = ms(spans[i].startTime) - ms(spans[i - 1].startTime);
+    assert.ok(gap >= 0.04, `span ${i} starts ${gap} ms after the one before, 0.05 ms were spent between`);
+  }
+  // Nested: a child started after its parent and ended before it lies inside it.
+  const parent = start();
+  busy(0.2);
+  const child = start();
+  busy(0.2);
+  child.end();
+  parent.end();
+  assert.ok(ms(child.startTime) > ms(parent.startTime) && ms(child.endTime) < ms(parent.endTime), 'the child lies inside its parent');
+});
+
+test('a performance.now() time given through the API lands on the same timeline as the spans', () => {
+  const before = start();
+  const given = tracer.startSpan('given', { startTime: performance.now() }, ROOT_CONTEXT);
+  const after = start();
+  assert.ok(ms(given.startTime) >= ms(before.startTime) && ms(given.startTime) <= ms(after.startTime), 'between the spans started around it');
+});
+
+test('nanoseconds stay below a second and times stay whole numbers', () => {
+  for (let i = 0; i < 200; i++) {
+    const span = start();
+    span.end();
+    for (const [seconds, nanos] of [span.startTime, span.endTime]) {
+      assert.ok(Number.isInteger(seconds) && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9, `${seconds} s ${nanos} ns`);
+    }
+  }
 });
 
 test('an end before the start ends at the start', () => {

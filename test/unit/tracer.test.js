@@ -104,7 +104,22 @@ test('status, name, exceptions, events and links follow the SDK rules; an ended 
   assert.not.ok(span.isRecording());
 });
 
-test('times: start is wall clock, duration monotonic, explicit times honoured', () => {
+test('ids: 20,000 spans, across many fills of the random pool and chunks of its text: all hex of the right length, none all zeros, none repeated', () => {
+  const { tracer } = setUp();
+  const traceIds = new Set();
+  const spanIds = new Set();
+  for (let i = 0; i < 20000; i++) {
+    const { traceId, spanId } = tracer.startSpan('id', {}, ROOT_CONTEXT).spanContext();
+    assert.ok(/^[0-9a-f]{32}$/.test(traceId) && traceId !== '0'.repeat(32), traceId);
+    assert.ok(/^[0-9a-f]{16}$/.test(spanId) && spanId !== '0'.repeat(16), spanId);
+    traceIds.add(traceId);
+    spanIds.add(spanId);
+  }
+  assert.is(traceIds.size, 20000);
+  assert.is(spanIds.size, 20000);
+});
+
+test('times: start near the wall clock, duration as spent, explicit times honoured', () => {
   const { tracer } = setUp();
   const before = Date.now();
   const span = tracer.startSpan('t', {}, ROOT_CONTEXT);
