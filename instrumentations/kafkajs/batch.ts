@@ -24,9 +24,9 @@ import { reportAgentError } from '../../agent/log';
 import { activeContext, enterContext, runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { sharedLinks } from '../../agent/tracing/span';
-import type { ClockReading } from '../../agent/tracing/clock';
-import { endReturningReading, startSpanWith } from '../../agent/tracing/tracer';
-import { type ConsumerTracing, type ProcessSpan, startProcessSpan } from './consumer';
+import { ClockReading } from '../../agent/tracing/clock';
+import { endInto, startSpanWith } from '../../agent/tracing/tracer';
+import { type ConsumerTracing, type ProcessContext, processSpanOf, startProcessSpan } from './consumer';
 import type { TopicDestination } from './destinations';
 import { extractMessageContext } from './headers';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, EachBatchPayload } from './internal-types';
@@ -92,8 +92,8 @@ class MessageCursor {
   private readonly destination: TopicDestination;
   /** The link every message's span has to the batch span: one frozen list, kept by every span as it is (sharedLinks). */
   private batchLinks: Link[];
-  /** The span of the message the loop is on (index `current`). */
-  private currentEntry: ProcessSpan | undefined;
+  /** The process span of the message the loop is on (index `current`), as its context. */
+  private currentProcess: ProcessContext | undefined;
   /**
    * A recorded message's span once the loop has left it, ended (so it records nothing more): work
    * that comes back to the message (a second loop) continues its trace. Nothing is kept for a message
@@ -102,7 +102,7 @@ class MessageCursor {
    * app works through it is what V8 has to copy, or move to the old generation, at every minor
    * collection that falls inside the batch.
    */
-  private spans: Array<ProcessSpan | undefined>;
+  private visited: Array<ProcessContext | undefined>;
   /** Each message's producer context, read from its headers when first needed (undefined: none valid; null: not read, or let go once its span started). */
   private producerContexts: Array<Context | undefined | null>;
   /** The batch is over: views read the plain array, nothing follows the app any more. */
@@ -115,6 +115,8 @@ class MessageCursor {
   private iterationsFollowed = true;
   private lastRead: 'length' | 'other' = 'other';
   private readonly partition: number;
+  /** When the message the loop left ended, for the next one's span to start at: one reading, written over from message to message. */
+  private readonly handover = new ClockReading();
 
   constructor(
     private readonly tracing: ConsumerTracing,
@@ -124,7 +126,7 @@ class MessageCursor {
     this.messages = Array.isArray(batch.messages) ? batch.messages : [];
     this.destination = tracing.destinations.topic(batch.topic);
     this.producerContexts = new Array(this.messages.length).fill(null);
-    this.spans = new Array(this.messages.length);
+    this.visited = new Array(this.messages.length);
     const parent = activeContext();
     this.batchSpan = startSpanWith(
       this.destination.tracer(),
@@ -176,8 +178,8 @@ class MessageCursor {
   }
 
   recordErrorOnCurrent(error: unknown): void {
-    const current = this.current >= 0 ? this.currentEntry : undefined;
-    if (current) recordFailure(current.span, error);
+    const current = this.current >= 0 ? this.currentProcess : undefined;
+    if (current) recordFailure(processSpanOf(current), error);
   }
 
   finish(): void {
@@ -190,14 +192,14 @@ class MessageCursor {
   private release(): void {
     this.finished = true;
     this.current = -1;
-    this.currentEntry = undefined;
+    this.currentProcess = undefined;
     this.indexAccessTrusted = false;
     this.iterationsFollowed = false;
     // Emptied as well as dropped: an array already moved to the old generation would otherwise
     // keep its entries alive through minor collections, whatever points at it.
-    this.spans.length = 0;
+    this.visited.length = 0;
     this.producerContexts.length = 0;
-    this.spans = RELEASED;
+    this.visited = RELEASED;
     this.producerContexts = RELEASED;
     this.batchLinks = RELEASED;
     this.messages = RELEASED;
@@ -267,18 +269,18 @@ class MessageCursor {
   }
 
   /** Message `index` made current: its span, started now unless a recorded one was kept from an earlier visit. */
-  private enter(index: number): ProcessSpan {
+  private enter(index: number): ProcessContext {
     // The message the loop leaves ends as the next one's span starts: one reading of the clocks.
     const leftAt = this.endCurrent(true);
     this.current = index;
-    let entry = this.spans[index];
-    if (!entry) {
-      entry = startProcessSpan(this.tracing, this.destination, this.partition, this.messages[index], this.producerContextOf(index), this.batchLinks, leftAt);
+    let processContext = this.visited[index];
+    if (!processContext) {
+      processContext = startProcessSpan(this.tracing, this.destination, this.partition, this.messages[index], this.producerContextOf(index), this.batchLinks, leftAt);
       // Its context lives on in the span's own now; read again should the message come back.
       this.producerContexts[index] = null;
     }
-    this.currentEntry = entry;
-    return entry;
+    this.currentProcess = processContext;
+    return processContext;
   }
 
   beginIteration(): void {
@@ -295,37 +297,37 @@ class MessageCursor {
 
   moveTo(index: number): void {
     if (index === this.current || !this.iterationsFollowed) return;
-    enterContext(this.enter(index).context);
+    enterContext(this.enter(index));
   }
 
   leave(): void {
     if (this.current < 0 || this.finished) return;
     this.endCurrent();
     this.current = -1;
-    this.currentEntry = undefined;
+    this.currentProcess = undefined;
     enterContext(this.batchContext);
   }
 
   runFor<T>(index: number, work: () => T): T {
     if (!this.iterationsFollowed) return work();
-    return context.with(this.enter(index).context, work);
+    return context.with(this.enter(index), work);
   }
 
   /**
    * Ends the current message's span if it is recorded, and keeps it, ended, for a later visit (see
-   * `spans`): the entry as it is, the ended span in its context. Wrapping its ids in a span and a
-   * context of their own, so that the ended span could be let go before the batch ends, cost three
-   * objects per recorded message (~110 B of the ~2.4 KB a traced message allocated on Node 24).
-   * With `nextStartsNow` (the loop moves on to the next message), returns the moment it ended at,
-   * for the next message's span to start at; otherwise (resolveOffset, the loop's end) the span ends
-   * with no reading made.
+   * `visited`): its context as it is, the ended span in it. Wrapping its ids in a span and a context
+   * of their own, so that the ended span could be let go before the batch ended, cost three objects
+   * per recorded message (~110 B of the ~2.4 KB a traced message allocated on Node 24).
+   * With `nextStartsNow` (the loop moves on to the next message), returns the moment it ended at
+   * (the cursor's one handover reading), for the next message's span to start at.
    */
   private endCurrent(nextStartsNow = false): ClockReading | undefined {
-    const entry = this.current >= 0 ? this.currentEntry : undefined;
-    if (!entry || !entry.span.isRecording()) return undefined;
-    this.spans[this.current] = entry;
-    if (nextStartsNow) return endReturningReading(entry.span);
-    entry.span.end();
+    const processContext = this.current >= 0 ? this.currentProcess : undefined;
+    const span = processContext && processSpanOf(processContext);
+    if (!span || !span.isRecording()) return undefined;
+    this.visited[this.current] = processContext;
+    if (nextStartsNow) return endInto(span, this.handover);
+    span.end();
     return undefined;
   }
 }

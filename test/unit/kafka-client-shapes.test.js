@@ -151,4 +151,42 @@ test('kafkajs 1.4: a producer without transaction() is traced, and nothing is ad
   assert.equal(ended.map((s) => [s.name, s.attributes['messaging.client.id'], s.attributes['messaging.kafka.offset']]), [['send t', 'old', 0]]);
 });
 
+test("where each message landed, from the broker's answer: per topic from its base offset across the call's groups; none where the topic went to several partitions", async () => {
+  const { ended, byName } = setUp();
+  const answer = [
+    { topicName: 'a', partition: 2, errorCode: 0, baseOffset: '10' },
+    { topicName: 'b', partition: 0, errorCode: 0, baseOffset: '5' },
+    { topicName: 'c', partition: 0, errorCode: 0, baseOffset: '1' },
+    { topicName: 'c', partition: 1, errorCode: 0, baseOffset: '7' },
+  ];
+  class Client {
+    producer() {
+      return { send: async () => answer, sendBatch: async () => answer, transaction: async () => ({}) };
+    }
+    consumer() {
+      return { run: async () => {} };
+    }
+  }
+  const exports = { Kafka: Client };
+  byName.kafkajs.patch(exports, '2.2.4');
+  const producer = new exports.Kafka({ clientId: 'p', brokers: ['k:1'] }).producer();
+  const messages = (...keys) => keys.map((key) => ({ key, value: 'v' }));
+  await producer.sendBatch({ topicMessages: [{ topic: 'a', messages: messages('a1', 'a2') }, { topic: 'b', messages: messages('b1') }, { topic: 'c', messages: messages('c1') }, { topic: 'a', messages: messages('a3') }] });
+  await new Promise((resolve) => setImmediate(resolve));
+  const landed = ended.map((s) => [s.name, s.attributes['messaging.destination.partition.id'], s.attributes['messaging.kafka.offset']]);
+  assert.equal(landed, [
+    ['send a', '2', 10],
+    ['send a', '2', 11],
+    ['send b', '0', 5],
+    ['send c', undefined, undefined],
+    ['send a', '2', 12],
+  ]);
+  // A topic's base offset that is no safe integer: the partition alone.
+  answer.splice(0, answer.length, { topicName: 'a', partition: 4, errorCode: 0, baseOffset: '99999999999999999999' });
+  ended.length = 0;
+  await producer.send({ topic: 'a', messages: messages('x') });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(ended.map((s) => [s.attributes['messaging.destination.partition.id'], s.attributes['messaging.kafka.offset']]), [['4', undefined]]);
+});
+
 test.run();
