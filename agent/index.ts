@@ -12,6 +12,7 @@ import { type AppStart, installModuleHooks, runsAsEsModules } from './module-hoo
 import { enablePropagationDebug } from './propagation/debug';
 import { AGENT_STARTED } from './symbols';
 import { apiCopies } from './tracing/api-globals';
+import { startOutsideRequestsScope } from './tracing/outside-requests';
 import { setUpTracing } from './tracing/setup';
 
 export type { Config } from './config/types';
@@ -37,6 +38,7 @@ export function start(options: StartOptions = {}): StartResult {
     log.debug('OTEL_SDK_DISABLED=true: not instrumenting');
     return (globals[AGENT_STARTED] = { started: false, config });
   }
+  startOutsideRequestsScope();
   const tracing = setUpTracing(config, process.argv[1]);
   if (config.debugPropagation) enablePropagationDebug(config.injectPropagators, config.propagationDisabled);
   // Only now: the SDK re-reads some OTEL_* variables while the provider is built and would warn a

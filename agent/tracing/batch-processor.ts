@@ -17,6 +17,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import type { BatchConfig } from '../config/types';
 import type { HoptraceExporter, SpanBatch } from '../exporters/types';
 import { log, logRateLimited } from '../log';
+import { outsideRequests } from './outside-requests';
 import { HoptraceSpan } from './span';
 
 /** An export under way; `giveUp` settles it as failed at once, whatever the exporter does later. */
@@ -196,12 +197,19 @@ export class BoundedBatchProcessor implements SpanProcessor {
     if (this.exporting) return; // The running export picks the queue up when it finishes.
     if (this.timer && delayMs > 0) return;
     this.clearTimer();
-    this.timer = setTimeout(() => {
+    // Made outside the request whose span ended just now (outside-requests.ts): the timer, and the
+    // export it starts, would keep that request's context alive until the export is over.
+    this.timer = outsideRequests(this.exportTimer, this, delayMs);
+  }
+
+  private exportTimer(delayMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
       this.timer = undefined;
       void this.exportNextBatch();
     }, delayMs);
     // A pending export must never keep an app alive; beforeExit and exit flush what is left.
-    this.timer.unref();
+    timer.unref();
+    return timer;
   }
 
   private clearTimer(): void {

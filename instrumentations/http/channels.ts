@@ -27,6 +27,7 @@ import { activeContext, enterContext } from '../../agent/tracing/context-manager
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { subscribeToClientChannels, traceCreatedRequests } from './client';
 import { type BeginServerRequest, HTTP_SWITCH, IGNORED_REQUEST_CONTEXT, failRequest, serverRequestStarter } from './server';
+import { enterRequestContext } from './connection-context';
 import type { ServerRequestState } from './server-request';
 import type { HttpInstrumentationOptions } from './types';
 import type { UrlRedactor } from './url-redaction';
@@ -57,7 +58,7 @@ function onServerRequestStart(begin: BeginServerRequest): (message: unknown) => 
       }
       const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
       const state = begin(request, response);
-      enterContext(state ? state.context : IGNORED_REQUEST_CONTEXT);
+      enterRequestContext(state ? state.context : IGNORED_REQUEST_CONTEXT, state);
       current = state;
       if (!watchingThrows) {
         watchingThrows = true;

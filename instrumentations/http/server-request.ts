@@ -24,6 +24,8 @@ export interface ServerRequestState {
   errorType?: string;
   /** Set once the SERVER span has ended (by the response, or by a handler's synchronous throw). */
   ended?: boolean;
+  /** The connection's async resource the request's context was entered on (Node 20 and 22: connection-context.ts). */
+  connectionResource?: object;
   /** Spans a framework opened for this request that must end with it at the latest. */
   childSpans?: Span[];
   /**
@@ -60,6 +62,7 @@ export function newServerRequestState(span: Span, context: Context, method: stri
     route: undefined,
     errorType: undefined,
     ended: false,
+    connectionResource: undefined,
     childSpans: undefined,
     mountPaths: undefined,
     errorRecordingNext: undefined,

@@ -16,6 +16,8 @@ import { recordFailure } from '../../agent/tracing/errors';
 import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
+import { enterRequestContext, leaveConnection } from './connection-context';
+import { keepIdleTimerOutOfRequests } from './idle-connection-timer';
 import { createPathMatcher } from './ignore-paths';
 import { endBodyInRequestContext } from './request-events';
 import { type ServerRequestState, attachServerRequest, newServerRequestState, serverRequestOf } from './server-request';
@@ -56,7 +58,11 @@ export function serverRequestStarter(tracers: TracerResolver, options: HttpInstr
     }
     return tracer ?? tracers.tracerFor(HTTP_SCOPE, { serverPort: port });
   };
-  return (req, res) => (isIgnored?.(req.url) ? undefined : startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor));
+  return (req, res) => {
+    // Every request leaves a context on its connection's idle timer (traced, unsampled or ignored alike).
+    keepIdleTimerOutOfRequests(req.socket);
+    return isIgnored?.(req.url) ? undefined : startServerSpan(tracerFor(req.socket?.localPort), req, res, recipe, redactor);
+  };
 }
 
 /** The patched way in (Node 20, or HOPTRACE_HTTP_VIA=patching): Server.prototype.emit('request'). */
@@ -87,8 +93,9 @@ export function patchServerEmit(begin: BeginServerRequest) {
       }
       // The handler, and what the same parser call emits after it, run in the request's context:
       // made the current one, at the cost of one property write; the next request on the
-      // connection replaces it. Body events from later reads: request-events.ts.
-      enterContext(requestContext);
+      // connection replaces it, and on Node 20 and 22 the response's end takes it off
+      // (connection-context.ts). Body events from later reads: request-events.ts.
+      enterRequestContext(requestContext, state);
       if (!state) return originalEmit.apply(this, args);
       // The app's handler may throw synchronously: recorded, and passed on untouched (observe-throw.ts).
       let threw = true;
@@ -165,6 +172,7 @@ function closeRequest(res: ServerResponse, state: ServerRequestState): void {
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response was complete' });
       endServerSpan(state, res.headersSent ? res.statusCode : undefined);
     } else endServerSpan(state, res.statusCode);
+    leaveConnection(state);
   } catch (error) {
     reportAgentError('http server', error);
   }
