@@ -9,7 +9,8 @@
 // on Node 24, the same app without any agent ended one run with 8 MB of young generation and the
 // next with 32; RSS moves with it by tens of MB either way. With the young generation pinned
 // (`--min-semi-space-size` = `--max-semi-space-size`, the same for both), the difference is what
-// the agent itself holds. Writes MEMORY.md and MEMORY.json.
+// the agent itself holds. And what drives the first: the bytes that survive each young-generation
+// collection under load (gc-survival.js). Writes MEMORY.md and MEMORY.json.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,10 +19,13 @@ const { configs } = require('./configs');
 const { startReceiver } = require('./receiver');
 const { PLAN, memoryRun } = require('./run');
 const { nodes } = require('./alloc/plan');
+const { survivalRun } = require('./gc-survival');
 
 const QUICK = process.argv.includes('--quick');
 const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.indexOf('--majors') + 1].split(',') : ['24', '26'];
 const COUNTS = QUICK ? [5000, 20000] : [100000, 1000000];
+/** Requests over which the bytes surviving each scavenge are read (after the same warm-up). */
+const SURVIVAL_REQUESTS = QUICK ? 5000 : 30000;
 const PINNED_SEMI_SPACE_MB = 8;
 const YOUNG = [
   { name: 'as V8 sizes it', flags: [] },
@@ -48,6 +52,11 @@ async function main() {
         ((results[major].runs[young.name] ??= {})[config.name] = run);
       }
     }
+    results[major].survival = {};
+    for (const config of compared) {
+      log(`memory ${version}, bytes surviving each scavenge: ${config.name}`);
+      results[major].survival[config.name] = await survivalRun(config, bin, { warmupSeconds: PLAN.warmup, requests: SURVIVAL_REQUESTS });
+    }
   }
   await receiver.close();
   fs.writeFileSync(path.join(__dirname, QUICK ? 'MEMORY-quick.json' : 'MEMORY.json'), `${JSON.stringify({ counts: COUNTS, results }, null, 1)}\n`);
@@ -73,7 +82,7 @@ function report(results) {
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
     '',
   ];
-  for (const { version, runs } of Object.values(results)) {
+  for (const { version, runs, survival } of Object.values(results)) {
     lines.push(`## Node ${version}`, '', `| young generation | agent | after warm-up MB | after ${count(short)} MB | added | after ${count(long)} MB | added | growth ${count(short)} → ${count(long)} beyond no agent's |`, '|---|---|---|---|---|---|---|---|');
     for (const [young, byConfig] of Object.entries(runs)) {
       const base = byConfig['no agent'];
@@ -83,6 +92,16 @@ function report(results) {
         lines.push(`| ${young} | ${name} | ${mb(m.afterWarmup)} | ${mb(m.after[short])} | ${added(short)} | ${mb(m.after[long])} | ${added(long)} | ${growth} |`);
       }
     }
+    if (survival) {
+      lines.push(
+        '',
+        `What survives each young-generation collection (scavenge) over ${count(SURVIVAL_REQUESTS)} requests after the warm-up, the heap as V8 sizes it (V8's \`--trace-gc-nvp\`: survived in the young generation plus promoted; the median). V8 grows the young generation once the bytes survived since it last grew exceed its size.`,
+        '',
+        '| agent | scavenges | KB surviving each (median) | new space capacity (as V8 gives it), first → last scavenge |',
+        '|---|---|---|---|',
+      );
+      for (const [name, s] of Object.entries(survival)) lines.push(`| ${name} | ${s.scavenges} | ${s.medianSurvivedKB.toFixed(1)} | ${mb(s.youngGenerationMB.first)} → ${mb(s.youngGenerationMB.last)} MB |`);
+    }
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
@@ -90,5 +109,6 @@ function report(results) {
 
 main().catch((error) => {
   console.error(error);
-  process.exitCode = 1;
+  // The span receiver would keep this process alive: a failed measurement ends the run.
+  process.exit(1);
 });

@@ -283,7 +283,7 @@ async function main() {
   }
 }
 
-module.exports = { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, memoryRun, checkSpans, pinBrokerAwayFromApp };
+module.exports = { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, memoryRun, runLoad, checkSpans, pinBrokerAwayFromApp };
 
 if (require.main === module) {
   main().catch((error) => {
