@@ -66,5 +66,12 @@ if [ "$total" -eq 0 ]; then
   exit 1
 fi
 [ "$failed" -eq 0 ] || status=1
+# Each failed test again in one line (file, test, the assertion's message), just above the closing
+# line, so that a long run's tail names what failed.
+awk -v node="$("$test_node" --version)" '
+  /\.test\.js$/ { file = $1 }
+  /^ +FAIL / { sub(/^ +FAIL +/, ""); name = $0; want = 1; next }
+  want && NF { sub(/^ +/, ""); print "== failed: " node " " file " > " name ": " $0; want = 0 }
+' <<<"$plain"
 echo "tests: $passed passed, $failed failed"
 exit $status

@@ -57,3 +57,14 @@ export function createDetachedAgent(transport: Transport, tls: object = {}): Det
     },
   };
 }
+
+/** What shimmer wrapped (it marks each wrapper with `__original`), down to Node's own function. */
+export function unwrapped<F extends (...args: never[]) => unknown>(fn: F): F {
+  let original = fn;
+  for (let depth = 0; depth < 8; depth++) {
+    const inner = (original as { __original?: unknown }).__original;
+    if (typeof inner !== 'function') break;
+    original = inner as F;
+  }
+  return original;
+}

@@ -1,19 +1,18 @@
 /**
  * OTLP over HTTP (protobuf or JSON), the default way spans reach Jaeger or a collector.
  *
- * The transport is ours, on Node's http module as it was before any patch, so the agent's own
- * requests can never show up as spans, and so that the same payload can be delivered
- * synchronously at exit (see sync-post.ts). Protobuf, the default, is written by our own encoder
- * as each span ends (otlp/otlp-batch.ts); JSON, a debugging aid, by the OpenTelemetry transformer
- * at export, loaded only when chosen.
+ * The transport is ours, HTTP/1.1 on sockets of the exporter's own (socket-post.ts), not Node's
+ * http module: the agent's own requests never show up as spans, never slow the app's HTTP code
+ * down, and the same payload can be delivered synchronously at exit (see sync-post.ts). Protobuf,
+ * the default, is written by our own encoder as each span ends (otlp/otlp-batch.ts); JSON, a
+ * debugging aid, by the OpenTelemetry transformer at export, loaded only when chosen.
  */
-import type * as http from 'node:http';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { OtlpConfig } from '../config/types';
 import { warnIfCredentialsInClear } from './cleartext-credentials';
-import { type DetachedAgent, createDetachedAgent } from './detached-agent';
 import { OtlpBatch, requestOf } from './otlp/otlp-batch';
 import { SpanList, spansOf } from './span-list';
+import { SocketPoster } from './socket-post';
 import { postSynchronously } from './sync-post';
 import type { HoptraceExporter } from './types';
 
@@ -24,7 +23,7 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
   private readonly json: boolean;
   private readonly url: URL;
   private readonly headers: Record<string, string>;
-  private transport: { readonly connections: DetachedAgent; readonly send: typeof http.request } | undefined;
+  private poster: SocketPoster | undefined;
 
   constructor(private readonly config: OtlpConfig) {
     this.url = new URL(config.endpoint);
@@ -38,18 +37,16 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
     warnIfCredentialsInClear(this.url, this.destination, names.length > 0 ? [`OTLP headers (${names.join(', ')})`] : []);
   }
 
-  /**
-   * Only the module the endpoint needs (https would load TLS for nothing), and only at the first
-   * export: a process that never exports (or does not use http itself, as a Kafka worker) does not
-   * pay for loading it at start. By then the http instrumentation may have patched it; the
-   * function underneath is used, and the export runs with tracing suppressed besides.
-   */
-  private connect(): { readonly connections: DetachedAgent; readonly send: typeof http.request } {
-    if (this.transport) return this.transport;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof http;
-    this.transport = { connections: createDetachedAgent(module, this.url.protocol === 'https:' ? { ...this.config.tls } : {}), send: unwrapped(module.request) };
-    return this.transport;
+  /** Made at the first export (TLS is loaded then, for an https endpoint, and not before). */
+  private connect(): SocketPoster {
+    this.poster ??= new SocketPoster({
+      url: this.url,
+      headers: this.headers,
+      tls: this.url.protocol === 'https:' ? this.config.tls : undefined,
+      timeoutMs: this.config.timeoutMs,
+      headersSetting: 'OTEL_EXPORTER_OTLP_HEADERS',
+    });
+    return this.poster;
   }
 
   newBatch(): Batch {
@@ -75,7 +72,6 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
       done({ code: ExportResultCode.FAILED, error: new Error('spans could not be encoded') });
       return;
     }
-    let answered = false;
     let delivered = false;
     let written = false;
     // The request's buffer is reused once the collector has answered and the socket no longer
@@ -83,33 +79,18 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
     const releaseWhenDone = () => {
       if (delivered && written && batches.length === 1 && batches[0] instanceof OtlpBatch) batches[0].release();
     };
-    const answer = (error?: Error) => {
-      if (answered) return;
-      answered = true;
-      delivered = error === undefined;
-      done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
-      releaseWhenDone();
-    };
-    const { send, connections } = this.connect();
-    const req = send(this.url, {
-      method: 'POST',
-      agent: connections.agent,
-      headers: { ...this.headers, 'content-length': body.length },
-      timeout: this.config.timeoutMs,
-    });
-    req.on('response', (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      res.on('end', () => answer(status >= 200 && status < 300 ? undefined : new Error(`HTTP ${status}`)));
-      res.on('error', (error) => answer(error));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${this.config.timeoutMs} ms`)));
-    req.on('error', (error) => answer(error));
-    req.on('finish', () => {
-      written = true;
-      releaseWhenDone();
-    });
-    req.end(body);
+    this.connect().post(
+      body,
+      (error, status) => {
+        delivered = error === undefined && status >= 200 && status < 300;
+        done(delivered ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: error ?? new Error(`HTTP ${status}`) });
+        releaseWhenDone();
+      },
+      () => {
+        written = true;
+        releaseWhenDone();
+      },
+    );
   }
 
   exportSync(batches: readonly Batch[], timeoutMs: number): boolean {
@@ -119,23 +100,12 @@ export class OtlpHttpExporter implements HoptraceExporter<Batch> {
   }
 
   abandon(): void {
-    this.transport?.connections.abandon();
+    this.poster?.abandon();
   }
 
   async forceFlush(): Promise<void> {}
 
   async shutdown(): Promise<void> {
-    this.transport?.connections.abandon();
+    this.poster?.abandon();
   }
-}
-
-/** What shimmer wrapped (it marks each wrapper with `__original`), down to Node's own function. */
-export function unwrapped<F extends (...args: never[]) => unknown>(fn: F): F {
-  let original = fn;
-  for (let depth = 0; depth < 8; depth++) {
-    const inner = (original as { __original?: unknown }).__original;
-    if (typeof inner !== 'function') break;
-    original = inner as F;
-  }
-  return original;
 }

@@ -196,6 +196,7 @@ test('an unknown name changes nothing, is answered false and said once on stderr
   assert.is(answer.done, false);
   assert.equal(Object.keys(answer.states).sort(), ['bunyan', 'express', 'fastify', 'fetch', 'http', 'kafkajs', 'koa', 'pino', 'winston']);
   assert.ok(Object.values(answer.states).every((on) => on === true));
+  await app.waitForOutput(/"mongodb"/, 10000, 'stderr');
   const said = app.output().stderr.split('\n').filter((line) => line.includes('"mongodb"'));
   assert.equal(said, ['hoptrace: disableInstrumentation("mongodb"): hoptrace runs no such instrumentation (it runs http, express, fastify, koa, fetch, kafkajs, pino, winston, bunyan)']);
 });

@@ -36,11 +36,14 @@ function runFixture(script, { env = {}, args = [], agent = true, preload = 'requ
     child,
     exited,
     output: () => ({ stdout, stderr }),
-    /** Resolves with the first match of `re` in stdout. */
-    waitForOutput(re, ms = 10000) {
+    /**
+     * Resolves with the first match of `re` in stdout (or stderr: `stream` 'stderr'). A child's
+     * output through a pipe may arrive after its answer over a socket: wait for it, never read it once.
+     */
+    waitForOutput(re, ms = 10000, stream = 'stdout') {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = stdout.match(re);
+          const m = (stream === 'stderr' ? stderr : stdout).match(re);
           if (m) { listeners.delete(check); clearTimeout(t); resolve(m); }
         };
         const t = setTimeout(() => { listeners.delete(check); reject(new Error(`no ${re} in output within ${ms} ms; stdout: ${stdout}\nstderr: ${stderr}`)); }, ms);

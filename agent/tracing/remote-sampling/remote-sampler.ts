@@ -15,8 +15,7 @@ import { SamplingDecision, type Sampler, type SamplingResult } from '@openteleme
 import type * as http from 'node:http';
 import type { RemoteSamplingConfig } from '../../config/types';
 import { urlForLog } from '../../config/url-for-log';
-import { type DetachedAgent, createDetachedAgent } from '../../exporters/detached-agent';
-import { unwrapped } from '../../exporters/otlp-http';
+import { type DetachedAgent, createDetachedAgent, unwrapped } from '../../exporters/detached-agent';
 import { log } from '../../log';
 import { NOT_SAMPLED, SAMPLED } from '../sampling-answers';
 import { isValidSpanContext } from '../span-context';
