@@ -21,6 +21,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { SCENARIOS, CONFIGS, nodes } = require('./alloc/plan');
 const { startReceiver } = require('./receiver');
+const { pinBrokerAwayFromApp } = require('./run');
 
 const argument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const MAJORS = argument('--majors')?.split(',') ?? ['24', '26'];
@@ -86,6 +87,11 @@ async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
   // This process receives the spans: on the other core, away from the loop it measures.
   execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  // These loops need no broker, but one left running from the end-to-end runs is not idle: its
+  // threads on the loop's core made express slower and noisier (no agent, Node 24: 46-50 µs a
+  // request at the median without it, 57-89 with it). Moved to the other core while this runs;
+  // none running is better.
+  pinBrokerAwayFromApp(() => {});
   const receiver = await startReceiver();
   const results = {};
   for (const node of nodes(MAJORS)) {

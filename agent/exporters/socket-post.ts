@@ -35,33 +35,52 @@ export interface PostDestination {
 export type PostAnswer = (error: Error | undefined, status: number) => void;
 
 const MAX_CONNECTIONS = 2;
-const IDLE_MS = 4000;
+/** Requests waiting for a connection: beyond it the oldest fails (a collector this slow loses spans anyway). */
+const MAX_WAITING = 16;
+/** How long a kept connection waits for the next request when the server did not say (Keep-Alive: timeout=N). */
+const IDLE_MS = 15000;
 /** An answer's head, or a whole answer, larger than this is not an OTLP collector's: dropped. */
 const MAX_ANSWER_BYTES = 1 << 20;
 /** Written by hoptrace for every request: a header of the same name in the settings is left out. */
 const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// eslint-disable-next-line no-control-regex
-const UNSAFE_VALUE = /[\r\n\0]/;
+/** Node's own rule for a header value: tab, visible ASCII, space, and bytes 0x80-0xFF (latin1 keeps each character's low byte, so nothing above 0xFF). */
+const UNSAFE_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 interface Request {
   readonly head: Buffer;
   readonly body: Uint8Array;
   readonly answer: PostAnswer;
-  /** Every byte of the body handed to the operating system. */
+  /** Every byte of the body handed to the operating system, by the attempt that was answered. */
   readonly written: () => void;
-  /** Sent once more already, after a reused connection turned out closed. */
-  retried: boolean;
+  /** When it fails unanswered, however often it was sent. */
+  readonly deadline: number;
+  /** Bumped per attempt: a write that completes for an earlier attempt is not this one's. */
+  attempt: number;
+  settled: boolean;
+}
+
+/** Calls `answer` once; an answer that throws stays here (it runs from a socket's or a timer's event). */
+function settle(request: Request, error: Error | undefined, status: number): void {
+  if (request.settled) return;
+  request.settled = true;
+  try {
+    request.answer(error, status);
+  } catch {
+    // The exporter's callback; nothing of the connection depends on it.
+  }
 }
 
 export class SocketPoster {
   private readonly headPrefix: string;
   private readonly connections = new Set<Connection>();
   private readonly waiting: Request[] = [];
+  private abandoning = false;
 
   constructor(private readonly destination: PostDestination) {
     const { url } = destination;
-    let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
+    // One value per name, whatever its case: the last given wins.
+    const headers = new Map<string, [string, string]>();
     for (const [name, value] of Object.entries(destination.headers)) {
       if (OWN_HEADERS.has(name.toLowerCase())) continue;
       if (!TOKEN.test(name) || UNSAFE_VALUE.test(value)) {
@@ -69,42 +88,73 @@ export class SocketPoster {
         log.warn(`${destination.headersSetting}: a header ${TOKEN.test(name) ? `"${name}" ` : ''}with characters HTTP does not allow is not sent`);
         continue;
       }
-      head += `${name}: ${value}\r\n`;
+      headers.set(name.toLowerCase(), [name, value]);
     }
+    let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
+    for (const [name, value] of headers.values()) head += `${name}: ${value}\r\n`;
     this.headPrefix = head;
   }
 
-  /** Sends `body`; `answer` is called once, `written` once every byte of it left (not after a failure). */
+  /**
+   * Sends `body`; `answer` is called once, within `timeoutMs` of this call, and `written` at most
+   * once, when every byte of it left (never after a failure).
+   */
   post(body: Uint8Array, answer: PostAnswer, written: () => void): void {
     const head = Buffer.from(`${this.headPrefix}Content-Length: ${body.length}\r\n\r\n`, 'latin1');
-    this.waiting.push({ head, body, answer, written, retried: false });
+    const request: Request = { head, body, answer, written, deadline: Date.now() + this.destination.timeoutMs, attempt: 0, settled: false };
+    if (this.abandoning) {
+      settle(request, new Error('abandoned: the process is ending'), 0);
+      return;
+    }
+    this.waiting.push(request);
+    if (this.waiting.length > MAX_WAITING) settle(this.waiting.shift()!, new Error(`more than ${MAX_WAITING} exports waiting for a connection`), 0);
     this.next();
   }
 
   /** Fails every request under way or waiting, and closes every connection. */
   abandon(): void {
-    const reason = new Error('abandoned: the process is ending');
-    for (const request of this.waiting.splice(0)) request.answer(reason, 0);
-    for (const connection of [...this.connections]) connection.fail(reason, false);
+    this.abandoning = true;
+    try {
+      const reason = new Error('abandoned: the process is ending');
+      for (const request of this.waiting.splice(0)) settle(request, reason, 0);
+      for (const connection of [...this.connections]) connection.fail(reason, false);
+    } finally {
+      this.abandoning = false;
+    }
   }
 
   /** Gives waiting requests to idle connections, opening new ones up to the limit. */
   private next(): void {
-    while (this.waiting.length > 0) {
+    while (this.waiting.length > 0 && !this.abandoning) {
       let idle: Connection | undefined;
       for (const connection of this.connections) if (connection.idle) idle = connection;
-      if (!idle && this.connections.size < MAX_CONNECTIONS) {
-        idle = new Connection(this.destination, (connection, retry) => this.closed(connection, retry), () => this.next());
+      if (!idle && this.connections.size >= MAX_CONNECTIONS) return;
+      const request = this.waiting.shift()!;
+      if (Date.now() >= request.deadline) {
+        settle(request, new Error(`no answer within ${this.destination.timeoutMs} ms`), 0);
+        continue;
+      }
+      if (!idle) {
+        try {
+          idle = new Connection(this.destination, (connection, retry) => this.closed(connection, retry), () => this.next());
+        } catch (error) {
+          // tls.connect refuses a key or certificate it cannot use, synchronously.
+          settle(request, error instanceof Error ? error : new Error(String(error)), 0);
+          continue;
+        }
         this.connections.add(idle);
       }
-      if (!idle) return;
-      idle.send(this.waiting.shift()!);
+      idle.send(request);
     }
   }
 
   private closed(connection: Connection, retry: Request | undefined): void {
     this.connections.delete(connection);
-    if (retry) this.waiting.unshift(retry);
+    if (retry) {
+      // The server closed a kept connection: the other kept ones are as old, so the retry gets a new one.
+      for (const other of [...this.connections]) if (other.idle) other.fail(new Error('closed with a stale sibling'), false);
+      this.waiting.unshift(retry);
+    }
     this.next();
   }
 }
@@ -144,19 +194,21 @@ class Connection {
     clearTimeout(this.idleTimer);
     this.request = request;
     this.received = undefined;
-    this.requestTimer = setTimeout(() => this.fail(new Error(`no answer within ${this.destination.timeoutMs} ms`), false), this.destination.timeoutMs);
+    const attempt = ++request.attempt;
+    this.requestTimer = setTimeout(() => this.fail(new Error(`no answer within ${this.destination.timeoutMs} ms`), false), Math.max(0, request.deadline - Date.now()));
     this.requestTimer.unref();
     this.socket.cork();
     this.socket.write(request.head);
     this.socket.write(request.body, (error) => {
-      if (!error) request.written();
+      // Only the attempt that was answered, or is still under way, says its bytes left.
+      if (!error && request.attempt === attempt) request.written();
     });
     this.socket.uncork();
   }
 
   /**
    * Ends the connection; the request under way, if any, fails with `error`, or is sent again when
-   * `retryable` and the server closed a reused connection before reading it.
+   * `retryable` and the server closed a reused connection before a byte of an answer.
    */
   fail(error: Error, retryable = true): void {
     if (this.done) return;
@@ -167,11 +219,10 @@ class Connection {
     const request = this.request;
     this.request = undefined;
     // A reused connection the server closed while it was idle: nothing of an answer came, and
-    // the request, which the server never read, goes on a new connection, once.
-    const retry = retryable && request !== undefined && this.reused && this.received === undefined && !request.retried;
-    if (retry) request.retried = true;
-    else request?.answer(error, 0);
+    // the request goes on a new connection, once (a duplicate beats a gap in the trace).
+    const retry = retryable && request !== undefined && this.reused && this.received === undefined && request.attempt === 1;
     this.onClose(this, retry ? request : undefined);
+    if (request && !retry) settle(request, error, 0);
   }
 
   private read(chunk: Buffer): void {
@@ -202,10 +253,11 @@ class Connection {
     this.reused = true;
     if (!answer.keepAlive || answer.length !== answer.bytes) this.fail(new Error('closed after its answer'));
     else {
-      this.idleTimer = setTimeout(() => this.fail(new Error('idle')), IDLE_MS);
+      // Closed before the server would close it under the next request, when it said when.
+      this.idleTimer = setTimeout(() => this.fail(new Error('idle')), answer.keepAliveMs === undefined ? IDLE_MS : Math.max(0, answer.keepAliveMs - 500));
       this.idleTimer.unref();
     }
-    request.answer(undefined, answer.status);
+    settle(request, undefined, answer.status);
     if (!this.done) this.onIdle();
   }
 }
@@ -219,17 +271,20 @@ function connect(destination: PostDestination): net.Socket {
   return tls.connect({ host, port: Number(url.port || 443), servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], ...destination.tls });
 }
 
-type Answer = { status: number; keepAlive: boolean; length: number; bytes: number } | Error;
+type Answer = { status: number; keepAlive: boolean; keepAliveMs?: number; length: number; bytes: number } | Error;
+
+const tooLarge = (bytes: Buffer): Error | undefined => (bytes.length > MAX_ANSWER_BYTES ? new Error('an answer over 1 MiB') : undefined);
 
 /**
  * The answer in `bytes`, when all of it is there (`closed`: the server closed the connection after
  * them); undefined while more is to come. `length` is how many of `bytes` it took.
  */
 export function readAnswer(bytes: Buffer, closed: boolean): Answer | undefined {
+  const cutShort = () => (closed ? new Error('the connection closed in the answer') : tooLarge(bytes));
   let offset = 0;
   for (;;) {
     const headEnd = bytes.indexOf('\r\n\r\n', offset, 'latin1');
-    if (headEnd < 0) return bytes.length > MAX_ANSWER_BYTES ? new Error('an answer with a head over 1 MiB') : closed ? new Error('the connection closed in the answer') : undefined;
+    if (headEnd < 0) return cutShort();
     const lines = bytes.toString('latin1', offset, headEnd).split('\r\n');
     const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0]);
     if (!statusLine) return new Error(`not an HTTP answer: ${JSON.stringify(lines[0].slice(0, 40))}`);
@@ -240,30 +295,35 @@ export function readAnswer(bytes: Buffer, closed: boolean): Answer | undefined {
     let length: number | undefined;
     let chunked = false;
     let keepAlive = statusLine[1] === '1';
+    let keepAliveMs: number | undefined;
     for (let i = 1; i < lines.length; i++) {
       const colon = lines[i].indexOf(':');
       if (colon < 0) continue;
       const name = lines[i].slice(0, colon).trim().toLowerCase();
       const value = lines[i].slice(colon + 1).trim().toLowerCase();
-      if (name === 'content-length') length = Number(value);
-      else if (name === 'transfer-encoding') chunked = value.split(',').pop()!.trim() === 'chunked';
+      if (name === 'content-length') {
+        // "5" or, from some proxies, "5, 5"; anything else, or two that differ, is no length to trust.
+        const values = new Set(value.split(',').map((v) => v.trim()));
+        const [only] = values;
+        if (values.size !== 1 || !/^\d{1,15}$/.test(only) || (length !== undefined && length !== Number(only))) return new Error('an answer with an invalid Content-Length');
+        length = Number(only);
+      } else if (name === 'transfer-encoding') chunked = value.split(',').pop()!.trim() === 'chunked';
       else if (name === 'connection') keepAlive = value.includes('keep-alive') || (keepAlive && !value.includes('close'));
+      else if (name === 'keep-alive') {
+        const timeout = /(?:^|,)\s*timeout=(\d{1,9})/.exec(value);
+        if (timeout) keepAliveMs = Number(timeout[1]) * 1000;
+      }
     }
-    if (status === 204 || status === 304) return { status, keepAlive, length: offset, bytes: bytes.length };
+    const answer = (end: number, kept = keepAlive): Answer => ({ status, keepAlive: kept, ...(keepAliveMs === undefined ? {} : { keepAliveMs }), length: end, bytes: bytes.length });
+    if (status === 204 || status === 304) return answer(offset);
     if (chunked) {
       const end = chunkedEnd(bytes, offset);
       if (end instanceof Error) return end;
-      if (end === undefined) return closed ? new Error('the connection closed in the answer') : undefined;
-      return { status, keepAlive, length: end, bytes: bytes.length };
+      return end === undefined ? cutShort() : answer(end);
     }
-    if (length !== undefined) {
-      if (!Number.isSafeInteger(length) || length < 0) return new Error('an answer with an invalid Content-Length');
-      if (bytes.length - offset < length) return closed ? new Error('the connection closed in the answer') : bytes.length > MAX_ANSWER_BYTES ? new Error('an answer over 1 MiB') : undefined;
-      return { status, keepAlive, length: offset + length, bytes: bytes.length };
-    }
+    if (length !== undefined) return bytes.length - offset < length ? cutShort() : answer(offset + length);
     // Neither: the body ends with the connection.
-    if (!closed) return bytes.length > MAX_ANSWER_BYTES ? new Error('an answer over 1 MiB') : undefined;
-    return { status, keepAlive: false, length: bytes.length, bytes: bytes.length };
+    return closed ? answer(bytes.length, false) : tooLarge(bytes);
   }
 }
 
@@ -273,8 +333,9 @@ function chunkedEnd(bytes: Buffer, offset: number): number | undefined | Error {
   for (;;) {
     const lineEnd = bytes.indexOf('\r\n', at, 'latin1');
     if (lineEnd < 0) return undefined;
-    const size = parseInt(bytes.toString('latin1', at, lineEnd).split(';')[0].trim(), 16);
-    if (!Number.isSafeInteger(size) || size < 0) return new Error('an answer with invalid chunked framing');
+    const sizeText = bytes.toString('latin1', at, lineEnd).split(';')[0].trim();
+    if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) return new Error('an answer with invalid chunked framing');
+    const size = parseInt(sizeText, 16);
     at = lineEnd + 2;
     if (size === 0) {
       // Trailers, each a line, until an empty one.
@@ -286,7 +347,9 @@ function chunkedEnd(bytes: Buffer, offset: number): number | undefined | Error {
         if (empty) return at;
       }
     }
-    at += size + 2;
-    if (at > bytes.length) return bytes.length > MAX_ANSWER_BYTES ? new Error('an answer over 1 MiB') : undefined;
+    at += size;
+    if (at + 2 > bytes.length) return undefined;
+    if (bytes[at] !== 13 || bytes[at + 1] !== 10) return new Error('an answer with invalid chunked framing');
+    at += 2;
   }
 }

@@ -34,6 +34,13 @@ test('1xx answers are passed over; Connection and the HTTP version decide whethe
   const extra = readAnswer(bytes('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1'), false);
   assert.ok(extra.length < extra.bytes);
   assert.ok(readAnswer(bytes('SSH-2.0-OpenSSH\r\n\r\n'), false) instanceof Error);
+  // The server's keep-alive timeout, when it says it.
+  assert.is(readAnswer(bytes('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\nContent-Length: 0\r\n\r\n'), false).keepAliveMs, 5000);
+  // Content-Length as some proxies repeat it is one length; anything else is no length to trust.
+  assert.is(readAnswer(bytes('HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok'), false).status, 200);
+  for (const length of ['0x10', '1e3', '', '2, 3', '-1']) assert.ok(readAnswer(bytes(`HTTP/1.1 200 OK\r\nContent-Length: ${length}\r\n\r\nok`), false) instanceof Error, length);
+  assert.ok(readAnswer(bytes('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok'), false) instanceof Error);
+  assert.ok(readAnswer(bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n'), false) instanceof Error);
   assert.ok(readAnswer(bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), false) instanceof Error);
 });
 
@@ -77,7 +84,15 @@ test('a real server gets every byte with the configured headers; posts in turn s
   process.stderr.write = (text) => said.push(String(text));
   let poster;
   try {
-    const headers = { 'content-type': 'application/x-protobuf', authorization: 'Bearer t0ken', 'content-length': '999', 'bad\nname': 'x', 'x-bad-value': 'a\r\nInjected: 1' };
+    const headers = {
+      'content-type': 'application/x-protobuf',
+      authorization: 'Bearer t0ken',
+      'content-length': '999',
+      'bad\nname': 'x',
+      'x-bad-value': 'a\r\nInjected: 1',
+      // Written as latin1, each character's low byte: U+010D U+010A would be CR LF.
+      'x-wide-value': 'a\u010d\u010aInjected: 2',
+    };
     poster = new SocketPoster(destination(port, { headers }));
   } finally {
     process.stderr.write = write;
@@ -86,6 +101,7 @@ test('a real server gets every byte with the configured headers; posts in turn s
   assert.equal(said.join('').trim().split('\n'), [
     'hoptrace: warn: OTEL_EXPORTER_OTLP_HEADERS: a header with characters HTTP does not allow is not sent',
     'hoptrace: warn: OTEL_EXPORTER_OTLP_HEADERS: a header "x-bad-value" with characters HTTP does not allow is not sent',
+    'hoptrace: warn: OTEL_EXPORTER_OTLP_HEADERS: a header "x-wide-value" with characters HTTP does not allow is not sent',
   ]);
   try {
     const first = await post(poster, 'spans one');
@@ -103,6 +119,7 @@ test('a real server gets every byte with the configured headers; posts in turn s
     assert.is(received[0].headers.host, `127.0.0.1:${port}`);
     assert.not.ok('x-bad-value' in received[0].headers);
     assert.not.ok('injected' in received[0].headers);
+    assert.not.ok('x-wide-value' in received[0].headers);
   } finally {
     poster.abandon();
     server.close();
@@ -174,6 +191,14 @@ test('abandon(): the post under way and the ones waiting fail at once; nothing l
   const refused = await post(new SocketPoster(destination(closedPort)), 'd');
   clearInterval(holdOpen);
   assert.match(refused.error.message, /ECONNREFUSED/);
+});
+
+test('a client key TLS cannot use: the post fails with the reason, nothing thrown, and the next post is answered too', async () => {
+  const poster = new SocketPoster(destination(9, { url: new URL('https://127.0.0.1:9/v1/traces'), tls: { key: 'not a key', cert: 'not a certificate' } }));
+  const holdOpen = setInterval(() => {}, 1000);
+  const outcomes = [await post(poster, 'a'), await post(poster, 'b')];
+  clearInterval(holdOpen);
+  for (const outcome of outcomes) assert.ok(outcome.error instanceof Error && outcome.status === 0, String(outcome.error));
 });
 
 test.run();
