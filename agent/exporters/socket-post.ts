@@ -3,20 +3,21 @@
  *
  * Why: an app's server and Node's http client share OutgoingMessage's code (setHeader,
  * _storeHeader, write_, end) and the event and stream code under it. A client request every
- * 200 ms, the exporter's schedule, left V8's optimized code for all of it polymorphic and had it
- * re-optimized again and again: an express app that makes no outgoing call of its own served
- * each request 3.5 µs slower with no agent at all, and ~12 µs slower with hoptrace sampling 10 %
- * (Node 24, the loop of bench/alloc/worker.js). Requests written on a socket of our own cost it
- * ~2 µs, what net's code sees of a second kind of reader.
+ * 200 ms (the benchmark's export schedule) left V8's optimized code for all of it polymorphic and
+ * had it re-optimized again and again: an express app that makes no outgoing call of its own
+ * served each request 3.5 µs slower with no agent at all, and 7-13 µs slower with hoptrace
+ * sampling 10 % (Node 24, median of 30,000 requests in bench/alloc/worker.js's loop). Requests
+ * written on a socket of our own cost it ~2 µs, what net's code sees of a second kind of reader.
  *
- * What it does: keep-alive connections, at most MAX_CONNECTIONS, unref'd (never what keeps a
- * process alive), one request at a time each, closed after IDLE_MS unused (before a server's
- * usual 5 s keep-alive timeout closes them under a request); an answer read to its end by its
- * Content-Length, its chunked framing or the connection's close, 1xx answers skipped; a request
- * that finds a reused connection closed by the server before any answer is sent once more on a
- * new one; a request unanswered after `timeoutMs` fails and its connection is dropped.
+ * What it does: keep-alive connections, at most MAX_CONNECTIONS, one request at a time each,
+ * unref'd (once connected they never keep a process alive; a DNS lookup or a connect under way
+ * does, as Node's own agent's did, for at most `timeoutMs`); a kept connection closed half a second
+ * before the server's Keep-Alive timeout when it gives one, else after IDLE_MS unused; an answer
+ * read to its end by its Content-Length, its chunked framing or the connection's close, 1xx
+ * answers skipped; a request that finds a kept connection closed by the server before any answer
+ * is sent once more on a new one; a request unanswered `timeoutMs` after it was posted fails.
  */
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import type * as tlsModule from 'node:tls';
 import type { TlsMaterial } from '../config/types';
 import { log } from '../log';
@@ -262,9 +263,12 @@ class Connection {
   }
 }
 
+/** net and tls are loaded here, at the first export: an app that never exports never loads them for hoptrace. */
 function connect(destination: PostDestination): net.Socket {
   const { url } = destination;
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net = require('node:net') as typeof import('node:net');
   if (url.protocol !== 'https:') return net.connect({ host, port: Number(url.port || 80) });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tls = require('node:tls') as typeof tlsModule;
