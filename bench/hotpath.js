@@ -167,7 +167,7 @@ function splitReport(results) {
     'Written by `npm run bench -- --hotpath --split` (bench/hotpath.js): the loops of HOTPATH.md with every',
     'span sampled, once with the spans recorded and sent nowhere (`OTEL_TRACES_EXPORTER=none`: made,',
     'given their attributes and ended, then dropped) and once exported as in HOTPATH.md (encoded to',
-    'OTLP as each ends, sent in batches of 512 to a live receiver on the other core). The difference is',
+    'OTLP 16 at a time as they end, sent in batches of 512 to a live receiver on the other core). The difference is',
     `what the export of one operation's spans costs. ${ROUNDS} interleaved rounds, medians. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
     '',
   ];

@@ -4,7 +4,7 @@
  * The transport is ours, HTTP/1.1 on sockets of the exporter's own (socket-post.ts), not Node's
  * http module: the agent's own requests never show up as spans, never slow the app's HTTP code
  * down, and the same payload can be delivered synchronously at exit (see sync-post.ts). Protobuf,
- * the default, is written by our own encoder as each span ends (otlp/otlp-batch.ts); JSON, a
+ * the default, is written by our own encoder as spans end (otlp/otlp-batch.ts); JSON, a
  * debugging aid, by the OpenTelemetry transformer at export, loaded only when chosen.
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';

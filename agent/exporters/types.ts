@@ -3,8 +3,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 
 /**
  * The spans of one export as they are collected, in the form the exporter wants them: the span
- * objects themselves (span-list.ts), or their wire format, written as each span ends so that
- * nothing of the span outlives its operation (otlp/otlp-batch.ts).
+ * objects themselves (span-list.ts), or their wire format, written as spans end (16 at a time, see
+ * the batch processor) so that nothing of a span outlives its operation by long (otlp/otlp-batch.ts).
  */
 export interface SpanBatch {
   /** Spans added so far. */

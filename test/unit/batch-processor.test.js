@@ -139,6 +139,28 @@ test('a span the batch cannot take is dropped, counted and said; the app ending 
   assert.match(stderr, /spans lost while running, to test: 1 could not be encoded/);
 });
 
+test('ended spans go into their batch 16 at a time; one alone still leaves on the schedule', async () => {
+  const e = exporter();
+  const added = [];
+  const newBatch = e.newBatch;
+  e.newBatch = () => {
+    const batch = newBatch();
+    const add = batch.add;
+    batch.add = (span) => (added.push(span), add(span));
+    return batch;
+  };
+  const p = new BoundedBatchProcessor(e, { ...config, scheduleDelayMs: 30, maxQueueSize: 100, maxExportBatchSize: 50 });
+  for (let i = 0; i < 15; i++) p.onEnd(fakeSpan());
+  assert.is(added.length, 0, 'fifteen wait');
+  assert.ok(p.hasPending(), 'and count as pending');
+  p.onEnd(fakeSpan());
+  assert.is(added.length, 16, 'the sixteenth takes all into the batch');
+  p.onEnd(fakeSpan());
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(e.batches, [17], 'the one that waited alone went out with the rest when the export timer fired');
+  assert.not.ok(p.hasPending());
+});
+
 test('with the OTLP exporter an ended span is not kept until its export: only its bytes wait', async () => {
   const v8 = require('node:v8');
   const vm = require('node:vm');
@@ -146,6 +168,7 @@ test('with the OTLP exporter an ended span is not kept until its export: only it
   const gc = vm.runInNewContext('gc');
   const { OtlpHttpExporter } = require('../../dist/agent/exporters/otlp-http');
   const { resourceFromAttributes } = require('@opentelemetry/resources');
+  const resource = resourceFromAttributes({ 'service.name': 'orders' });
   const otlpSpan = () => ({
     ...fakeSpan(),
     kind: 1,
@@ -155,7 +178,7 @@ test('with the OTLP exporter an ended span is not kept until its export: only it
     status: { code: 0 },
     events: [],
     links: [],
-    resource: resourceFromAttributes({ 'service.name': 'orders' }),
+    resource,
     instrumentationScope: { name: 'test' },
   });
   const queued = {};
@@ -166,6 +189,8 @@ test('with the OTLP exporter an ended span is not kept until its export: only it
       const span = otlpSpan();
       p.onEnd(span);
       queued[protocol] = new WeakRef(span);
+      // The first span waits for its group of 16 (see ENCODE_GROUP), then is encoded with it.
+      for (let i = 1; i < 16; i++) p.onEnd(otlpSpan());
     })();
     assert.ok(p.hasPending(), protocol);
   }

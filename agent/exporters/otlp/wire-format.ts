@@ -168,7 +168,9 @@ function writeCount(out: ProtobufWriter, field: number, count: number | undefine
 }
 
 // 1e9 = 15258 * 2^16 + 51712: splitting the multiplication keeps every step an exact double, so
-// [seconds, nanoseconds] becomes the two 32-bit halves of a fixed64 without BigInt.
+// [seconds, nanoseconds] becomes the two 32-bit halves of a fixed64 without BigInt. Remainders are
+// taken as x - floor(x / 2^k) * 2^k, exact for these sizes: `%` of a double above 2^31 is a call
+// into C (fmod), which made this 30-40 ns a time stamp on Node 24, against 10.
 function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void {
   writeTime(out, time[0], time[1]);
 }
@@ -176,8 +178,10 @@ function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void
 function writeTime(out: ProtobufWriter, seconds: number, nanos: number): void {
   const low = seconds * 51712 + nanos;
   const high16 = seconds * 15258;
-  const mixed = (high16 % 0x10000) * 0x10000 + low;
-  out.fixed64(mixed % 0x100000000, Math.floor(high16 / 0x10000) + Math.floor(mixed / 0x100000000));
+  const highOfHigh16 = Math.floor(high16 / 0x10000);
+  const mixed = (high16 - highOfHigh16 * 0x10000) * 0x10000 + low;
+  const carry = Math.floor(mixed / 0x100000000);
+  out.fixed64(mixed - carry * 0x100000000, highOfHigh16 + carry);
 }
 
 /**
