@@ -1,4 +1,4 @@
-import { type Attributes, type Context, type Link, type SpanKind, TraceFlags, isValidTraceId, trace } from '@opentelemetry/api';
+import { type Attributes, type Context, type Link, type SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-node';
 import type { SamplerConfig } from '../config/types';
 import { DEFAULT_REMOTE_SAMPLING } from '../config/jaeger-settings';
@@ -48,7 +48,8 @@ class TraceIdRatio implements Sampler {
   }
 
   shouldSample(_context: Context, traceId: string): SamplingResult {
-    return answerFor(isValidTraceId(traceId) && accumulated(traceId) < this.upperBound);
+    const accumulation = accumulatedIfValid(traceId);
+    return answerFor(accumulation >= 0 && accumulation < this.upperBound);
   }
 
   toString(): string {
@@ -56,18 +57,27 @@ class TraceIdRatio implements Sampler {
   }
 }
 
-/** A valid trace id's 32-bit words XORed, as the SDK's sampler reads them. */
-function accumulated(traceId: string): number {
+/**
+ * A trace id's four 32-bit words XORed, as the SDK's sampler reads them, or -1 for an id the API
+ * calls invalid (not 32 hex digits, either case, or all zeros): checked in the same pass, which on
+ * every root request cost less than the API's regular expression before it.
+ */
+function accumulatedIfValid(traceId: string): number {
+  if (typeof traceId !== 'string' || traceId.length !== 32) return -1;
   let accumulation = 0;
+  let anyBits = 0;
   for (let word = 0; word < 32; word += 8) {
     let part = 0;
     for (let i = 0; i < 8; i++) {
       const code = traceId.charCodeAt(word + i);
-      part = (part << 4) | (code < 58 ? code - 48 : code < 71 ? code - 55 : code - 87);
+      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : code >= 65 && code <= 70 ? code - 55 : -1;
+      if (digit < 0) return -1;
+      anyBits |= digit;
+      part = (part << 4) | digit;
     }
     accumulation = (accumulation ^ part) >>> 0;
   }
-  return accumulation;
+  return anyBits === 0 ? -1 : accumulation;
 }
 
 /**

@@ -56,7 +56,7 @@ test('every sampler decides as the SDK sampler of the same name, for every kind 
           const context = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
           const drawn = hex(next, 32);
           // Upper-case hex and ids that are not valid as well: the ratio sampler reads them all as the SDK's does.
-          const traceId = parent && isValidSpanContext(parent) ? parent.traceId : round % 8 === 1 ? drawn.toUpperCase() : round % 8 === 2 ? '0'.repeat(32) : round % 8 === 3 ? drawn.slice(2) : drawn;
+          const traceId = parent && isValidSpanContext(parent) ? parent.traceId : round % 8 === 1 ? drawn.toUpperCase() : round % 8 === 2 ? '0'.repeat(32) : round % 8 === 3 ? drawn.slice(2) : round % 8 === 4 ? `${drawn.slice(0, 31)}g` : round % 8 === 5 ? `٣${drawn.slice(1)}` : drawn;
           const expected = theirs.shouldSample(context, traceId, 'span', SpanKind.CONSUMER, {}, []).decision;
           const actual = ours.shouldSample(context, traceId, 'span', SpanKind.CONSUMER, {}, []).decision;
           assert.is(actual, expected, `${name} ${ratio}: parent ${JSON.stringify(parent)}, trace ${traceId}`);
