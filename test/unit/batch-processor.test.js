@@ -161,6 +161,17 @@ test('ended spans go into their batch 16 at a time; one alone still leaves on th
   assert.not.ok(p.hasPending());
 });
 
+test('a batch filled in the middle of a group goes out at once, not on the schedule', async () => {
+  const e = exporter();
+  // 20 a batch: the second group of 16 fills the first batch and opens the next.
+  const p = new BoundedBatchProcessor(e, { ...config, maxQueueSize: 100, maxExportBatchSize: 20 });
+  for (let i = 0; i < 32; i++) p.onEnd(fakeSpan());
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(e.batches, [20], 'the full batch left within ms; the 12 after it wait for the schedule (10 s)');
+  await p.forceFlush();
+  assert.equal(e.batches, [20, 12]);
+});
+
 test('with the OTLP exporter an ended span is not kept until its export: only its bytes wait', async () => {
   const v8 = require('node:v8');
   const vm = require('node:vm');
