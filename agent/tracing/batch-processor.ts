@@ -29,10 +29,11 @@ interface ExportUnderWay {
 /**
  * Ended spans go into their batch (for OTLP: are encoded, otlp-batch.ts) this many at a time, not
  * each as it ends. Encoding a span between two of the app's requests found the encoder's code and
- * data cold and left the app's cold in turn: in the express loop of bench/HOTPATH.md (Node 24, 100 %
- * sampled, spans encoded but not sent) a request cost 5-11 µs more than with spans not exported
- * at all (two runs); encoded 16 at a time, 3 µs (64 at a time did no better). The spans wait for at most 15 more to end, or for the export
- * timer: a few ms under load, well inside the young generation they were made in.
+ * data cold and left the app's cold in turn: in the express loop of bench/HOTPATH.md (Node 24,
+ * 100 % sampled, spans encoded but not sent) a request cost 5-11 µs more than with spans not
+ * exported at all (two runs); encoded 16 at a time, 3 µs (64 at a time did no better). The spans
+ * wait for at most 15 more to end, or for the export timer: a few ms under load, well inside the
+ * young generation they were made in.
  */
 const ENCODE_GROUP = 16;
 

@@ -1,10 +1,11 @@
 /**
- * A batch of spans in OTLP protobuf, written as spans end (the batch processor hands them over 16 at a time).
+ * A batch of spans in OTLP protobuf, written as spans end (the batch processor hands them over 16
+ * at a time).
  *
  * Keeping ended spans until their batch was exported kept every span object, its attributes and
  * its ids alive for seconds: long enough to survive V8's young generation, be copied into the old
  * one and be collected there, at a cost on every request and message. Written within a few
- * operations, a span's objects die young, with the few that ended beside it, and a batch is a few growing buffers, one per
+ * operations, a span's objects die young, and a batch is a few growing buffers, one per
  * resource and scope (OTLP groups spans that way). At export they are framed into one
  * ExportTraceServiceRequest without being copied more than once.
  */
