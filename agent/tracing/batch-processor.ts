@@ -1,7 +1,8 @@
 /**
- * Collects ended spans and hands them to the exporter in batches, off the request path. Each span
- * goes into the exporter's own kind of batch as it ends (the OTLP exporter writes it out there and
- * then, so the span object is not kept; see exporters/otlp/otlp-batch.ts).
+ * Collects ended spans and hands them to the exporter in batches, off the request path. Ended
+ * spans go into the exporter's own kind of batch 16 at a time (ENCODE_GROUP; the OTLP exporter
+ * writes them out there and then, so the span objects are not kept until the export; see
+ * exporters/otlp/otlp-batch.ts).
  *
  * Written here instead of using the SDK's BatchSpanProcessor (which bounds its queue and counts
  * what it drops too) for what that one cannot do: end with the process instead of holding it
