@@ -8,6 +8,10 @@
 // once per round, in turn) and each figure is the median of its rounds. Ratios are throughput
 // against the floor: floor time / configuration time. Writes HOTPATH.md and HOTPATH.json.
 //
+// Every span a configuration that records everything traced must reach the receiver (warm-up and
+// loop alike): a run that drops spans is cheaper than one that delivers them, so such a run fails
+// the bench (exit code 1, the runs named) after the report is written.
+//
 // --split: where a recorded span's cost goes: hoptrace at 100 % with its spans recorded but sent
 // nowhere (OTEL_TRACES_EXPORTER=none) beside the same exported, against the floor. Writes
 // HOTPATH-SPLIT.md and .json.
@@ -55,19 +59,38 @@ const OPS = { message: 40000, request: 30000 };
 const EXPORT_ENV = { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512', OTEL_BSP_SCHEDULE_DELAY: '200' };
 const YIELD_EVERY = '1000';
 
-async function measureOnce(node, scenario, config, receiverUrl) {
+/** Configurations whose every traced operation must be delivered. */
+const RECORDS_EVERYTHING = new Set(['hoptrace 100 %']);
+
+async function measureOnce(node, scenario, config, receiver, failures) {
   // The app on one core, as in the end-to-end runs; the default heap, so collections count.
   const args = ['-c', '0', node.bin, ...config.preload, '--expose-gc', path.join(__dirname, 'alloc', 'worker.js')];
-  const agent = config.preload.length > 0 ? { ...EXPORT_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl } : {};
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, ...agent, YIELD_EVERY, SCENARIO: scenario.name, OPS: String(OPS[scenario.unit]) };
+  const agent = config.preload.length > 0 ? { ...EXPORT_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } : {};
+  const ops = OPS[scenario.unit];
+  // WARMUP: as many operations as the loop's before it (the worker's default), traced alike.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, ...agent, YIELD_EVERY, SCENARIO: scenario.name, OPS: String(ops), WARMUP: String(ops) };
   for (let attempt = 1; attempt <= 3; attempt++) {
+    receiver.take();
     // Not spawnSync: the receiver answers from this process's event loop while the loop runs.
     const result = await run('taskset', args, env);
+    let nsPerOp;
     try {
-      return JSON.parse(result.stdout.trim().split('\n').pop()).nsPerOp;
+      nsPerOp = JSON.parse(result.stdout.trim().split('\n').pop()).nsPerOp;
     } catch {
       if (attempt === 3) throw new Error(`hotpath: ${config.name}, ${scenario.name}, Node ${node.major}: no result (${(result.stderr || result.stdout).trim().split('\n').slice(0, 3).join(' ')})`);
+      continue;
     }
+    if (RECORDS_EVERYTHING.has(config.name)) {
+      // The agent sends what is left at exit before the process ends; a moment for the last request to be read.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const delivered = receiver.take();
+      const expected = Math.round(2 * ops * scenario.spansPerOp);
+      if (delivered < expected) {
+        const said = result.stderr.trim().split('\n').filter(Boolean).slice(0, 2).join(' / ');
+        failures.push(`${config.name}, ${scenario.label}, Node ${node.major}: ${delivered} spans delivered for ${expected} traced${said ? ` (${said})` : ''}`);
+      }
+    }
+    return nsPerOp;
   }
 }
 
@@ -99,12 +122,13 @@ async function main() {
   pinBrokerAwayFromApp(() => {});
   const receiver = await startReceiver();
   const results = {};
+  const failures = [];
   for (const node of nodes(MAJORS)) {
     const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
     const samples = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
-        for (const config of MEASURED) ((samples[scenario.name] ??= {})[config.name] ??= []).push(await measureOnce(node, scenario, config, receiver.url));
+        for (const config of MEASURED) ((samples[scenario.name] ??= {})[config.name] ??= []).push(await measureOnce(node, scenario, config, receiver, failures));
       }
       log(`hotpath ${version}: round ${round}/${ROUNDS}`);
     }
@@ -117,6 +141,10 @@ async function main() {
   fs.writeFileSync(path.join(__dirname, `${OUTPUT}.md`), SPLIT ? splitReport(results) : report(results));
   log(`wrote bench/${OUTPUT}.md`);
   await receiver.close();
+  if (failures.length > 0) {
+    log(`FAILED: runs delivered fewer spans than they traced:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 function report(results) {
