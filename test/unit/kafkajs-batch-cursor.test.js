@@ -45,9 +45,22 @@ async function walk(handler, count = 3) {
     const n = [1, 2, 3, 4].find((i) => TRACE(i) === traceId);
     notes.push([label, n ? `k${n}` : 'batch']);
   };
+  const traced = traceEachBatch(tracing, (p) => handler(p, at, () => messageSpans(ended).length));
   let error;
-  await context.with(ROOT_CONTEXT, () => traceEachBatch(tracing, (p) => handler(p, at, () => messageSpans(ended).length))(payload)).catch((e) => (error = e));
-  return { notes, ended, error, resolved };
+  let thrownSynchronously = false;
+  try {
+    await context.with(ROOT_CONTEXT, () => {
+      try {
+        return traced(payload);
+      } catch (e) {
+        thrownSynchronously = true;
+        throw e;
+      }
+    });
+  } catch (e) {
+    error = e;
+  }
+  return { notes, ended, error, resolved, thrownSynchronously };
 }
 
 const messageSpans = (ended) => ended.filter((s) => s.attributes['messaging.batch.message_count'] === undefined);
@@ -226,6 +239,22 @@ test('an exception mid-loop: the handler fails as without hoptrace, recorded whe
   const failed = messageSpans(forEach.ended).filter((s) => s.status.code === 2);
   assert.equal(failed.map((s) => s.attributes['messaging.kafka.message.key']), ['k2'], 'thrown inside its callback: on message 2');
   assert.is(batchSpanOf(forEach.ended).status.code, 2);
+});
+
+test('a handler that throws before it returns: kafkajs gets the throw as it came, not a rejection; the batch and the message it was on record it and end', async () => {
+  const thrown = new TypeError('no batch of this shape');
+  const run = await walk(({ batch }, at) => {
+    if (batch.messages.length > 0 && batch.messages[0]) at('thrown');
+    throw thrown;
+  });
+  assert.is(run.error, thrown);
+  assert.ok(run.thrownSynchronously, 'as without hoptrace: a plain function that throws throws to its caller');
+  assert.equal(run.notes, [['thrown', 'k1']]);
+  assert.is(batchSpanOf(run.ended).status.code, 2);
+  assert.is(batchSpanOf(run.ended).attributes['error.type'], 'TypeError');
+  const failed = messageSpans(run.ended).filter((s) => s.status.code === 2);
+  assert.equal(failed.map((s) => String(s.attributes['messaging.kafka.message.key'])), ['k1']);
+  assert.ok(run.ended.every((s) => s.ended));
 });
 
 test('array methods other than forEach and map work on the plain array, on the batch', async () => {
