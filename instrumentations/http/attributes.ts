@@ -10,8 +10,13 @@ import { type UrlRedactor, REDACTED } from './url-redaction';
 
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
 
+/** A known method as sent (upper case): one frozen answer each, as nearly every request has one. */
+const SENT_AS_KNOWN = new Map([...KNOWN_METHODS].map((method) => [method, Object.freeze({ method })]));
+
 /** Methods outside the known set are recorded as `_OTHER` so span names stay a small set. */
-export function normalizeMethod(method: string | undefined): { method: string; original?: string } {
+export function normalizeMethod(method: string | undefined): { readonly method: string; readonly original?: string } {
+  const known = SENT_AS_KNOWN.get(method ?? 'GET');
+  if (known !== undefined) return known;
   const upper = (method ?? 'GET').toUpperCase();
   if (KNOWN_METHODS.has(upper)) return upper === method || method === undefined ? { method: upper } : { method: upper, original: method };
   return { method: '_OTHER', original: method };

@@ -15,7 +15,7 @@ import { recordFailure } from '../../agent/tracing/errors';
 import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
-import { readOutgoingTarget, targetOfClientRequest } from './outgoing-target';
+import { hasMethodAndPath, readOutgoingTarget, targetOfClientRequest } from './outgoing-target';
 import { HTTP_SCOPE, HTTP_SWITCH } from './server';
 import { type UrlRedactor, splitTarget } from './url-redaction';
 import { noteSent, propagationDebug } from '../../agent/propagation/debug';
@@ -65,15 +65,18 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', 
  * the caller's own call (the active context is the caller's) before its headers go out.
  */
 export function traceCreatedRequests(tracers: TracerResolver, redactor: UrlRedactor): (message: unknown) => void {
-  const recipe: AttributeRecipe<OutgoingTarget> = (target) => clientRequestAttributes(target, normalizeMethod(target.method), redactor);
+  // Where the request goes is read only for a span that is recorded (the request Node made has it all).
+  const recipe: AttributeRecipe<ClientRequest> = (req) => {
+    const target = targetOfClientRequest(req)!;
+    return clientRequestAttributes(target, normalizeMethod(target.method), redactor);
+  };
   return guarded((message) => {
     if (!HTTP_SWITCH.on) return;
     const active = activeContext();
     if (isTracingSuppressed(active)) return;
     const req = (message as { request: ClientRequest }).request;
-    const target = targetOfClientRequest(req);
-    if (!target) return;
-    const span = startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(target.method).method), SpanKind.CLIENT, active, recipe, target);
+    if (!hasMethodAndPath(req)) return;
+    const span = startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(req.method).method), SpanKind.CLIENT, active, recipe, req);
     injectContext(req, span, redactor);
     if (span.isRecording()) watchRequest(req, span);
   });

@@ -54,6 +54,12 @@ export function readOutgoingTarget(args: readonly unknown[], moduleScheme: 'http
   };
 }
 
+/** A request Node has made keeps its method and path: targetOfClientRequest describes it. */
+export function hasMethodAndPath(req: ClientRequest): boolean {
+  const { method, path } = req as unknown as { method?: unknown; path?: unknown };
+  return typeof method === 'string' && typeof path === 'string';
+}
+
 /**
  * Where a request Node has made goes. Node keeps its method, protocol, host, path and socket path;
  * the port only in the Host header it writes (left out for the scheme's default port), and the
@@ -61,8 +67,8 @@ export function readOutgoingTarget(args: readonly unknown[], moduleScheme: 'http
  * taken as credentials in the URL (url.full then says REDACTED:REDACTED@, never what they were).
  */
 export function targetOfClientRequest(req: ClientRequest): OutgoingTarget | undefined {
-  const { method, protocol, host, path, socketPath } = req as unknown as { method?: string; protocol?: string; host?: string; path?: string; socketPath?: string };
-  if (typeof method !== 'string' || typeof path !== 'string') return undefined;
+  if (!hasMethodAndPath(req)) return undefined;
+  const { method, protocol, host, path, socketPath } = req as unknown as { method: string; protocol?: string; host?: string; path: string; socketPath?: string };
   const scheme = protocol === 'https:' ? 'https' : 'http';
   if (socketPath) return { method, scheme, address: socketPath, target: path };
   const hostHeader = req.getHeader('host');

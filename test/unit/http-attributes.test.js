@@ -73,7 +73,12 @@ test('a client request through a forward proxy: url.full and server.* name the d
 
 test('methods: known ones as is, others _OTHER with the original kept', () => {
   assert.equal(normalizeMethod('GET'), { method: 'GET' });
+  assert.equal(normalizeMethod(undefined), { method: 'GET' });
+  assert.equal(normalizeMethod('get'), { method: 'GET', original: 'get' });
+  assert.equal(normalizeMethod('Post'), { method: 'POST', original: 'Post' });
   assert.equal(normalizeMethod('BREW'), { method: '_OTHER', original: 'BREW' });
+  // A known method's answer is shared between requests: nobody may change it for the next one.
+  assert.ok(Object.isFrozen(normalizeMethod('PUT')));
   assert.is(spanName('_OTHER'), 'HTTP');
   assert.is(spanName('GET', '/users/:id'), 'GET /users/:id');
 });
