@@ -56,7 +56,8 @@ export function wrapSend(tracing: ProducerTracing) {
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
       if (!KAFKAJS_SWITCH.on || !record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
       if (activeContext().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
-      return traceSend(tracing, [{ topic: record.topic, messages: record.messages }], original, this, record, recordWithCopies);
+      // The record is its own topic group (topic and messages are all a group is read for): no object made for it.
+      return traceSend(tracing, [record], original, this, record, recordWithCopies);
     };
 }
 
