@@ -9,8 +9,9 @@
 // It also fails when, with sampling off, more bytes per operation outlive the young generation than
 // the floor's by more than PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..');
@@ -21,6 +22,28 @@ const BASELINE_FILE = process.env.HOPTRACE_ALLOC_BASELINE || path.join(__dirname
 /** `--majors 20,24`: only these Node majors (default: every one). */
 const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.indexOf('--majors') + 1].split(',') : undefined;
 const RUNS = 3;
+/**
+ * Runs measured at once, one per core: a figure counts bytes, not time, and each run compiles on
+ * its own main thread (--single-threaded), so a neighbour on the other core moves it no more than
+ * a run alone does, and CI's guard takes half the time (245 s on 2 cores one at a time).
+ */
+const PARALLEL = Math.max(1, os.availableParallelism());
+let running = 0;
+const waiting = [];
+
+/** A worker process, started when a core is free; resolves with its stdout and stderr, never rejects. */
+async function runWorker(bin, args, env) {
+  if (running >= PARALLEL) await new Promise((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await new Promise((resolve) =>
+      execFile(bin, args, { env, encoding: 'utf8', timeout: 120000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ stdout: stdout || '', stderr: stderr || (error ? String(error.message) : '') })),
+    );
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 /** Allowed rise over the baseline before --check fails. */
 const TOLERANCE = 0.1;
 const GUARDED = ['hoptrace always_off', 'hoptrace 100 %'];
@@ -42,20 +65,20 @@ const PROMOTION_OPS = { message: 40000, request: 8000 };
  * any agent, to answer 500 once in a few tens of thousands of requests in this loop. A collection
  * inside the loop (rare: one V8 forces) no longer spoils a run: the worker adds what it freed.
  */
-function measure(node, scenario, config) {
+async function measure(node, scenario, config) {
   const problems = [];
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const result = measureOnce(node, scenario, config);
+    const result = await measureOnce(node, scenario, config);
     if (result.problem === undefined) return result.bytesPerOp;
     problems.push(result.problem);
   }
   throw new Error(`alloc: ${config.name}, ${scenario.name}, Node ${node.major}: no figure in three runs: ${problems.join('; ')}`);
 }
 
-function measureOnce(node, scenario, config) {
+async function measureOnce(node, scenario, config) {
   const args = [...config.preload, '--single-threaded', '--expose-gc', '--max-semi-space-size=256', '--min-semi-space-size=256', '--initial-old-space-size=512', path.join(__dirname, 'alloc', 'worker.js')];
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(scenario.ops), WARMUP: String(scenario.warmup) };
-  const result = spawnSync(node.bin, args, { env, encoding: 'utf8', timeout: 120000 });
+  const result = await runWorker(node.bin, args, env);
   const line = result.stdout.trim().split('\n').pop();
   try {
     return JSON.parse(line);
@@ -74,9 +97,8 @@ function measureOnce(node, scenario, config) {
  * so, and every run reads the same (HTTP within ~10 B). The least of three still leaves out a run
  * that something outside the loop disturbed.
  */
-function leastOfRuns(node, scenario, config) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(measure(node, scenario, config));
+async function leastOfRuns(node, scenario, config) {
+  const runs = await Promise.all(Array.from({ length: RUNS }, () => measure(node, scenario, config)));
   return { least: Math.round(Math.min(...runs)), most: Math.round(Math.max(...runs)) };
 }
 
@@ -85,23 +107,25 @@ function leastOfRuns(node, scenario, config) {
  * run, for the floor and for hoptrace with sampling off (alloc/worker.js's promotedPerOp). The
  * smaller of two runs: a figure is only ever raised by something outside the loop.
  */
-function measurePromotion(node, scenario) {
+async function measurePromotion(node, scenario) {
   const row = {};
-  for (const name of ['floor', 'hoptrace always_off']) {
-    const config = CONFIGS.find((c) => c.name === name);
-    const figures = [];
-    for (let run = 0; run < 2; run++) {
-      const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(PROMOTION_OPS[scenario.unit]) };
-      const result = spawnSync(node.bin, [...config.preload, '--expose-gc', path.join(__dirname, 'alloc', 'worker.js')], { env, encoding: 'utf8', timeout: 120000 });
-      try {
-        figures.push(JSON.parse(result.stdout.trim().split('\n').pop()).promotedPerOp);
-      } catch {
-        // counted below: a config with no figure fails the check
-      }
+  const promotedOnce = async (config) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...config.env, SCENARIO: scenario.name, OPS: String(PROMOTION_OPS[scenario.unit]) };
+    const result = await runWorker(node.bin, [...config.preload, '--expose-gc', path.join(__dirname, 'alloc', 'worker.js')], env);
+    try {
+      return JSON.parse(result.stdout.trim().split('\n').pop()).promotedPerOp;
+    } catch {
+      return undefined; // counted below: a config with no figure fails the check
     }
-    if (figures.length === 0) throw new Error(`alloc: ${name}, ${scenario.name}, Node ${node.major}: no promotion figure in two runs`);
-    row[name] = Math.round(Math.min(...figures));
-  }
+  };
+  await Promise.all(
+    ['floor', 'hoptrace always_off'].map(async (name) => {
+      const config = CONFIGS.find((c) => c.name === name);
+      const figures = (await Promise.all([promotedOnce(config), promotedOnce(config)])).filter((figure) => typeof figure === 'number');
+      if (figures.length === 0) throw new Error(`alloc: ${name}, ${scenario.name}, Node ${node.major}: no promotion figure in two runs`);
+      row[name] = Math.round(Math.min(...figures));
+    }),
+  );
   return row;
 }
 
@@ -116,24 +140,32 @@ function limitOf(baselineRow, configName, noise, noAgentNow) {
   return noAgent + was + Math.max(was * TOLERANCE, noAgent * noise);
 }
 
-function main() {
+async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
   const configs = CHECK ? CONFIGS.filter((c) => c.name === 'no agent' || GUARDED.includes(c.name)) : CONFIGS;
   const results = {};
+  // Every run of a major is queued at once (PARALLEL of them run at a time); a scenario's lines are
+  // printed as soon as its runs are in, in the plan's order.
   for (const node of nodes(MAJORS)) {
     const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
-    results[node.major] = { version, scenarios: {} };
-    for (const scenario of SCENARIOS) {
+    results[node.major] = { version, scenarios: {}, promoted: {} };
+    const measured = SCENARIOS.map((scenario) => ({
+      scenario,
+      figures: Promise.all(configs.map((config) => leastOfRuns(node, scenario, config))),
+      promoted: measurePromotion(node, scenario),
+    }));
+    // Failures are thrown below, in order; these keep a later one from being reported as unhandled first.
+    for (const { figures, promoted } of measured) figures.catch(() => {}), promoted.catch(() => {});
+    for (const { scenario, figures, promoted } of measured) {
       const row = (results[node.major].scenarios[scenario.name] = {});
       const spread = {};
-      for (const config of configs) {
-        const figure = leastOfRuns(node, scenario, config);
-        row[config.name] = figure.least;
-        spread[config.name] = figure.most === figure.least ? `${figure.least} B` : `${figure.least} B (most ${figure.most})`;
-      }
+      (await figures).forEach((figure, i) => {
+        row[configs[i].name] = figure.least;
+        spread[configs[i].name] = figure.most === figure.least ? `${figure.least} B` : `${figure.least} B (most ${figure.most})`;
+      });
       log(`alloc ${version} ${scenario.name}: ${configs.map((c) => `${c.name} ${spread[c.name]}`).join(', ')}`);
-      const promoted = (results[node.major].promoted ??= {})[scenario.name] = measurePromotion(node, scenario);
-      log(`alloc ${version} ${scenario.name}: promoted per ${scenario.unit}: floor ${promoted.floor} B, hoptrace always_off ${promoted['hoptrace always_off']} B`);
+      const promotedRow = (results[node.major].promoted[scenario.name] = await promoted);
+      log(`alloc ${version} ${scenario.name}: promoted per ${scenario.unit}: floor ${promotedRow.floor} B, hoptrace always_off ${promotedRow['hoptrace always_off']} B`);
     }
   }
   const added = (row, name) => row[name] - row['no agent'];
@@ -226,4 +258,7 @@ function report(results) {
   return `${lines.join('\n')}\n`;
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`${error.stack || error}\n`);
+  process.exit(1); // not waiting for the runs still queued
+});

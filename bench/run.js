@@ -20,7 +20,7 @@ const QUICK = process.argv.includes('--quick');
  */
 const KAFKA_WARMUP = { 1: 1000, 100: 20000 };
 const PLAN = QUICK
-  ? { rounds: 1, warmup: 1, duration: 3, connections: 50, startupRuns: 5, memoryRequests: [5000, 10000], kafka: { 1: 300, 100: 2000 }, kafkaWarmup: { 1: 100, 100: 1000 } }
+  ? { rounds: 1, warmup: 1, duration: 2, connections: 50, startupRuns: 3, memoryRequests: [2000, 4000], kafka: { 1: 200, 100: 1000 }, kafkaWarmup: { 1: 50, 100: 500 } }
   : { rounds: 3, warmup: 3, duration: 10, connections: 50, startupRuns: 30, memoryRequests: [100000, 1000000], kafka: { 1: 3000, 100: 30000 }, kafkaWarmup: KAFKA_WARMUP };
 // The long memory run (to the last count of memoryRequests) only where flatness is the question:
 // no agent and hoptrace; the other agents stop at the first count.
