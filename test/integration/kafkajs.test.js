@@ -335,8 +335,7 @@ before(shapes, requireKafka);
 shapes('no argument, no handler, a frozen config: the same outcome with and without the agent', async () => {
   const [topic] = await createTopics('shapes');
   const env = { KAFKA_BROKERS, TOPIC: topic, OTEL_TRACES_EXPORTER: 'none' };
-  const traced = await runFixture('kafka-run-shapes.js', { env, timeoutMs: 60000 }).exited;
-  const plain = await runFixture('kafka-run-shapes.js', { env, agent: false, timeoutMs: 60000 }).exited;
+  const [traced, plain] = await Promise.all([runFixture('kafka-run-shapes.js', { env, timeoutMs: 60000 }).exited, runFixture('kafka-run-shapes.js', { env, agent: false, timeoutMs: 60000 }).exited]);
   assert.is(traced.stdout, plain.stdout);
   assert.match(traced.stdout, /frozen-config: resolved/);
   assert.is(comparableOutput(traced.stderr), comparableOutput(plain.stderr));

@@ -32,16 +32,22 @@ const { assertRestKafkaRest } = require('../support/rest-kafka-rest');
  * kafkajs < 1.5 asks where a group without committed offsets starts with ListOffsets v0, which
  * Kafka 4 no longer serves (KIP-896): the consumer retries forever. Any group that has consumed
  * before has offsets, and such a group consumes from Kafka 4 with kafkajs 1.4 as usual: so for that
- * version the test commits offset 0 for the new group first, from the test process (kafkajs 2).
+ * version the test commits offset 0 for the new group first, from the test process (kafkajs 2):
+ * with a consumer of its own, as admin.setOffsets would, but with a short fetch wait (setOffsets's
+ * consumer returns only when its first fetch does, 5 s on an empty topic).
  */
 async function prepareGroup({ oldest }, group, topic) {
   if (!oldest) return;
-  const admin = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const consumer = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: group, maxWaitTimeInMs: 100 });
+  await consumer.connect();
   try {
-    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '0' }] });
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
+    await joined;
+    await consumer.commitOffsets([{ topic, partition: 0, offset: '0' }]);
   } finally {
-    await admin.disconnect();
+    await consumer.disconnect();
   }
 }
 
