@@ -12,9 +12,10 @@
  *
  * What every span of a destination shares is not copied into it: the attribute template (a
  * topic's client and operation) stays one frozen object, which the OTLP encoder writes from bytes
- * encoded once; events, links and status are shared empties until set. Times are numbers; the
- * ReadableSpan views (`attributes`, `startTime`, `endTime`, `duration`) are made when asked, by
- * exporters other than OTLP and by processors.
+ * encoded once; events, links and status are shared empties until set (events, status and the
+ * counts of what limits dropped in an object of their own, made for the few spans that have one).
+ * Times are numbers; the ReadableSpan views (`attributes`, `startTime`, `endTime`, `duration`) are
+ * made when asked, by exporters other than OTLP and by processors.
  */
 import {
   type Attributes,
@@ -43,6 +44,20 @@ const NO_LINKS = Object.freeze([]) as unknown as Link[];
 const NOT_ENDED = Object.freeze([0, 0]) as unknown as HrTime;
 const NO_DURATION = Object.freeze([-1, -1]) as unknown as HrTime;
 const STATUS_UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
+/**
+ * What few spans have, apart from the span: events, a status, counts of what the limits dropped.
+ * Made on a span's first write to one of them; until then every span points to NOTHING_RARE: four
+ * fields fewer in every span, for the few with an error, an event or something dropped.
+ */
+class SpanRarities {
+  events: TimedEvent[] = NO_EVENTS;
+  status: SpanStatus = STATUS_UNSET;
+  droppedAttributesCount = 0;
+  droppedEventsCount = 0;
+  droppedLinksCount = 0;
+}
+const NOTHING_RARE: Readonly<SpanRarities> = Object.freeze(new SpanRarities());
 
 /**
  * Link lists that every span of a group is given (eachBatch: each message's link to its batch
@@ -76,7 +91,6 @@ export interface SpanFactoryShared {
 
 export class HoptraceSpan implements Span, ReadableSpan {
   links: Link[] = NO_LINKS;
-  events: TimedEvent[] = NO_EVENTS;
   // Times as whole seconds and nanoseconds (clock.ts): the OTLP encoder reads them as they are,
   // and the HrTime arrays of the ReadableSpan contract are made only for whoever asks (other
   // exporters). Small integers, kept in the object itself: a floating-point field costs a box.
@@ -84,11 +98,8 @@ export class HoptraceSpan implements Span, ReadableSpan {
   startNanos: number;
   endSeconds = 0;
   endNanos = 0;
-  status: SpanStatus = STATUS_UNSET;
   ended = false;
-  droppedAttributesCount = 0;
-  droppedEventsCount = 0;
-  droppedLinksCount = 0;
+  private rare: Readonly<SpanRarities> = NOTHING_RARE;
   private attributeCount: number;
 
   constructor(
@@ -136,6 +147,32 @@ export class HoptraceSpan implements Span, ReadableSpan {
     return new ClockReading(this.startSeconds, this.startNanos);
   }
 
+  get events(): TimedEvent[] {
+    return this.rare.events;
+  }
+
+  get status(): SpanStatus {
+    return this.rare.status;
+  }
+
+  get droppedAttributesCount(): number {
+    return this.rare.droppedAttributesCount;
+  }
+
+  get droppedEventsCount(): number {
+    return this.rare.droppedEventsCount;
+  }
+
+  get droppedLinksCount(): number {
+    return this.rare.droppedLinksCount;
+  }
+
+  /** This span's own rarities, to write into. */
+  private rarities(): SpanRarities {
+    if (this.rare === NOTHING_RARE) this.rare = new SpanRarities();
+    return this.rare as SpanRarities;
+  }
+
   get startTime(): HrTime {
     return [this.startSeconds, this.startNanos];
   }
@@ -175,7 +212,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
     if (this.ended || value === undefined || value === null || key.length === 0 || key === '__proto__' || !isAttributeValue(value)) return this;
     if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key) && !(this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key))) {
       if (this.attributeCount >= spanLimits.attributeCount) {
-        this.droppedAttributesCount++;
+        this.rarities().droppedAttributesCount++;
         return this;
       }
       this.attributeCount++;
@@ -197,16 +234,17 @@ export class HoptraceSpan implements Span, ReadableSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
-    if (this.events === NO_EVENTS) this.events = [];
-    if (this.events.length >= spanLimits.eventCount) {
-      this.events.shift();
-      this.droppedEventsCount++;
+    const rare = this.rarities();
+    if (rare.events === NO_EVENTS) rare.events = [];
+    if (rare.events.length >= spanLimits.eventCount) {
+      rare.events.shift();
+      rare.droppedEventsCount++;
       if (spanLimits.eventCount === 0) return this;
     }
     const isTime = isTimeInputHrTime(attributesOrTime) || typeof attributesOrTime === 'number' || attributesOrTime instanceof Date;
     const given = isTime ? undefined : (attributesOrTime as Attributes | undefined);
     const { attributes, dropped } = given ? validAttributes(given, spanLimits.eventAttributeCount) : NONE_DROPPED;
-    this.events.push({ name, attributes, time: this.timeOf(isTime ? (attributesOrTime as TimeInput) : time), droppedAttributesCount: dropped });
+    rare.events.push({ name, attributes, time: this.timeOf(isTime ? (attributesOrTime as TimeInput) : time), droppedAttributesCount: dropped });
     return this;
   }
 
@@ -217,7 +255,7 @@ export class HoptraceSpan implements Span, ReadableSpan {
     // A shared list is frozen: the span's own starts as a copy of it. (Not slice(): a slice of a
     // frozen array keeps its frozen element kind, and every push then cost ~0.2 µs.)
     else if (Object.isFrozen(this.links)) this.links = [...this.links];
-    if (this.links.length >= spanLimits.linkCount) this.droppedLinksCount++;
+    if (this.links.length >= spanLimits.linkCount) this.rarities().droppedLinksCount++;
     else if (!link.attributes) this.links.push(link);
     else {
       const { attributes, dropped } = validAttributes(link.attributes, spanLimits.linkAttributeCount);
@@ -234,8 +272,8 @@ export class HoptraceSpan implements Span, ReadableSpan {
   setStatus(status: SpanStatus): this {
     if (this.ended) return this;
     // As the SDK: OK is final, and UNSET never replaces anything.
-    if (this.status.code === SpanStatusCode.OK || status.code === SpanStatusCode.UNSET) return this;
-    this.status = status.code === SpanStatusCode.ERROR && typeof status.message === 'string' ? { code: status.code, message: status.message } : { code: status.code };
+    if (this.rare.status.code === SpanStatusCode.OK || status.code === SpanStatusCode.UNSET) return this;
+    this.rarities().status = status.code === SpanStatusCode.ERROR && typeof status.message === 'string' ? { code: status.code, message: status.message } : { code: status.code };
     return this;
   }
 
