@@ -8,7 +8,7 @@
  * message still gets exactly one span, and the per-call mode one span per sendBatch().
  */
 import { KAFKAJS_SWITCH } from './switch';
-import { type Context, type Span, SpanKind, context, createContextKey, trace } from '@opentelemetry/api';
+import { type Context, type Span, type Tracer, SpanKind, context, createContextKey, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { activeContext } from '../../agent/tracing/context-manager';
@@ -17,7 +17,7 @@ import { type ClockReading, readClock } from '../../agent/tracing/clock';
 import { endSpanAt, startReadingOf, startSpanWith } from '../../agent/tracing/tracer';
 import { clientAttributes, sendAttributes, sendSpanName } from './attributes';
 import { withProperty } from './copies';
-import { type KafkaDestinations, sentMessageRecipe } from './destinations';
+import { type KafkaDestinations, type TopicDestination, sentMessageRecipe } from './destinations';
 import { extractMessageContext, headersWithContext, isHeaderMap } from './headers';
 import { noteSent, propagationDebug } from '../../agent/propagation/debug';
 import type { ProducerBatch, ProducerMessage, ProducerRecord, RecordMetadata, Send, SendBatch, Sender } from './internal-types';
@@ -56,6 +56,7 @@ export function wrapSend(tracing: ProducerTracing) {
     function send(this: unknown, record: ProducerRecord): Promise<RecordMetadata[]> {
       if (!KAFKAJS_SWITCH.on || !record || typeof record !== 'object' || !Array.isArray(record.messages)) return original.call(this, record);
       if (activeContext().getValue(SENDING_TRACED_BATCH) === true) return original.call(this, record);
+      if (record.messages.length === 1 && tracing.options.producerSpans !== 'per-call') return traceSendOfOne(tracing, record, original, this);
       // The record is its own topic group (topic and messages are all a group is read for): no object made for it.
       return traceSend(tracing, [record], original, this, record, recordWithCopies);
     };
@@ -132,7 +133,61 @@ function traceSend<P>(
     threw = false;
     return settleSpans(sent, result);
   } finally {
-    if (threw) whenThrown((error) => endSendSpans(sent, undefined, error));
+    if (threw) endAllWhenThrown(sent);
+  }
+}
+
+/**
+ * send() of one message, the usual send of a request that produces: traceSend's work without its
+ * bookkeeping for many spans (the group list, the record of spans, the list of copies): 250 B less
+ * a send (Node 24). The same span, copy and ending as there.
+ */
+function traceSendOfOne(tracing: ProducerTracing, record: ProducerRecord, original: Send, self: unknown): Promise<RecordMetadata[]> {
+  let span: Span | undefined;
+  let sending = record;
+  try {
+    const active = activeContext();
+    const message = record.messages[0];
+    const parent = parentOf(message, active, trace.getSpan(active) !== undefined);
+    const destination = tracing.destinations.topic(record.topic);
+    span = startMessageSpan(destination, destination.tracer(), parent, message, undefined);
+    sending = withProperty(record, 'messages', [copyWithContext(message, trace.setSpan(parent, span), record.topic)]);
+  } catch (error) {
+    reportAgentError('kafkajs producer', error);
+  }
+  let threw = true;
+  try {
+    const result = original.call(self, sending);
+    threw = false;
+    if (span !== undefined && span.isRecording()) endWhenSettled(span, record.topic, result);
+    return result;
+  } finally {
+    if (threw && span !== undefined) endWhenThrown(span, record.topic);
+  }
+}
+
+// The closures are made here, not in traceSendOfOne: what a closure reads from a function's
+// arguments is kept in an object made at every call of that function, recorded span or not.
+function endWhenSettled(span: Span, topic: string, result: Promise<RecordMetadata[]>): void {
+  Promise.resolve(result).then(
+    (metadata) => endSentSpan(span, topic, metadata, undefined),
+    (error: unknown) => endSentSpan(span, topic, undefined, error),
+  );
+}
+
+function endWhenThrown(span: Span, topic: string): void {
+  whenThrown((error) => endSentSpan(span, topic, undefined, error));
+}
+
+/** traceSendOfOne's span ended, placed where the broker says its message landed. */
+function endSentSpan(span: Span, topic: string, metadata: RecordMetadata[] | undefined, error: unknown): void {
+  try {
+    const landed = metadata ? onlyPartitionOf(metadata, topic) : undefined;
+    if (landed) placeSpan(span, landed, 0);
+    if (error !== undefined) recordFailure(span, error);
+    span.end();
+  } catch (agentError) {
+    reportAgentError('kafkajs producer', agentError);
   }
 }
 
@@ -141,12 +196,20 @@ function traceSend<P>(
  * when no span is recorded: there is nothing to note when the send settles.
  */
 function settleSpans(sent: SentSpans, result: Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
-  if (!sent.spans.some(isRecorded)) return result;
+  if (sent.spans.some(isRecorded)) endAllWhenSettled(sent, result);
+  return result;
+}
+
+// As endWhenSettled and endWhenThrown: the closures made only where they are used.
+function endAllWhenSettled(sent: SentSpans, result: Promise<RecordMetadata[]>): void {
   Promise.resolve(result).then(
     (metadata) => endSendSpans(sent, metadata, undefined),
     (error: unknown) => endSendSpans(sent, undefined, error),
   );
-  return result;
+}
+
+function endAllWhenThrown(sent: SentSpans): void {
+  whenThrown((error) => endSendSpans(sent, undefined, error));
 }
 
 function messageCount(groups: readonly TopicMessages[]): number {
@@ -194,8 +257,8 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     const copied: ProducerMessage[] = new Array(messages.length);
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i];
-      const parent = hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
-      const span = startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate, startedAt);
+      const parent = parentOf(message, active, hasActiveSpan);
+      const span = startMessageSpan(destination, tracer, parent, message, startedAt);
       if (shared) startedAt ??= startReadingOf(span);
       sent.spans[sent.started++] = span;
       copied[i] = copyWithContext(message, trace.setSpan(parent, span), topic);
@@ -203,6 +266,16 @@ function startSendSpans(tracing: ProducerTracing, groups: readonly TopicMessages
     copies[g] = copied;
   }
   return copies;
+}
+
+/** A message's parent: the active span; else a context the message carries; else the active context (a new trace). */
+function parentOf(message: ProducerMessage, active: Context, hasActiveSpan: boolean): Context {
+  return hasActiveSpan ? active : (extractMessageContext(message?.headers) ?? active);
+}
+
+/** A message's PRODUCER span (`tracer`: the destination's, asked for once per call). */
+function startMessageSpan(destination: TopicDestination, tracer: Tracer, parent: Context, message: ProducerMessage, startedAt: ClockReading | undefined): Span {
+  return startSpanWith(tracer, destination.sendName, SpanKind.PRODUCER, parent, sentMessageRecipe, message, undefined, destination.sendTemplate, startedAt);
 }
 
 /**
