@@ -139,8 +139,8 @@ function traceSend<P>(
 
 /**
  * send() of one message, the usual send of a request that produces: traceSend's work without its
- * bookkeeping for many spans (the group list, the record of spans, the list of copies): 250 B less
- * a send (Node 24). The same span, copy and ending as there.
+ * bookkeeping for many spans (the group list, the record of spans, the list of copies): 269 B less
+ * a send with sampling off, 210 B at 100 % (Node 24). The same span, copy and ending as there.
  */
 function traceSendOfOne(tracing: ProducerTracing, record: ProducerRecord, original: Send, self: unknown): Promise<RecordMetadata[]> {
   let span: Span | undefined;
