@@ -49,7 +49,7 @@ test("headers: a copy with our context, the caller's object untouched, stale tra
   assert.is(trace.getSpanContext(extractMessageContext(copy)).spanId, 'b'.repeat(16));
   assert.is(extractMessageContext({ traceparent: 'garbage' }), undefined);
   assert.is(extractMessageContext(undefined), undefined);
-  propagation.disable();
+  // Left registered: the globals are the process's, and test files after this one use the same.
 });
 
 test.run();
