@@ -36,7 +36,19 @@ async function walk(handler, count = 3) {
     headers: { traceparent: `00-${TRACE(i + 1)}-${'b'.repeat(16)}-01` },
   }));
   const resolved = [];
-  const payload = { batch: { topic: 't', partition: 0, messages }, resolveOffset: (offset) => resolved.push(offset), heartbeat: async () => {} };
+  const batch = {
+    topic: 't',
+    partition: 0,
+    messages,
+    // kafkajs's Batch reads its own messages: run against kafkajs's object, never through the view.
+    lastOffset() {
+      return this.messages[this.messages.length - 1].offset;
+    },
+    calledOnItself() {
+      return this === batch;
+    },
+  };
+  const payload = { batch, resolveOffset: (...args) => resolved.push(args.length === 1 ? args[0] : args), heartbeat: async () => {} };
   const tracers = { tracerFor: () => tracer, settledTracerFor: () => tracer };
   const tracing = { destinations: new KafkaDestinations(tracers, '@hoptrace/kafkajs', {}), options: { consumerParent: 'child', producerSpans: 'per-message' } };
   const notes = [];
@@ -286,6 +298,30 @@ test('a second loop over the batch: each message back in its trace, under the sp
   assert.is(spans.length, 2, 'one span per message');
   assert.equal(spans.map((s) => s.spanContext().spanId), firstVisit);
   assert.equal(spans.map((s) => s.attributes['set.on.second.visit']), [undefined, undefined], 'nothing set after the end');
+});
+
+test("the batch's methods run on kafkajs's own object, a method taken off the view works on any array, and resolveOffset gets every argument as given", async () => {
+  let ownBatch;
+  let lastOffset;
+  let plainForEach;
+  const { notes, resolved } = await walk(async ({ batch, resolveOffset }, at) => {
+    for (const message of batch.messages) {
+      at(`before ${message.key}`);
+      // Between the messages: the method reads kafkajs's array, which moves nothing.
+      lastOffset = batch.lastOffset();
+      ownBatch = batch.calledOnItself();
+      at(`after ${message.key}`);
+      resolveOffset(message.offset, 7);
+    }
+    const { forEach } = batch.messages;
+    plainForEach = [];
+    forEach.call([1, 2], (n) => plainForEach.push(n));
+  }, 2);
+  assert.equal(notes, [['before k1', 'k1'], ['after k1', 'k1'], ['before k2', 'k2'], ['after k2', 'k2']]);
+  assert.is(lastOffset, '1');
+  assert.is(ownBatch, true, "`this` is kafkajs's batch, not the view");
+  assert.equal(plainForEach, [1, 2]);
+  assert.equal(resolved, [['0', 7], ['1', 7]], 'the leader epoch (confluent) passed on');
 });
 
 test('a view the app keeps after the batch is the plain array: every message, no span switched, nothing of the batch kept', async () => {
