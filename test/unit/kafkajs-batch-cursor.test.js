@@ -5,7 +5,7 @@
 const { test } = require('uvu');
 const assert = require('uvu/assert');
 const { ROOT_CONTEXT, context, propagation, trace } = require('@opentelemetry/api');
-const { AlwaysOnSampler } = require('@opentelemetry/sdk-trace-node');
+const { AlwaysOnSampler, SamplingDecision } = require('@opentelemetry/sdk-trace-node');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { contextManager } = require('../../dist/agent/tracing/context-manager');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
@@ -25,10 +25,10 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
  * trace. `handler(payload, at)`: `at(label)` notes where the work runs now. Resolves with the notes
  * as [label, 'k1' | … | 'batch'], the spans that ended, and the handler's error.
  */
-async function walk(handler, count = 3) {
+async function walk(handler, count = 3, sampler = new AlwaysOnSampler()) {
   const ended = [];
   const processor = { onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
-  const tracer = new HoptraceTracer({ resource: resourceFromAttributes({}), sampler: new AlwaysOnSampler(), processor }, '@hoptrace/kafkajs', '1');
+  const tracer = new HoptraceTracer({ resource: resourceFromAttributes({}), sampler, processor }, '@hoptrace/kafkajs', '1');
   const messages = Array.from({ length: count }, (_, i) => ({
     key: Buffer.from(`k${i + 1}`),
     offset: String(i),
@@ -322,6 +322,30 @@ test("the batch's methods run on kafkajs's own object, a method taken off the vi
   assert.is(ownBatch, true, "`this` is kafkajs's batch, not the view");
   assert.equal(plainForEach, [1, 2]);
   assert.equal(resolved, [['0', 7], ['1', 7]], 'the leader epoch (confluent) passed on');
+});
+
+test("every message span links to the batch span, through one list the spans share once one is recorded, the batch span's or a message's", async () => {
+  const recorded = { shouldSample: () => ({ decision: SamplingDecision.RECORD_AND_SAMPLED }), toString: () => 'all' };
+  // The batch span starts without links, each message span with its link to the batch span.
+  const messagesOnly = { shouldSample: (_c, _t, _n, _k, _a, links) => ({ decision: links.length > 0 ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD }), toString: () => 'messages' };
+  const loop = async ({ batch }) => {
+    for (const message of batch.messages) void message;
+  };
+  const all = await walk(loop, 4, recorded);
+  const batchContext = batchSpanOf(all.ended).spanContext();
+  const spans = messageSpans(all.ended);
+  assert.is(spans.length, 4);
+  for (const span of spans) assert.equal(span.links.map((l) => l.context.spanId), [batchContext.spanId]);
+  assert.ok(spans.every((span) => span.links === spans[0].links) && Object.isFrozen(spans[0].links), 'one frozen list for all');
+
+  const some = await walk(loop, 4, messagesOnly);
+  assert.is(batchSpanOf(some.ended), undefined, 'the batch span is not recorded');
+  const later = messageSpans(some.ended);
+  assert.is(later.length, 4);
+  const batchSpanId = later[0].links[0].context.spanId;
+  for (const span of later) assert.equal(span.links.map((l) => l.context.spanId), [batchSpanId]);
+  // The first recorded message span kept its own copy; from then on the list is shared.
+  assert.ok(later.slice(2).every((span) => span.links === later[1].links) && Object.isFrozen(later[1].links));
 });
 
 test('a view the app keeps after the batch is the plain array: every message, no span switched, nothing of the batch kept', async () => {
