@@ -17,8 +17,8 @@ const { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp 
 const QUICK = process.argv.includes('--quick');
 const majorsArg = process.argv[process.argv.indexOf('--majors') + 1];
 const MAJORS = process.argv.includes('--majors') ? majorsArg.split(',') : ['24', '26'];
-Object.assign(PLAN, QUICK ? { rounds: 1, warmup: 1, duration: 2, kafka: { 1: 300, 100: 2000 }, kafkaWarmup: { 1: 100, 100: 1000 } } : { rounds: 3, warmup: 2, duration: 6, kafka: { 1: 1500, 100: 30000 }, kafkaWarmup: KAFKA_WARMUP });
-// `--rounds N`: more interleaved rounds than the default 3, where the runs of one configuration spread wider than its distance to the floor.
+Object.assign(PLAN, QUICK ? { rounds: 1, warmup: 1, duration: 2, kafka: { 1: 300, 100: 2000 }, kafkaWarmup: { 1: 100, 100: 1000 } } : { rounds: 5, warmup: 2, duration: 6, kafka: { 1: 3000, 100: 30000 }, kafkaWarmup: KAFKA_WARMUP });
+// `--rounds N`: more interleaved rounds than the default 5, where the runs of one configuration spread wider than its distance to the floor.
 if (process.argv.includes('--rounds')) PLAN.rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]);
 const KAFKA_VARIANTS = [[100, 'eachMessage'], [100, 'eachBatch'], [1, 'eachMessage'], [1, 'eachBatch']];
 
@@ -62,20 +62,27 @@ async function main() {
     process.env.BENCH_NODE = builds[major];
     const version = execFileSync(builds[major], ['--version'], { encoding: 'utf8' }).trim();
     const results = Object.fromEntries(all.map((c) => [c.name, { users: [], chain: [], kafka: {} }]));
+    // Scenario by scenario, every configuration back to back (in an order that turns round by
+    // round), so that a configuration and the floor it is compared with run minutes apart at most,
+    // not a whole round: this machine's speed drifts by tens of percent within an hour, and a
+    // ratio is read per round (the configuration against the floor of the same round) before the
+    // median is taken.
+    const scenarios = [
+      { label: 'GET /users/:id', run: (config) => httpRun(config, receiver, '/users/42', 1), into: (r) => r.users },
+      { label: '/chain', run: (config) => httpRun(config, receiver, '/chain', 3), into: (r) => r.chain },
+      ...KAFKA_VARIANTS.map(([batch, mode]) => ({
+        label: `kafka ${mode}, sends of ${batch}`,
+        run: (config) => kafkaRun(config, receiver, batch, mode),
+        into: (r) => (r.kafka[`${mode}, sends of ${batch}`] ??= []),
+      })),
+    ];
     for (let round = 1; round <= PLAN.rounds; round++) {
-      for (const config of all) {
-        log(`${version} round ${round}/${PLAN.rounds}: ${config.name}`);
-        const r = results[config.name];
-        const users = await httpRun(config, receiver, '/users/42', 1);
-        checkSpans(config, `${version} GET /users/:id`, users, failures);
-        r.users.push(users);
-        const chain = await httpRun(config, receiver, '/chain', 3);
-        checkSpans(config, `${version} /chain`, chain, failures);
-        r.chain.push(chain);
-        for (const [batch, mode] of KAFKA_VARIANTS) {
-          const run = await kafkaRun(config, receiver, batch, mode);
-          checkSpans(config, `${version} kafka ${mode}, sends of ${batch}`, run, failures);
-          (r.kafka[`${mode}, sends of ${batch}`] ??= []).push(run);
+      for (const scenario of scenarios) {
+        for (const config of turned(all, round - 1)) {
+          log(`${version} round ${round}/${PLAN.rounds}: ${scenario.label}, ${config.name}`);
+          const run = await scenario.run(config);
+          checkSpans(config, `${version} ${scenario.label}`, run, failures);
+          scenario.into(results[config.name])[round - 1] = run;
         }
       }
     }
@@ -94,13 +101,41 @@ async function main() {
   }
 }
 
+/** `list` starting at its `by`-th entry, the ones before it moved to the end. */
+const turned = (list, by) => [...list.slice(by % list.length), ...list.slice(0, by % list.length)];
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Per scenario: throughput (median of rounds), its ratio to the floor, and CPU per operation above the floor. */
+/**
+ * One scenario's runs on one major, read against the floor round by round: a configuration's run
+ * is compared with the floor's of the same round (run minutes apart), and the median taken of those
+ * per-round figures, so that the machine's drift over the hour cancels rather than lands in a ratio.
+ */
+function against(results, runsOf, rateKey, cpuKey) {
+  const floorRuns = runsOf(results.floor);
+  const rounds = (name) => runsOf(results[name]).map((run, i) => [run, floorRuns[i]]).filter(([run, floor]) => run && floor);
+  return {
+    rate: (name) => median(runsOf(results[name]).map((x) => x[rateKey])),
+    /** Throughput against the floor's: the median of the rounds', and their least and greatest. */
+    ratio: (name) => summary(rounds(name).map(([run, floor]) => run[rateKey] / floor[rateKey])),
+    /** The same by the app's CPU per operation (floor CPU / CPU). */
+    cpuRatio: (name) => summary(rounds(name).map(([run, floor]) => floor[cpuKey] / run[cpuKey])),
+    /** CPU per operation above the floor's, µs: the median of the rounds'. */
+    cpuAbove: (name) => median(rounds(name).map(([run, floor]) => run[cpuKey] - floor[cpuKey])),
+  };
+}
+
+function summary(values) {
+  return { median: median(values), least: Math.min(...values), most: Math.max(...values) };
+}
+
+const signed = (value) => `${value >= 0 ? '+' : ''}${value.toFixed(0)}`;
+
+/** Per scenario: throughput (median of rounds), its ratio to the floor (paired by round), and CPU per operation above the floor. */
 function report(byMajor, machine) {
   const lines = [
     '# hoptrace against the propagation floor',
@@ -109,7 +144,9 @@ function report(byMajor, machine) {
     'carrying context by hand (bench/apps/floor.js): `traceparent` and `uber-trace-id` written on every',
     'message and call, read back on every message and request, one AsyncLocalStorage context entered',
     'per hop; what any agent that propagates must pay. App pinned to one core, load generator and span',
-    `receiver on the other; ${PLAN.rounds} interleaved rounds, medians. Machine: ${machine}.`,
+    `receiver on the other. ${PLAN.rounds} rounds; in each, scenario by scenario, every configuration back to back`,
+    '(the order turning from round to round), and each ratio read against the floor of the same round',
+    `before the median of the rounds is taken. Machine: ${machine}.`,
     `Kafka runs: ${PLAN.kafka[100].toLocaleString('en-US')} messages in sends of 100, ${PLAN.kafka[1].toLocaleString('en-US')} in sends of 1, each measured after ${PLAN.kafkaWarmup[100].toLocaleString('en-US')} / ${PLAN.kafkaWarmup[1].toLocaleString('en-US')} sent and consumed the same way (not measured), so that the figures are the steady state, not the JIT's warm-up.`,
     '',
     'Ratios are throughput against the floor (1.00 = the floor); "µs above floor" is the app\'s own',
@@ -123,14 +160,13 @@ function report(byMajor, machine) {
   ];
   for (const { version, results } of Object.values(byMajor)) {
     lines.push(`## Node ${version}`, '', '| scenario | no agent | floor | always_off | 10 % | 100 % | µs above floor: always_off / 10 % / 100 % |', '|---|---|---|---|---|---|---|');
-    for (const [label, runs, rateKey, cpuKey] of scenarios(results)) {
-      const rate = (name) => median(runs(results[name]).map((x) => x[rateKey]));
-      const cpu = (name) => median(runs(results[name]).map((x) => x[cpuKey]));
-      const floor = rate('floor');
-      const ratio = (name) => (rate(name) / floor).toFixed(2);
-      const above = (name) => `${cpu(name) - cpu('floor') >= 0 ? '+' : ''}${(cpu(name) - cpu('floor')).toFixed(0)}`;
+    for (const [label, runsOf, rateKey, cpuKey] of scenarios(results)) {
+      const read = against(results, runsOf, rateKey, cpuKey);
+      const floor = read.rate('floor');
+      const ratio = (name) => read.ratio(name).median.toFixed(2);
+      const above = (name) => signed(read.cpuAbove(name));
       lines.push(
-        `| ${label} | ${Math.round(rate('no agent')).toLocaleString('en-US')}/s (floor ${(floor / rate('no agent')).toFixed(2)}×) | ${Math.round(floor).toLocaleString('en-US')}/s | ${ratio('hoptrace always_off')} | ${ratio('hoptrace 10 %')} | ${ratio('hoptrace 100 %')} | ${above('hoptrace always_off')} / ${above('hoptrace 10 %')} / ${above('hoptrace 100 %')} |`,
+        `| ${label} | ${Math.round(read.rate('no agent')).toLocaleString('en-US')}/s (floor ${read.ratio('no agent').median > 0 ? (1 / read.ratio('no agent').median).toFixed(2) : '?'}×) | ${Math.round(floor).toLocaleString('en-US')}/s | ${ratio('hoptrace always_off')} | ${ratio('hoptrace 10 %')} | ${ratio('hoptrace 100 %')} | ${above('hoptrace always_off')} / ${above('hoptrace 10 %')} / ${above('hoptrace 100 %')} |`,
       );
     }
     lines.push('');
@@ -141,36 +177,40 @@ function report(byMajor, machine) {
 
 /**
  * Against the hop-cost targets: sampling off at ≥ 0.95 of the floor's throughput and 100 % at ≥ 0.85,
- * in every scenario, on Node 24 and 26. Beside each throughput ratio, the same ratio by the app's
- * CPU per operation (floor CPU / hoptrace CPU), which the broker and the load generator sharing the
- * machine move less.
+ * in every scenario, on Node 24 and 26. Beside each throughput ratio (paired by round, median) the
+ * rounds' least and greatest, and the same ratio by the app's CPU per operation (floor CPU /
+ * hoptrace CPU), which the broker and the load generator sharing the machine move less.
  */
 function targets(byMajor, scenarios) {
   const goals = [['hoptrace always_off', 0.95], ['hoptrace 100 %', 0.85]];
   const lines = [
     '## Against the targets',
     '',
-    'Throughput ratio to the floor (CPU ratio in brackets); a target is met when the throughput ratio reaches it.',
-    "The last column is how far the floor's own runs lay apart (max − min, of their median): a ratio",
-    'nearer to 1 than that is within what the machine moves from run to run.',
+    'Throughput ratio to the floor of the same round, median of the rounds [least–greatest round]; by',
+    'the app\'s CPU per operation in brackets. A target is met when the median reaches it; a range that',
+    'straddles the goal says the machine moved more than the difference. "no agent" is the control:',
+    'the floor\'s own cost against no agent, measured the same way.',
     '',
   ];
-  lines.push('| Node | scenario | always_off (goal ≥ 0.95) | 100 % (goal ≥ 0.85) | floor runs spread |', '|---|---|---|---|---|');
+  lines.push('| Node | scenario | always_off (goal ≥ 0.95) | 100 % (goal ≥ 0.85) | control: no agent |', '|---|---|---|---|---|');
   let met = 0;
   let all = 0;
   for (const { version, results } of Object.values(byMajor)) {
-    for (const [label, runs, rateKey, cpuKey] of scenarios(results)) {
-      const rate = (name) => median(runs(results[name]).map((x) => x[rateKey]));
-      const cpu = (name) => median(runs(results[name]).map((x) => x[cpuKey]));
+    for (const [label, runsOf, rateKey, cpuKey] of scenarios(results)) {
+      const read = against(results, runsOf, rateKey, cpuKey);
+      const show = (name, goal = 0) => {
+        const r = read.ratio(name);
+        // Three places where two would round a ratio just short of its goal up to it.
+        const median = r.median < goal && Number(r.median.toFixed(2)) >= goal ? r.median.toFixed(3) : r.median.toFixed(2);
+        return `${median} [${r.least.toFixed(2)}–${r.most.toFixed(2)}] (${read.cpuRatio(name).median.toFixed(2)})`;
+      };
       const cells = goals.map(([name, goal]) => {
-        const ratio = rate(name) / rate('floor');
+        const reached = read.ratio(name).median >= goal;
         all++;
-        if (ratio >= goal) met++;
-        return `${ratio.toFixed(2)} (${(cpu('floor') / cpu(name)).toFixed(2)}) ${ratio >= goal ? 'met' : '**missed**'}`;
+        if (reached) met++;
+        return `${show(name, goal)} ${reached ? 'met' : '**missed**'}`;
       });
-      const floorRates = runs(results.floor).map((x) => x[rateKey]);
-      const spread = (Math.max(...floorRates) - Math.min(...floorRates)) / median(floorRates);
-      lines.push(`| ${version} | ${label} | ${cells.join(' | ')} | ${Math.round(spread * 100)} % |`);
+      lines.push(`| ${version} | ${label} | ${cells.join(' | ')} | ${show('no agent')} |`);
     }
   }
   lines.push('', `${met} of ${all} met.`, '');
