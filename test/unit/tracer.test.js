@@ -119,6 +119,36 @@ test('ids: 20,000 spans, across many fills of the random pool and chunks of its 
   assert.is(spanIds.size, 20000);
 });
 
+test('ids: a fill of the random pool that starts with zeros gives no all-zero id, and an id that merely starts with 0 stands', () => {
+  const crypto = require('node:crypto');
+  const { tracer } = setUp();
+  const fill = crypto.randomFillSync;
+  let patched = 0;
+  // The next fill starts with 24 zero bytes (a trace id and a span id all zeros) and then a 0 digit
+  // before random ones; later fills are the system's own.
+  crypto.randomFillSync = (buffer) => {
+    const out = fill(buffer);
+    if (patched++ === 0) {
+      buffer.fill(0, 0, 24);
+      buffer[24] = 0x0a;
+    }
+    return out;
+  };
+  try {
+    const ids = [];
+    // Enough spans to use up the pool in use (4 KiB) and reach the patched fill.
+    for (let i = 0; i < 400; i++) ids.push(tracer.startSpan('id', {}, ROOT_CONTEXT).spanContext());
+    assert.ok(patched >= 1, 'the pool was filled again');
+    for (const { traceId, spanId } of ids) {
+      assert.ok(/^[0-9a-f]{32}$/.test(traceId) && traceId !== '0'.repeat(32), traceId);
+      assert.ok(/^[0-9a-f]{16}$/.test(spanId) && spanId !== '0'.repeat(16), spanId);
+    }
+    assert.ok(ids.some(({ traceId, spanId }) => traceId.startsWith('0a') || spanId.startsWith('0a')), 'the id after the zeros, which starts with 0a, was kept');
+  } finally {
+    crypto.randomFillSync = fill;
+  }
+});
+
 test('times: start near the wall clock, duration as spent, explicit times honoured', () => {
   const { tracer } = setUp();
   const before = Date.now();
