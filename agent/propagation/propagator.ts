@@ -23,7 +23,7 @@ import { reportAgentError } from '../log';
 import { HoptraceSpan } from '../tracing/span';
 import { CheckedSpanContext } from '../tracing/span-context';
 import { UnsampledSpan } from '../tracing/unsampled-span';
-import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter } from './carriers';
+import { MAX_VALUES_PER_HEADER, type MultiValueGetter, anyCaseHeaderGetter, incomingHttpHeaderGetter, recordSetter } from './carriers';
 import { b3BoundedGetter } from './b3-bounds';
 import { JaegerPropagator, MAX_BAGGAGE_LENGTH, parseUberTraceId } from './jaeger';
 import { type HopContext, newestContext } from './newest-context';
@@ -140,14 +140,30 @@ function writeOwnHop(formats: readonly PropagatorName[], context: Context, carri
   if (!(span instanceof HoptraceSpan || span instanceof UnsampledSpan) || propagation.getBaggage(context) !== undefined || isTracingSuppressed(context)) return false;
   const { traceId, spanId, traceFlags, traceState } = span.spanContext();
   const flags = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00';
+  // Into a plain record (Kafka headers), by name: a store through the setter takes its key as a
+  // value, which V8 looks up at every call (a microbenchmark on Node 26: two headers 45-61 ns
+  // through the setter, 21 by name).
+  const record = setter === recordSetter ? (carrier as OwnHeaders) : undefined;
   for (let i = 0; i < formats.length; i++) {
     const format = formats[i];
     if (format === 'tracecontext') {
-      setter.set(carrier, TRACEPARENT_HEADER, `00-${traceId}-${spanId}-${flags}`);
+      const traceparent = `00-${traceId}-${spanId}-${flags}`;
+      if (record) record.traceparent = traceparent;
+      else setter.set(carrier, TRACEPARENT_HEADER, traceparent);
       if (traceState) setter.set(carrier, TRACESTATE_HEADER, traceState.serialize());
-    } else if (format === 'jaeger') setter.set(carrier, JAEGER_HEADER, `${traceId}:${spanId}:0:${flags}`);
+    } else if (format === 'jaeger') {
+      const uberTraceId = `${traceId}:${spanId}:0:${flags}`;
+      if (record) record['uber-trace-id'] = uberTraceId;
+      else setter.set(carrier, JAEGER_HEADER, uberTraceId);
+    }
   }
   return true;
+}
+
+/** The headers writeOwnHop writes by name (the names TRACEPARENT_HEADER and JAEGER_HEADER hold). */
+interface OwnHeaders {
+  traceparent: string;
+  'uber-trace-id': string;
 }
 
 /** Every value of a header, oldest first; from any getter, ours (getAll) or the OpenTelemetry API's. */
