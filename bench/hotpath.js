@@ -3,10 +3,13 @@
 // in-process loops of alloc/worker.js (a kafkajs-shaped stub, an express app over a keep-alive
 // loopback socket), for no agent, the propagation floor, and hoptrace with sampling off, at 10 %
 // and at 100 %, per Node major. No broker, no network, no load generator: what is left is the
-// app's code and the agent's, so the figures hold still where the end-to-end runs (bench/run.js,
-// bench/floor.js) move by ±15 % from round to round. Rounds are interleaved (every configuration
-// once per round, in turn) and each figure is the median of its rounds. Ratios are throughput
-// against the floor: floor time / configuration time. Writes HOTPATH.md and HOTPATH.json.
+// app's code and the agent's, so the figures move less than the end-to-end runs' (bench/run.js,
+// bench/floor.js). Rounds are interleaved (in each, scenario by scenario, every configuration back
+// to back, in an order that turns from round to round), and each figure is read against the floor
+// of the same round before the median of the rounds is taken: the machine's speed drifts over an
+// hour, by tens of percent on this one. Ratios are throughput against the floor: floor time /
+// configuration time. Writes HOTPATH.md and HOTPATH.json (`--report`: the report again from the
+// JSON, no run).
 //
 // Every span a configuration that records everything traced must reach the receiver (warm-up and
 // loop alike): a run that drops spans is cheaper than one that delivers them, so such a run fails
@@ -111,8 +114,23 @@ function run(command, args, env) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** `list` starting at its `by`-th entry, the ones before it moved to the end. */
+const turned = (list, by) => [...list.slice(by % list.length), ...list.slice(0, by % list.length)];
+
+/** One configuration against the floor, round by round: the median of the rounds' ratios (floor time / time) and of their differences (ns). */
+function againstFloor(row, name) {
+  const pairs = row[name].runs.map((ns, i) => [ns, row.floor.runs[i]]).filter(([ns, floor]) => ns > 0 && floor > 0);
+  return { ratio: median(pairs.map(([ns, floor]) => floor / ns)), above: median(pairs.map(([ns, floor]) => ns - floor)) };
+}
+
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
+  if (process.argv.includes('--report')) {
+    const saved = JSON.parse(fs.readFileSync(path.join(__dirname, `${OUTPUT}.json`), 'utf8'));
+    fs.writeFileSync(path.join(__dirname, `${OUTPUT}.md`), SPLIT ? splitReport(saved) : report(saved));
+    log(`wrote bench/${OUTPUT}.md from ${OUTPUT}.json`);
+    return;
+  }
   // This process receives the spans: on the other core, away from the loop it measures.
   execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   // These loops need no broker, but one left running from the end-to-end runs is not idle: its
@@ -128,7 +146,7 @@ async function main() {
     const samples = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
-        for (const config of MEASURED) ((samples[scenario.name] ??= {})[config.name] ??= []).push(await measureOnce(node, scenario, config, receiver, failures));
+        for (const config of turned(MEASURED, round - 1)) ((samples[scenario.name] ??= {})[config.name] ??= [])[round - 1] = await measureOnce(node, scenario, config, receiver, failures);
       }
       log(`hotpath ${version}: round ${round}/${ROUNDS}`);
     }
@@ -155,8 +173,11 @@ function report(results) {
     'Written by `npm run bench -- --hotpath` (bench/hotpath.js): CPU time per operation of an in-process',
     'loop (alloc/worker.js) pinned to one core: Kafka messages sent and consumed through a kafkajs-shaped',
     'stub, express requests over a keep-alive loopback socket. No broker and no network, so the agent is',
-    'a larger share of each operation than in a real app: these ratios are its worst case, and they hold',
-    `still from run to run. ${ROUNDS} interleaved rounds, medians. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
+    'a larger share of each operation than in a real app: these ratios are its worst case. They move less',
+    'than the end-to-end runs\' but still with the machine\'s speed, which drifts by tens of percent over',
+    `an hour: ${ROUNDS} rounds, in each every configuration back to back scenario by scenario (the order turning`,
+    'from round to round), each ratio and difference read against the floor of the same round, then the',
+    `median of the rounds. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
     'Recorded spans are exported as in an app: batches of 512 over HTTP to a live receiver on the other',
     'core (the Kafka loop returns to the event loop every 1,000 messages, as a consumer waiting on its',
     'broker does), so the 100 % column includes encoding and sending them.',
@@ -172,9 +193,9 @@ function report(results) {
       const row = scenarios[scenario.name];
       const floor = row.floor.median;
       const us = (ns) => (ns / 1000).toFixed(ns < 10000 ? 2 : 1);
-      const ratio = (name) => (floor / row[name].median).toFixed(2);
+      const ratio = (name) => againstFloor(row, name).ratio.toFixed(2);
       const above = (name) => {
-        const delta = row[name].median - floor;
+        const delta = againstFloor(row, name).above;
         return `${delta < 0 ? '−' : '+'}${us(Math.abs(delta))}`;
       };
       lines.push(
@@ -196,7 +217,7 @@ function splitReport(results) {
     'span sampled, once with the spans recorded and sent nowhere (`OTEL_TRACES_EXPORTER=none`: made,',
     'given their attributes and ended, then dropped) and once exported as in HOTPATH.md (encoded to',
     'OTLP 16 at a time as they end, sent in batches of 512 to a live receiver on the other core). The difference is',
-    `what the export of one operation's spans costs. ${ROUNDS} interleaved rounds, medians. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
+    `what the export of one operation's spans costs. ${ROUNDS} interleaved rounds; each difference read within a round, then the median of the rounds. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}.`,
     '',
   ];
   for (const { version, scenarios } of Object.values(results)) {
@@ -205,9 +226,11 @@ function splitReport(results) {
       const row = scenarios[scenario.name];
       const us = (ns) => `${ns < 0 ? '−' : '+'}${(Math.abs(ns) / 1000).toFixed(2)} µs`;
       const floor = row.floor.median;
-      const recorded = row['hoptrace 100 %, not exported'].median;
-      const exported = row['hoptrace 100 %'].median;
-      lines.push(`| ${scenario.label}, per ${scenario.unit} | ${(floor / 1000).toFixed(2)} µs | ${us(recorded - floor)} | ${us(exported - floor)} | ${us(exported - recorded)} |`);
+      const recorded = againstFloor(row, 'hoptrace 100 %, not exported').above;
+      const exported = againstFloor(row, 'hoptrace 100 %').above;
+      // The export alone: exported less recorded, round by round.
+      const exportAlone = median(row['hoptrace 100 %'].runs.map((ns, i) => ns - row['hoptrace 100 %, not exported'].runs[i]));
+      lines.push(`| ${scenario.label}, per ${scenario.unit} | ${(floor / 1000).toFixed(2)} µs | ${us(recorded)} | ${us(exported)} | ${us(exportAlone)} |`);
     }
     lines.push('');
   }
