@@ -188,7 +188,8 @@ class MessageCursor {
 
   /**
    * The batch as the app sees it: the same object but for `messages`. The cursor is the traps of
-   * both views (`get`, below): two objects a batch fewer than traps of their own.
+   * both views (`get`, below): two objects a batch fewer than traps of their own. So no other
+   * method of the cursor may take a trap's name (has, set, ownKeys, apply, …): it would become one.
    */
   batchView(batch: Batch): Batch {
     return new Proxy(batch, this as ProxyHandler<Batch>);
