@@ -12,6 +12,7 @@ const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
 const { startReceiver } = require('./receiver');
+const { median, turned } = require('./rounds');
 const { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp } = require('./run');
 
 const QUICK = process.argv.includes('--quick');
@@ -100,15 +101,6 @@ async function main() {
     process.exitCode = 1;
   }
 }
-
-/** `list` starting at its `by`-th entry, the ones before it moved to the end. */
-const turned = (list, by) => [...list.slice(by % list.length), ...list.slice(0, by % list.length)];
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /**
  * One scenario's runs on one major, read against the floor round by round: a configuration's run

@@ -28,6 +28,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { SCENARIOS, CONFIGS, nodes } = require('./alloc/plan');
 const { startReceiver } = require('./receiver');
+const { median, turned } = require('./rounds');
 const { pinBrokerAwayFromApp } = require('./run');
 
 const argument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -111,11 +112,6 @@ function run(command, args, env) {
     });
   });
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** `list` starting at its `by`-th entry, the ones before it moved to the end. */
-const turned = (list, by) => [...list.slice(by % list.length), ...list.slice(0, by % list.length)];
 
 /** One configuration against the floor, round by round: the median of the rounds' ratios (floor time / time) and of their differences (ns). */
 function againstFloor(row, name) {
