@@ -19,6 +19,7 @@
  */
 import type { HrTime, TimeInput } from '@opentelemetry/api';
 import { isTimeInputHrTime } from '@opentelemetry/core';
+import { keepShape } from './kept-shapes';
 
 /** How far Date.now() may be from the timeline before the timeline moves to it (Date.now() itself ticks by whole ms). */
 const DRIFT_LIMIT_MS = 2;
@@ -65,6 +66,9 @@ export class ClockReading {
 export function readClock(into: ClockReading = new ClockReading()): ClockReading {
   return into.setMillis(wallNowMs());
 }
+
+// Made for recorded spans and handed between them (kept-shapes.ts); set as the hot path sets it.
+keepShape(readClock());
 
 /** The wall clock as HrTime. */
 export function wallClockNow(): HrTime {

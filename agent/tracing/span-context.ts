@@ -6,7 +6,8 @@
  * those checks become one `instanceof`; any other span context (the app's, another SDK's) is
  * checked as before.
  */
-import { type SpanContext, type TraceState, isSpanContextValid } from '@opentelemetry/api';
+import { type SpanContext, type TraceState, isSpanContextValid, trace } from '@opentelemetry/api';
+import { KEPT_SPAN_ID, KEPT_TRACE_ID, keepShape } from './kept-shapes';
 
 export class CheckedSpanContext implements SpanContext {
   constructor(
@@ -17,6 +18,11 @@ export class CheckedSpanContext implements SpanContext {
     public isRemote: boolean | undefined,
   ) {}
 }
+
+// Made on every hop (kept-shapes.ts): hoptrace's span contexts, and the API's wrapper of an
+// extracted one (trace.setSpanContext makes a NonRecordingSpan for every message consumed).
+keepShape(new CheckedSpanContext(KEPT_TRACE_ID, KEPT_SPAN_ID, 1, undefined, true));
+keepShape(trace.wrapSpanContext(new CheckedSpanContext(KEPT_TRACE_ID, KEPT_SPAN_ID, 1, undefined, true)));
 
 /** The API's isSpanContextValid, without its regular expressions for a context checked when it was made. */
 export function isValidSpanContext(spanContext: SpanContext): boolean {
