@@ -9,9 +9,9 @@
  * sampling off, after one full collection): fifteen functions of the hot path dropped at once
  * ("embedded weak objects cleared"), and still compiling again thousands of messages later. A kept
  * instance holds its map; these cost a few hundred bytes. Counted by callgrind over the 10,000
- * messages after such a collection (bench/alloc's eachMessage loop, sends of 100, Node 24): with
- * sampling off 35,007 → 27,029 instructions a message (the floor's: 19,982), at 100 % 92,808 →
- * 66,139. eachBatch's cursor is not kept (see batch.ts): four functions that read it still drop.
+ * messages after such a collection (bench/alloc's loops, sends of 100, Node 24, sampling off):
+ * eachMessage 35,007 → 27,029 instructions a message (the floor's: 19,982), eachBatch 32,255 →
+ * 24,629 (the floor's: ~17,500-18,300).
  */
 const kept: object[] = [];
 

@@ -19,13 +19,14 @@
  * on the batch span: never on a message it may not belong to.
  */
 import { KAFKAJS_SWITCH } from './switch';
-import { type Attributes, type Context, type Link, type Span, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Attributes, type Context, type Link, type Span, SpanKind, type Tracer, context, trace } from '@opentelemetry/api';
 import { reportAgentError } from '../../agent/log';
 import { activeContext, enterContext, runInContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { sharedLinks } from '../../agent/tracing/span';
 import { ClockReading } from '../../agent/tracing/clock';
-import { keepShape } from '../../agent/tracing/kept-shapes';
+import { KEPT_SPAN_ID, KEPT_TRACE_ID, keepShape } from '../../agent/tracing/kept-shapes';
+import { UnsampledSpan } from '../../agent/tracing/unsampled-span';
 import { endInto, startSpanWith } from '../../agent/tracing/tracer';
 import { type ConsumerTracing, type ProcessContext, processSpanOf, startProcessSpan } from './consumer';
 import type { TopicDestination } from './destinations';
@@ -523,6 +524,18 @@ class MessageIterator implements IterableIterator<ConsumedMessage> {
   }
 }
 
-// Made for every loop over a batch's messages (kept-shapes.ts). The cursor it would follow is left
-// out: a kept cursor would keep a batch alive, and making one starts a span.
-keepShape(new MessageIterator(undefined as unknown as MessageCursor, []));
+// Made for every batch and every loop over its messages (kept-shapes.ts).
+keepShape(keptIterator());
+
+/**
+ * A cursor and its iterator as every batch makes them, for a batch of no messages, on a tracer
+ * that hands back an unsampled span: nothing is recorded or sent, and no batch is held.
+ */
+function keptIterator(): MessageIterator {
+  const span = new UnsampledSpan(KEPT_TRACE_ID, KEPT_SPAN_ID, 0, undefined, {});
+  const tracer = { startSpan: () => span } as unknown as Tracer;
+  const destination = { tracer: () => tracer, processName: 'kept', processTemplate: () => undefined };
+  const tracing = { destinations: { topic: () => destination } } as unknown as ConsumerTracing;
+  const cursor = new MessageCursor(tracing, { topic: 'kept', partition: 0, messages: [] } as unknown as Batch);
+  return new MessageIterator(cursor, cursor.raw);
+}
