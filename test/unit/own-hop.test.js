@@ -93,4 +93,33 @@ test('a traceparent read from bytes is the one read from the same bytes as text,
   assert.ok(accepted > 20 && accepted < values.length - 1000, `${accepted} of ${values.length} accepted`);
 });
 
+test('a traceparent read from bytes refuses every byte that is not a lower-case hex digit in its ids, whatever its value and place', () => {
+  // Every value at every place of a valid value, against the same bytes read as text, and ids
+  // all zeros but for one place.
+  const { parseTraceparent, parseTraceparentBytes } = require('../../dist/agent/propagation/w3c');
+  const valid = Buffer.from(`00-${TRACE}-${SPAN}-01`, 'latin1');
+  let refused = 0;
+  for (let place = 0; place < valid.length; place++) {
+    for (let value = 0; value < 256; value++) {
+      const bytes = Buffer.from(valid);
+      bytes[place] = value;
+      const expected = parseTraceparent(bytes.toString('latin1'));
+      assert.equal(parseTraceparentBytes(bytes), expected, `byte ${value} at ${place}`);
+      if (!expected) refused++;
+    }
+  }
+  // Every place refuses the 256 - 16 values that are not hex digits or '-' where a digit goes.
+  assert.ok(refused > 48 * 240, `${refused} refused`);
+  for (const [from, length] of [[3, 32], [36, 16]]) {
+    for (let place = from; place < from + length; place++) {
+      const bytes = Buffer.from(valid);
+      bytes.fill(48, from, from + length);
+      assert.is(parseTraceparentBytes(bytes), undefined, `all zeros from ${from}`);
+      bytes[place] = 97; // 'a'
+      assert.equal(parseTraceparentBytes(bytes), parseTraceparent(bytes.toString('latin1')), `one digit at ${place}`);
+      assert.ok(parseTraceparentBytes(bytes), `one digit at ${place} makes an id`);
+    }
+  }
+});
+
 test.run();
