@@ -8,8 +8,8 @@
  * and Node collects in full when a process goes quiet. Seen with `--trace-deopt` (Node 24, eachBatch,
  * sampling off, after one full collection): fifteen functions of the hot path dropped at once
  * ("embedded weak objects cleared"), and still compiling again thousands of messages later. A kept
- * instance holds its map; these cost a few hundred bytes. Counted by callgrind over the 10,000
- * messages after such a collection (bench/alloc's loops, sends of 100, Node 24, sampling off):
+ * instance holds its map; the kept ones are a handful of small objects. Counted by callgrind over
+ * the 10,000 messages after such a collection (bench/alloc's loops, sends of 100, Node 24, sampling off):
  * eachMessage 35,007 → 27,029 instructions a message (the floor's: 19,982), eachBatch 32,255 →
  * 24,629 (the floor's: ~17,500-18,300).
  */

@@ -168,7 +168,7 @@ function randomHex(bytes: 8 | 16): string {
 /**
  * The system's generator, loaded when first needed (node:crypto adds to every start). Held once
  * loaded: a require() in an app under hoptrace goes through its module hooks, and one per refill
- * cost ~40,000 instructions, ~570 a message in eachBatch's batches of one (callgrind, Node 24).
+ * cost ~20,000 instructions, ~300 a message in eachBatch's batches of one (callgrind, Node 24).
  */
 let nodeCrypto: typeof import('node:crypto') | undefined;
 
