@@ -15,6 +15,7 @@ const { encodeTraces, OtlpBatch } = require('../../dist/agent/exporters/otlp/otl
 const { cachedValueCount, encodingCacheSizes, forgetEncodedKeys, CACHE_LIMITS } = require('../../dist/agent/exporters/otlp/wire-format');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
 const { decodeStrictly } = require('../support/otlp-strict-decode');
+const { readFields } = require('../support/protobuf');
 
 const resource = resourceFromAttributes({ 'service.name': 'orders', 'process.pid': 4242 });
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -240,6 +241,33 @@ test('the encoder remembers what repeats, within its bounds', () => {
   assert.is(encodingCacheSizes().keys, keyLimit, 'full, and no fuller');
   assert.is(cachedValueCount(`cache-fill-${keyLimit + 9}`), undefined);
   assert.is(encodingCacheSizes().largestValueSet, valuesPerKey);
+});
+
+test('a span of any length gets the shortest length prefix: under 128 bytes, up to 16,383, and beyond', () => {
+  // A span's length is written in two bytes kept for it beforehand (protobuf-writer.ts, beginLarge)
+  // and moved when it needs one byte or three. Spans of both kinds (hoptrace's own and any other),
+  // a byte apart around each edge; the strict reader refuses a length longer than its value needs.
+  const { tracer, ended } = hoptraceTracer();
+  const spanLengths = new Set();
+  const lengths = [];
+  for (let n = 0; n <= 120; n++) lengths.push(n);
+  for (let n = 16_250; n <= 16_400; n++) lengths.push(n);
+  lengths.push(70_000);
+  for (const n of lengths) {
+    const attributes = n === 0 ? {} : { note: 'x'.repeat(n) };
+    const own = tracer.startSpan('s', { attributes });
+    own.end();
+    const spans = [plainSpan({ name: 's', attributes }), ended.pop()];
+    assertSameAsTransformer(spans, `${n} characters`);
+    for (const resourceSpans of readFields(encodeTraces(spans))) {
+      for (const scopeSpans of readFields(resourceSpans.value)) {
+        for (const span of readFields(scopeSpans.value)) if (span.number === 2) spanLengths.add(span.value.length);
+      }
+    }
+  }
+  // The range did cross every edge, for both kinds.
+  for (const edge of [127, 128, 16_383, 16_384]) assert.ok(spanLengths.has(edge), `a span of ${edge} bytes was written (${[...spanLengths].filter((l) => Math.abs(l - edge) < 4)})`);
+  assert.ok(Math.min(...spanLengths) < 100 && Math.max(...spanLengths) > 70_000);
 });
 
 test.run();

@@ -48,19 +48,14 @@ export class OtlpBatch implements SpanBatch {
   /** Whose buffer `request` is a view of, until `release()` gives it back. */
   private requestWriter: ProtobufWriter | undefined;
   private released = false;
+  /** The group last written to: spans come in runs of one service and one instrumentation. */
+  private lastResource: Resource | undefined;
+  private lastScope: Scope | undefined;
+  private lastWriter: ProtobufWriter | undefined;
 
   add(span: ReadableSpan): void {
     if (this.request) throw new Error('the batch was already encoded for export');
-    let byScope = this.groups.get(span.resource);
-    if (!byScope) {
-      byScope = new Map();
-      this.groups.set(span.resource, byScope);
-    }
-    let spans = byScope.get(span.instrumentationScope);
-    if (!spans) {
-      spans = takeWriter();
-      byScope.set(span.instrumentationScope, spans);
-    }
+    const spans = this.writerFor(span.resource, span.instrumentationScope);
     const start = spans.position();
     try {
       writeSpan(spans, span);
@@ -69,6 +64,24 @@ export class OtlpBatch implements SpanBatch {
       throw error;
     }
     if (spans.position() !== start) this.size++;
+  }
+
+  private writerFor(resource: Resource, scope: Scope): ProtobufWriter {
+    if (resource === this.lastResource && scope === this.lastScope) return this.lastWriter!;
+    let byScope = this.groups.get(resource);
+    if (!byScope) {
+      byScope = new Map();
+      this.groups.set(resource, byScope);
+    }
+    let spans = byScope.get(scope);
+    if (!spans) {
+      spans = takeWriter();
+      byScope.set(scope, spans);
+    }
+    this.lastResource = resource;
+    this.lastScope = scope;
+    this.lastWriter = spans;
+    return spans;
   }
 
   /** The ExportTraceServiceRequest; made once (a retry or the exit flush sends the same bytes), after which the per-scope buffers are let go. */
@@ -96,6 +109,7 @@ export class OtlpBatch implements SpanBatch {
     // Their bytes are copied into the request: the buffers can take the next batch's spans.
     for (const byScope of this.groups.values()) for (const spans of byScope.values()) giveBack(spans);
     this.groups = new Map();
+    this.lastResource = this.lastScope = this.lastWriter = undefined;
     return this.request;
   }
 

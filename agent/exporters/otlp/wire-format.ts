@@ -55,7 +55,7 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   const checked = span instanceof HoptraceSpan;
   const start = out.position();
   out.tag(2, 2); // ScopeSpans.spans
-  const mark = out.begin();
+  const mark = out.beginLarge();
   out.tag(1, 2);
   const validIds = out.idBytes(context.traceId, 16, checked) && (out.tag(2, 2), out.idBytes(context.spanId, 8, checked));
   if (!validIds) {
@@ -125,7 +125,7 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   }
   out.tag(16, 5);
   out.fixed32((context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (parent?.isRemote ? FLAGS_IS_REMOTE : 0));
-  out.end(mark);
+  out.endLarge(mark);
 }
 
 /**
