@@ -108,6 +108,13 @@ test('groups spans by resource and by scope', () => {
   ]);
 });
 
+test('the group of the span before is reused only once there is one: a first span with neither resource nor scope is taken in', () => {
+  // OtlpBatch keeps the last resource, scope and writer; both undefined at first must not read as a match.
+  const batch = new OtlpBatch();
+  batch.add(span({ resource: undefined, instrumentationScope: undefined, name: 'bare' }));
+  assert.is(batch.size, 1);
+});
+
 test('ids are decoded from hex in any case; ids on the wire are exactly 16 and 8 bytes, or not there', () => {
   const withIds = (traceId, spanId, more = {}) => span({ name: `${traceId}/${spanId}`, spanContext: () => ({ traceId, spanId, traceFlags: 1 }), ...more });
   const good = '0af7651916cd43dd8448eb211c80319c';

@@ -67,7 +67,7 @@ export class OtlpBatch implements SpanBatch {
   }
 
   private writerFor(resource: Resource, scope: Scope): ProtobufWriter {
-    if (resource === this.lastResource && scope === this.lastScope) return this.lastWriter!;
+    if (this.lastWriter !== undefined && resource === this.lastResource && scope === this.lastScope) return this.lastWriter;
     let byScope = this.groups.get(resource);
     if (!byScope) {
       byScope = new Map();
