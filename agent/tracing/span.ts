@@ -102,6 +102,12 @@ export class HoptraceSpan implements Span, ReadableSpan {
   ended = false;
   private rare: Readonly<SpanRarities> = NOTHING_RARE;
   private attributeCount: number;
+  /**
+   * Whether an own attribute has a key of the template's (rare: own ones take precedence), so
+   * that the encoder knows without looking key by key whether the template's bytes stand as they
+   * are (wire-format.ts). Kept as own attributes are set.
+   */
+  overridesTemplate = false;
 
   constructor(
     private readonly shared: SpanFactoryShared,
@@ -133,10 +139,17 @@ export class HoptraceSpan implements Span, ReadableSpan {
       this.startSeconds = given[0];
       this.startNanos = given[1];
     }
+    // Own and template keys, each counted once. Looked up from the own side (a few keys; the
+    // template has up to ten, and each lookup is a call V8 does not inline for keys that vary).
     let count = 0;
-    for (const _ in ownAttributes) count++;
-    if (template) for (const key in template) if (!Object.prototype.hasOwnProperty.call(ownAttributes, key)) count++;
-    this.attributeCount = count;
+    let overridden = 0;
+    for (const key in ownAttributes) {
+      count++;
+      if (template !== undefined && Object.prototype.hasOwnProperty.call(template, key)) overridden++;
+    }
+    if (template !== undefined) for (const _ in template) count++;
+    this.attributeCount = count - overridden;
+    this.overridesTemplate = overridden > 0;
     if (links) {
       if (Object.isFrozen(links) && links.length <= spanLimits.linkCount && SHARED_LINK_LISTS.has(links)) this.links = links as Link[];
       else this.addLinks(links as Link[]);
@@ -211,12 +224,15 @@ export class HoptraceSpan implements Span, ReadableSpan {
     // `__proto__` can be no attribute of a plain object (the SDK's assignment sets no key), so it is
     // not one here either, and counts against no limit.
     if (this.ended || value === undefined || value === null || key.length === 0 || key === '__proto__' || !isAttributeValue(value)) return this;
-    if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key) && !(this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key))) {
-      if (this.attributeCount >= spanLimits.attributeCount) {
+    if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key)) {
+      if (this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key)) {
+        this.overridesTemplate = true;
+      } else if (this.attributeCount >= spanLimits.attributeCount) {
         this.rarities().droppedAttributesCount++;
         return this;
+      } else {
+        this.attributeCount++;
       }
-      this.attributeCount++;
     }
     this.ownAttributes[key] = value;
     return this;

@@ -3,7 +3,7 @@
 // them: hoptrace's span against the SDK's, configured with the same limits, on the same calls.
 const { test } = require('uvu');
 const assert = require('uvu/assert');
-const { ROOT_CONTEXT } = require('@opentelemetry/api');
+const { ROOT_CONTEXT, SpanKind } = require('@opentelemetry/api');
 const { AlwaysOnSampler, BasicTracerProvider } = require('@opentelemetry/sdk-trace-node');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
@@ -77,6 +77,36 @@ test('applied as the SDK applies the same limits: attributes, value lengths, eve
     assert.is(ended[0].droppedAttributesCount, 1);
     assert.equal(ended[0].events.map((e) => e.name), ['two', 'three']);
     assert.is(ended[0].links.length, 1);
+  } finally {
+    setSpanLimits(DEFAULT_SPAN_LIMITS);
+  }
+});
+
+test("a destination's template counts once per key toward the limit, whether or not the span's own attributes repeat its keys", () => {
+  setSpanLimits({ ...DEFAULT_SPAN_LIMITS, attributeCount: 3 });
+  try {
+    const ended = [];
+    const processor = { onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
+    const resource = resourceFromAttributes({});
+    const ours = new HoptraceTracer({ resource, sampler: new AlwaysOnSampler(), processor }, 't', '1');
+    const sdk = new BasicTracerProvider({ resource, sampler: new AlwaysOnSampler(), spanProcessors: [processor], spanLimits: { attributeCountLimit: 3 } }).getTracer('t', '1');
+    const template = Object.freeze({ topic: 'orders', system: 'kafka' });
+    // The same span both ways: hoptrace's with the template beside its own attributes (one of
+    // them over a template key), the SDK's with all of them as one object.
+    const spans = [
+      ours.startSpanWith('send', SpanKind.PRODUCER, ROOT_CONTEXT, () => ({ topic: 'orders-retry' }), undefined, undefined, template),
+      sdk.startSpan('send', { kind: SpanKind.PRODUCER, attributes: { ...template, topic: 'orders-retry' } }, ROOT_CONTEXT),
+    ];
+    for (const span of spans) {
+      span.setAttribute('key', 'k1'); // the third key: kept
+      span.setAttribute('offset', 7); // a fourth: dropped
+      span.setAttribute('system', 'kafka-2'); // over the template's: no new key, kept
+      span.end();
+    }
+    assert.equal(ended[0].attributes, { topic: 'orders-retry', system: 'kafka-2', key: 'k1' });
+    assert.equal(ended[0].attributes, ended[1].attributes);
+    assert.is(ended[0].droppedAttributesCount, 1);
+    assert.is(ended[1].droppedAttributesCount, 1);
   } finally {
     setSpanLimits(DEFAULT_SPAN_LIMITS);
   }

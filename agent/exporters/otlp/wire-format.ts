@@ -252,7 +252,7 @@ const encodedTemplates = new WeakMap<Attributes, Buffer>();
 function writeSpanAttributes(out: ProtobufWriter, span: HoptraceSpan): void {
   const { template, ownAttributes } = span;
   if (template === undefined) return writeAttributes(out, 9, ownAttributes);
-  for (const key in ownAttributes) if (Object.prototype.hasOwnProperty.call(template, key)) return writeAttributes(out, 9, span.attributes);
+  if (span.overridesTemplate) return writeAttributes(out, 9, span.attributes);
   let encoded = encodedTemplates.get(template);
   if (encoded === undefined) {
     encoded = encodedWith((writer) => writeAttributes(writer, 9, template));
