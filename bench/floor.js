@@ -20,19 +20,27 @@ const { median, turned } = require('./rounds');
 const { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp } = require('./run');
 
 const QUICK = process.argv.includes('--quick');
-const majorsArg = process.argv[process.argv.indexOf('--majors') + 1];
-const MAJORS = process.argv.includes('--majors') ? majorsArg.split(',') : ['24', '26'];
+const listArgument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1].split(',') : undefined);
+const MAJORS = listArgument('--majors') ?? ['24', '26'];
 Object.assign(PLAN, QUICK ? { rounds: 1, warmup: 1, duration: 2, kafka: { 1: 300, 100: 2000 }, kafkaWarmup: { 1: 100, 100: 1000 } } : { rounds: 5, warmup: 2, duration: 6, kafka: { 1: 3000, 100: 30000 }, kafkaWarmup: KAFKA_WARMUP });
 // `--rounds N`: more interleaved rounds than the default 5, where the runs of one configuration spread wider than its distance to the floor.
 if (process.argv.includes('--rounds')) PLAN.rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]);
 const KAFKA_VARIANTS = [[100, 'eachMessage'], [100, 'eachBatch'], [1, 'eachMessage'], [1, 'eachBatch']];
 /** The majors the targets are read on; others (20, 22) are reported beside them. */
 const HEADLINE_MAJORS = ['24', '26'];
-const listArgument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1].split(',') : undefined);
 const ONLY_SCENARIOS = listArgument('--scenarios');
 const ONLY_CONFIGS = listArgument('--configs');
 const OUT = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : QUICK ? 'FLOOR-quick' : 'FLOOR';
 const CONFIG_KEYS = { none: 'no agent', off: 'hoptrace always_off', 10: 'hoptrace 10 %', 100: 'hoptrace 100 %' };
+const SCENARIO_KEYS = ['users', 'chain', ...KAFKA_VARIANTS.map(([batch, mode]) => `${mode}-${batch}`)];
+
+/** A name --scenarios or --configs does not know, said before anything starts (a run takes most of an hour). */
+function checkNarrowing() {
+  const unknownScenarios = (ONLY_SCENARIOS ?? []).filter((key) => !SCENARIO_KEYS.includes(key));
+  if (unknownScenarios.length > 0) throw new Error(`bench: --scenarios ${unknownScenarios.join(',')}: not one of ${SCENARIO_KEYS.join(', ')}`);
+  const unknownConfigs = (ONLY_CONFIGS ?? []).filter((key) => !(key in CONFIG_KEYS));
+  if (unknownConfigs.length > 0) throw new Error(`bench: --configs ${unknownConfigs.join(',')}: not one of ${Object.keys(CONFIG_KEYS).join(', ')}`);
+}
 
 function floorConfigs(receiverUrl) {
   const hoptrace = configs(receiverUrl).find((c) => c.name === 'hoptrace');
@@ -45,8 +53,6 @@ function floorConfigs(receiverUrl) {
     withSampler('hoptrace 100 %', {}, undefined),
   ];
   if (!ONLY_CONFIGS) return all;
-  const unknown = ONLY_CONFIGS.filter((key) => !(key in CONFIG_KEYS));
-  if (unknown.length > 0) throw new Error(`bench: --configs ${unknown.join(',')}: not one of ${Object.keys(CONFIG_KEYS).join(', ')}`);
   const wanted = new Set(['floor', ...ONLY_CONFIGS.map((key) => CONFIG_KEYS[key])]);
   return all.filter((config) => wanted.has(config.name));
 }
@@ -54,8 +60,6 @@ function floorConfigs(receiverUrl) {
 /** The scenarios of a run: every one, or those `--scenarios` names. */
 function chosen(scenarios) {
   if (!ONLY_SCENARIOS) return scenarios;
-  const unknown = ONLY_SCENARIOS.filter((key) => !scenarios.some((scenario) => scenario.key === key));
-  if (unknown.length > 0) throw new Error(`bench: --scenarios ${unknown.join(',')}: not one of ${scenarios.map((scenario) => scenario.key).join(', ')}`);
   return scenarios.filter((scenario) => ONLY_SCENARIOS.includes(scenario.key));
 }
 
@@ -76,6 +80,7 @@ async function main() {
     log(`wrote ${path.relative(REPO, file)} from ${path.basename(file.replace(/\.md$/, '.json'))}`);
     return;
   }
+  checkNarrowing();
   const builds = nodeBuilds();
   pinBrokerAwayFromApp(log);
   const receiver = await startReceiver();
