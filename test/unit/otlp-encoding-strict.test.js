@@ -12,7 +12,7 @@ const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { AlwaysOnSampler } = require('@opentelemetry/sdk-trace-node');
 const { encodeTraces, OtlpBatch } = require('../../dist/agent/exporters/otlp/otlp-batch');
-const { cachedValueCount, encodingCacheSizes, forgetEncodedKeys, CACHE_LIMITS } = require('../../dist/agent/exporters/otlp/wire-format');
+const { cachedValueCount, encodingCacheSizes, forgetEncodedKeys, valuesLookedUp, CACHE_LIMITS } = require('../../dist/agent/exporters/otlp/wire-format');
 const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
 const { decodeStrictly } = require('../support/otlp-strict-decode');
 const { readFields } = require('../support/protobuf');
@@ -241,6 +241,29 @@ test('the encoder remembers what repeats, within its bounds', () => {
   assert.is(encodingCacheSizes().keys, keyLimit, 'full, and no fuller');
   assert.is(cachedValueCount(`cache-fill-${keyLimit + 9}`), undefined);
   assert.is(encodingCacheSizes().largestValueSet, valuesPerKey);
+});
+
+test('a key whose values never repeat stops being looked up; one whose values come back does not', () => {
+  const { valuesPerKey, longestValue, missesBeforePassingOver } = CACHE_LIMITS;
+  forgetEncodedKeys();
+  const encodeValues = (key, values) => assertSameAsTransformer(values.map((value) => plainSpan({ attributes: { [key]: value, constant: 'same' } })), key);
+  const fresh = (count, from = 0) => Array.from({ length: count }, (_, i) => `offset-${from + i}`);
+  // Its places fill, then every value misses: looked up through the limit, and not after it.
+  encodeValues('offset', fresh(valuesPerKey + missesBeforePassingOver));
+  assert.is(valuesLookedUp('offset'), true, 'still looked up at the limit');
+  encodeValues('offset', fresh(1, 10_000));
+  assert.is(valuesLookedUp('offset'), false, 'passed over past the limit');
+  // What it writes from then on is what the transformer writes, a value it kept earlier included.
+  encodeValues('offset', ['offset-0', 'offset-0', ...fresh(5, 20_000)]);
+  assert.is(cachedValueCount('offset'), valuesPerKey, 'nothing more is kept');
+  // Values too long to keep miss too.
+  encodeValues('url', Array.from({ length: missesBeforePassingOver + 1 }, (_, i) => `${'u'.repeat(longestValue)}${i}`));
+  assert.is(valuesLookedUp('url'), false, 'long values: passed over');
+  // More values than places, coming round again: the kept ones hit often enough to stay looked up.
+  const cycle = Array.from({ length: (valuesPerKey + 4) * 20 }, (_, i) => `partition-${i % (valuesPerKey + 4)}`);
+  encodeValues('partition', cycle);
+  assert.is(valuesLookedUp('partition'), true, 'values that come back keep the key looked up');
+  assert.is(valuesLookedUp('constant'), true);
 });
 
 test('a span of any length gets the shortest length prefix: under 128 bytes, up to 16,383, and beyond', () => {
