@@ -30,6 +30,13 @@ import { type HopContext, newestContext } from './newest-context';
 import { extractOwnHop } from './own-hop';
 import { parseTraceparent } from './w3c';
 
+/** The formats writeOwnHop writes itself. */
+const OWN_HOP_FORMATS = ['tracecontext', 'jaeger', 'baggage'] as const satisfies readonly PropagatorName[];
+
+function isOwnHopFormat(name: PropagatorName): boolean {
+  return (OWN_HOP_FORMATS as readonly PropagatorName[]).includes(name);
+}
+
 function createFormat(name: PropagatorName, jaegerBaggage = true): TextMapPropagator {
   switch (name) {
     case 'tracecontext':
@@ -68,7 +75,9 @@ export class HoptracePropagator implements TextMapPropagator {
     const order = (name: PropagatorName) => (name === 'jaeger' && inject.includes('baggage') ? inject.indexOf('baggage') + 0.5 : inject.indexOf(name));
     this.injectors = [...inject].sort((a, b) => order(a) - order(b)).map((name) => createFormat(name, jaegerBaggage));
     this.fieldNames = [...new Set(this.injectors.flatMap((format) => format.fields()))];
-    this.ownHopFormats = inject.every((name) => name === 'tracecontext' || name === 'jaeger' || name === 'baggage') ? inject : undefined;
+    // As the literals writeOwnHop compares them with: a name read from the environment is a string
+    // V8 has not internalized, and comparing it on every hop was a call each time.
+    this.ownHopFormats = inject.every(isOwnHopFormat) ? inject.map((name) => OWN_HOP_FORMATS.find((known) => known === name)!) : undefined;
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {

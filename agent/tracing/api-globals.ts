@@ -16,7 +16,9 @@ import { DiagLogLevel, trace } from '@opentelemetry/api';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../module-hooks';
 import { log, reportAgentError } from '../log';
 
-const GLOBAL_KEY = Symbol.for('opentelemetry.js.api.1');
+/** Where the API keeps its globals (the same symbol in every 1.x copy). */
+export const API_GLOBALS_KEY: unique symbol = Symbol.for('opentelemetry.js.api.1') as never;
+const GLOBAL_KEY = API_GLOBALS_KEY;
 
 interface ApiGlobals {
   version: string;

@@ -49,10 +49,14 @@ function followWallClock(monotonic: number): void {
  * to span (eachBatch's loop); a span copies the numbers when it starts, never keeps the reading.
  */
 export class ClockReading {
-  constructor(
-    public seconds = 0,
-    public nanos = 0,
-  ) {}
+  // Assigned, not class fields (see CheckedSpanContext in span-context.ts).
+  declare seconds: number;
+  declare nanos: number;
+
+  constructor(seconds = 0, nanos = 0) {
+    this.seconds = seconds;
+    this.nanos = nanos;
+  }
 
   /** This reading set to `millis` (epoch ms). */
   setMillis(millis: number): this {

@@ -8,6 +8,7 @@ import { setSpanLimits } from './span-limits';
 import type { Config } from '../config/types';
 import { log } from '../log';
 import { HoptracePropagator, noPropagation } from '../propagation/propagator';
+import { installPropagator } from '../propagation/installed';
 import type { BoundedBatchProcessor } from './batch-processor';
 import { contextManager } from './context-manager';
 import { ServiceMapResolver } from './service-map-resolver';
@@ -35,10 +36,9 @@ export function setUpTracing(config: Config, appEntry?: string): Tracing {
   const services = config.services.map((definition) => builder.build(definition));
 
   // The default service's SDK provider serves the app's own calls to the OpenTelemetry API.
-  defaultService.provider().register({
-    contextManager,
-    propagator: config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators, { jaegerBaggage: config.jaegerBaggage }),
-  });
+  const propagator = config.propagationDisabled ? noPropagation : new HoptracePropagator(config.injectPropagators, { jaegerBaggage: config.jaegerBaggage });
+  defaultService.provider().register({ contextManager, propagator });
+  installPropagator(propagator);
 
   const userProviders = config.tracerProviderModule ? loadUserProviders(config.tracerProviderModule, appEntry, [config, ...config.services]) : undefined;
   const resolver = services.length > 0 ? new ServiceMapResolver(defaultService, services) : undefined;

@@ -91,42 +91,60 @@ export interface SpanFactoryShared {
 }
 
 export class HoptraceSpan implements Span, ReadableSpan {
-  links: Link[] = NO_LINKS;
+  // Every field `declare`d and assigned in the constructor, in this order (one shape for every
+  // span), not declared as class fields: V8 defines each class field on every construction before
+  // the constructor stores its value, which for a span was ten stores more (span-context.ts).
+  declare private readonly shared: SpanFactoryShared;
+  declare private readonly context: SpanContext;
+  declare name: string;
+  declare readonly kind: SpanKind;
+  declare readonly parentSpanContext: SpanContext | undefined;
+  /** Owned from here on: callers hand over an object they built for this span. */
+  declare readonly ownAttributes: Attributes;
+  /**
+   * Attributes every span of one destination has (a topic's client and operation): shared and
+   * frozen, never copied per span; the OTLP encoder writes them from bytes it encoded once.
+   * Own attributes of the same key take precedence.
+   */
+  declare readonly template: Attributes | undefined;
+  declare links: Link[];
   // Times as whole seconds and nanoseconds (clock.ts): the OTLP encoder reads them as they are,
   // and the HrTime arrays of the ReadableSpan contract are made only for whoever asks (other
   // exporters). Small integers, kept in the object itself: a floating-point field costs a box.
-  startSeconds: number;
-  startNanos: number;
-  endSeconds = 0;
-  endNanos = 0;
-  ended = false;
-  private rare: Readonly<SpanRarities> = NOTHING_RARE;
-  private attributeCount: number;
+  declare startSeconds: number;
+  declare startNanos: number;
+  declare endSeconds: number;
+  declare endNanos: number;
+  declare ended: boolean;
+  declare private rare: Readonly<SpanRarities>;
+  declare private attributeCount: number;
   /**
    * Whether an own attribute has a key of the template's (rare: own ones take precedence), so
    * that the encoder knows without looking key by key whether the template's bytes stand as they
    * are (wire-format.ts). Kept as own attributes are set.
    */
-  overridesTemplate = false;
+  declare overridesTemplate: boolean;
 
   constructor(
-    private readonly shared: SpanFactoryShared,
-    private readonly context: SpanContext,
-    public name: string,
-    readonly kind: SpanKind,
-    readonly parentSpanContext: SpanContext | undefined,
-    /** Owned from here on: callers hand over an object they built for this span. */
-    readonly ownAttributes: Attributes,
+    shared: SpanFactoryShared,
+    context: SpanContext,
+    name: string,
+    kind: SpanKind,
+    parentSpanContext: SpanContext | undefined,
+    ownAttributes: Attributes,
     links: readonly Link[] | undefined,
     /** Given through the API, or a reading hoptrace shares between spans; now when undefined. */
     startTime?: TimeInput | ClockReading,
-    /**
-     * Attributes every span of one destination has (a topic's client and operation): shared and
-     * frozen, never copied per span; the OTLP encoder writes them from bytes it encoded once.
-     * Own attributes of the same key take precedence.
-     */
-    readonly template?: Attributes,
+    template?: Attributes,
   ) {
+    this.shared = shared;
+    this.context = context;
+    this.name = name;
+    this.kind = kind;
+    this.parentSpanContext = parentSpanContext;
+    this.ownAttributes = ownAttributes;
+    this.template = template;
+    this.links = NO_LINKS;
     if (startTime === undefined) {
       const now = wallNowMs();
       this.startSeconds = secondsOf(now);
@@ -139,6 +157,10 @@ export class HoptraceSpan implements Span, ReadableSpan {
       this.startSeconds = given[0];
       this.startNanos = given[1];
     }
+    this.endSeconds = 0;
+    this.endNanos = 0;
+    this.ended = false;
+    this.rare = NOTHING_RARE;
     // Own and template keys, each counted once. Looked up from the own side (a few keys; the
     // template has up to ten, and each lookup is a call V8 does not inline for keys that vary).
     let count = 0;

@@ -11,12 +11,13 @@
  * a span open forever whenever an app never reads one.
  */
 import { switchOf } from '../../agent/instrumentation-switches';
-import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { log, reportAgentError } from '../../agent/log';
 import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/module-hooks';
 import { recordSetter } from '../../agent/propagation/carriers';
+import { injectIntoCarrier } from '../../agent/propagation/installed';
 import { recordFailure } from '../../agent/tracing/errors';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import type { HttpInstrumentationOptions } from '../http/types';
@@ -88,7 +89,7 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
     this.spans.set(request, span);
     const headers: Record<string, string> = {};
     const sent = trace.setSpan(active, span);
-    propagation.inject(sent, headers, recordSetter);
+    injectIntoCarrier(sent, headers, recordSetter);
     if (Array.isArray(request.headers)) removeHeaders(request.headers, new Set(Object.keys(headers)));
     for (const name in headers) request.addHeader(name, headers[name]);
     if (propagationDebug.on) noteSent('fetch', `${method.method} to ${target.address}${splitTarget(target.target, this.redactor).path}`, headers, sent);

@@ -2,13 +2,14 @@
  * Outgoing requests: one CLIENT span each, its context written into the request's headers (never
  * into the caller's options object), ended when the response has been read, or on error or abort.
  */
-import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { recordSetter } from '../../agent/propagation/carriers';
+import { injectIntoCarrier } from '../../agent/propagation/installed';
 import { CLIENT_CALL } from './markers';
 import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -106,7 +107,7 @@ function injectContext(req: ClientRequest, span: Span, redactor: UrlRedactor): v
   }
   const headers: Record<string, unknown> = {};
   const sent = trace.setSpan(context.active(), span);
-  propagation.inject(sent, headers, recordSetter);
+  injectIntoCarrier(sent, headers, recordSetter);
   for (const name in headers) req.setHeader(name, headers[name] as string);
   if (propagationDebug.on) noteSent('HTTP request', describeRequest(req, redactor), headers, sent);
 }

@@ -3,13 +3,14 @@
  * handles the request, ended when the response is finished or the client goes away.
  */
 import { switchOf } from '../../agent/instrumentation-switches';
-import { type Context, type Tracer, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { type Context, type Tracer, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { executionAsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { reportAgentError } from '../../agent/log';
 import { whenThrown } from '../../agent/observe-throw';
 import { incomingHttpHeaderGetter } from '../../agent/propagation/carriers';
+import { extractFromCarrier } from '../../agent/propagation/installed';
 import { ROOT } from '../../agent/tracing/context';
 import { enterContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
@@ -140,7 +141,7 @@ function isEmittedByParser(req: IncomingMessage): boolean {
 
 function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, recipe: AttributeRecipe<IncomingMessage>, redactor: UrlRedactor): ServerRequestState {
   const method = normalizeMethod(req.method);
-  const parent = propagation.extract(ROOT, req.headers, incomingHttpHeaderGetter);
+  const parent = extractFromCarrier(ROOT, req.headers, incomingHttpHeaderGetter);
   if (propagationDebug.on) noteReceived('HTTP request', `${method.method} ${splitTarget(req.url ?? '', redactor).path}`, req.headers, parent);
   const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
   const state = newServerRequestState(span, trace.setSpan(parent, span), method.method);

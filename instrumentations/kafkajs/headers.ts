@@ -2,8 +2,9 @@
  * Trace context in Kafka message headers: read with the agent's any-shape getter, written into a
  * copy of the message's headers so the caller's objects stay as they were.
  */
-import { type Context, propagation, trace } from '@opentelemetry/api';
+import { type Context, trace } from '@opentelemetry/api';
 import { anyCaseHeaderGetter, recordSetter } from '../../agent/propagation/carriers';
+import { extractFromCarrier, injectIntoCarrier } from '../../agent/propagation/installed';
 import { ROOT } from '../../agent/tracing/context';
 import { isValidSpanContext } from '../../agent/tracing/span-context';
 import type { KafkaHeaders } from './internal-types';
@@ -14,7 +15,7 @@ const TRACE_HEADERS = new Set(['traceparent', 'tracestate', 'uber-trace-id', 'b3
 /** The trace context a message carries; undefined when it carries none that is valid. */
 export function extractMessageContext(headers: KafkaHeaders | undefined): Context | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
-  const extracted = propagation.extract(ROOT, headers, anyCaseHeaderGetter);
+  const extracted = extractFromCarrier(ROOT, headers, anyCaseHeaderGetter);
   const spanContext = trace.getSpanContext(extracted);
   return spanContext && isValidSpanContext(spanContext) ? extracted : undefined;
 }
@@ -44,7 +45,7 @@ export function headersWithContext(headers: KafkaHeaders | undefined, ctx: Conte
       else copy[key] = descriptor.value as KafkaHeaders[string];
     }
   }
-  propagation.inject(ctx, copy, recordSetter);
+  injectIntoCarrier(ctx, copy, recordSetter);
   return copy;
 }
 

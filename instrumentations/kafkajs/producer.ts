@@ -16,7 +16,7 @@ import { recordFailure } from '../../agent/tracing/errors';
 import { type ClockReading, readClock } from '../../agent/tracing/clock';
 import { endSpanAt, startReadingOf, startSpanWith } from '../../agent/tracing/tracer';
 import { clientAttributes, sendAttributes, sendSpanName } from './attributes';
-import { withProperty } from './copies';
+import { withHeaders, withProperty } from './copies';
 import { type KafkaDestinations, type TopicDestination, sentMessageRecipe } from './destinations';
 import { extractMessageContext, headersWithContext, isHeaderMap } from './headers';
 import { noteSent, propagationDebug } from '../../agent/propagation/debug';
@@ -287,7 +287,7 @@ function copyWithContext(message: ProducerMessage, ctx: Context, topic: string):
   if (!message || typeof message !== 'object' || message.value === undefined || !isHeaderMap(message.headers)) return message;
   const headers = headersWithContext(message.headers, ctx);
   if (propagationDebug.on) noteSent('Kafka message', `to topic ${topic}`, headers, ctx);
-  return withProperty(message, 'headers', headers);
+  return withHeaders(message, headers);
 }
 
 function endSendSpans(sent: SentSpans, metadata: RecordMetadata[] | undefined, error: unknown): void {

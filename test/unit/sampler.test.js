@@ -7,7 +7,9 @@ const assert = require('uvu/assert');
 const { ROOT_CONTEXT, SpanKind, TraceFlags, trace } = require('@opentelemetry/api');
 const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-node');
 const { buildSampler } = require('../../dist/agent/tracing/sampler');
-const { CheckedSpanContext, isValidSpanContext } = require('../../dist/agent/tracing/span-context');
+const { CheckedSpanContext, isCheckedSpanContext, isValidSpanContext } = require('../../dist/agent/tracing/span-context');
+const { UnsampledSpan } = require('../../dist/agent/tracing/unsampled-span');
+const { SamplingDecision } = require('@opentelemetry/sdk-trace-node');
 
 const SDK = {
   always_on: () => new AlwaysOnSampler(),
@@ -88,6 +90,20 @@ test('a checked span context is valid; other objects are checked by the API', ()
   assert.ok(isValidSpanContext({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }));
   assert.not.ok(isValidSpanContext({ traceId: '0'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }));
   assert.not.ok(isValidSpanContext({ traceId: 'a'.repeat(31), spanId: 'b'.repeat(16), traceFlags: 1 }));
+});
+
+test("an unsampled span is a checked span context of its own, with the same five fields as any", () => {
+  const unsampled = new UnsampledSpan('a'.repeat(32), 'b'.repeat(16), 0, undefined, {});
+  assert.not.ok(unsampled instanceof CheckedSpanContext, 'a class of its own');
+  assert.ok(isCheckedSpanContext(unsampled));
+  assert.ok(isCheckedSpanContext(new CheckedSpanContext('a'.repeat(32), 'b'.repeat(16), 1, undefined, true)));
+  assert.not.ok(isCheckedSpanContext({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }));
+  assert.equal(Object.keys(unsampled), Object.keys(new CheckedSpanContext('a'.repeat(32), 'b'.repeat(16), 1, undefined, undefined)));
+  assert.equal(JSON.parse(JSON.stringify(unsampled)), { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 0 });
+  // A parent-based sampler reads it as an unsampled parent, as it read it when it was a subclass.
+  const parentFirst = buildSampler({ name: 'parentbased_always_on' }, 'svc');
+  const ctx = trace.setSpan(ROOT_CONTEXT, unsampled);
+  assert.is(parentFirst.shouldSample(ctx, 'a'.repeat(32), 'x', 0, {}, []).decision, SamplingDecision.NOT_RECORD);
 });
 
 test.run();

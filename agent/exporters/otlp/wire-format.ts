@@ -12,7 +12,7 @@
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { HoptraceSpan, isSharedLinkList } from '../../tracing/span';
-import { CheckedSpanContext } from '../../tracing/span-context';
+import { isCheckedSpanContext } from '../../tracing/span-context';
 import { ProtobufWriter } from './protobuf-writer';
 
 // opentelemetry-proto: SpanFlags
@@ -70,8 +70,8 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   if (parent?.spanId) {
     const parentStart = out.position();
     out.tag(4, 2);
-    // The parent is an object of hoptrace's only if it is a CheckedSpanContext; the app's could change after the check.
-    if (!out.idBytes(parent.spanId, 8, checked && parent instanceof CheckedSpanContext)) out.rewind(parentStart);
+    // The parent is an object of hoptrace's only if it is a checked span context (span-context.ts); the app's could change after the check.
+    if (!out.idBytes(parent.spanId, 8, checked && isCheckedSpanContext(parent))) out.rewind(parentStart);
   }
   out.tag(5, 2);
   out.string(span.name);
