@@ -17,6 +17,8 @@
  * answers skipped; a request that finds a kept connection closed by the server before any answer
  * is sent once more on a new one; a request unanswered `timeoutMs` after it was posted fails.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import type * as net from 'node:net';
 import type * as tlsModule from 'node:tls';
 import type { TlsMaterial } from '../config/types';

@@ -3,6 +3,8 @@
  * and Kafka message headers. They read every shape real peers send, so that a trace survives
  * whichever client wrote it.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 
 /**

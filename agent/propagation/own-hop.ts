@@ -8,6 +8,8 @@
  * For a carrier this accepts, the result is the one the full reader gives: with one W3C value and
  * no Jaeger history, the W3C context stands (newest-context.ts).
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import { type Context, TraceFlags, trace } from '@opentelemetry/api';
 import { CheckedSpanContext } from '../tracing/span-context';
 import { parseTraceparent, parseTraceparentBytes } from './w3c';

@@ -17,6 +17,9 @@
  * Kafka send start together and end together, and in an eachBatch loop the next message's span
  * starts at the very time the one the loop leaves ended.
  */
+// The module's, not the global: Node's global `performance` is a getter, called at every use
+// (~250 instructions a Kafka message's two recorded spans, callgrind on Node 24).
+import { performance } from 'node:perf_hooks';
 import type { HrTime, TimeInput } from '@opentelemetry/api';
 import { isTimeInputHrTime } from '@opentelemetry/core';
 import { keepShape } from './kept-shapes';

@@ -13,6 +13,8 @@
  * can have (sampler.ts) decide on the trace id, the parent and the rate alone, never on
  * attributes, so a hop that is not recorded builds none. Such a hop gets an UnsampledSpan.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import {
   type Attributes,
   type Context,

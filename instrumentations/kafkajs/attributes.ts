@@ -3,6 +3,8 @@
  * (https://opentelemetry.io/docs/specs/semconv/messaging/kafka/). Pure functions of messages and
  * client settings. No message value or header value is ever recorded.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import type { Attributes } from '@opentelemetry/api';
 import type { ClientInfo } from './types';
 

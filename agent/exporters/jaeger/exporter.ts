@@ -8,6 +8,8 @@
  * shortened, logs capped, tagged `hoptrace.trimmed=true`); if even that does not fit it is dropped
  * and counted in a warning, never sent broken.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { JaegerExporterConfig } from '../../config/types';

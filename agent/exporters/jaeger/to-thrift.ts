@@ -6,6 +6,8 @@
  * https://opentelemetry.io/docs/specs/otel/trace/sdk_exporters/jaeger/ (mapping, kept after the
  * exporter spec was retired)
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import { type Attributes, type HrTime, SpanKind, SpanStatusCode, isSpanContextValid } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 

@@ -9,6 +9,8 @@
  * resource and scope (OTLP groups spans that way). At export they are framed into one
  * ExportTraceServiceRequest without being copied more than once.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { SpanBatch } from '../types';
 import { ProtobufWriter } from './protobuf-writer';

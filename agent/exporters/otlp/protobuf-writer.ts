@@ -8,6 +8,8 @@
  * get two bytes (`beginLarge()`) and move only outside that range. That copy, when it comes, is
  * what buys encoding a batch in a single pass with no intermediate objects.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 
 // Hex digit values by character code; 255 for anything else.
 const HEX_VALUE = new Uint8Array(256).fill(255);

@@ -9,6 +9,8 @@
  * transformer sends: span kind + 1, integer numbers as int_value, other numbers as double_value,
  * span flags carrying the W3C flags and whether the parent was remote.
  */
+// The module's Buffer, not the global one: Node's global `Buffer` is a getter, called at every use.
+import { Buffer } from 'node:buffer';
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { HoptraceSpan, isSharedLinkList } from '../../tracing/span';
