@@ -1,8 +1,8 @@
 /**
  * Span contexts whose ids were checked when they were made: hoptrace's own spans (ids it drew) and
- * trace headers hoptrace parsed (ids it scanned); an unsampled span (unsampled-span.ts) is one too. The API's check is two regular expressions; on a
- * consumed message it ran six times (the message's context, the tracer's parent, the sampler's
- * parent), for ids already known to be good. A CheckedSpanContext is valid by construction, so
+ * trace headers hoptrace parsed (ids it scanned); an unsampled span (unsampled-span.ts) is one too.
+ * The API's check is two regular expressions; on a consumed message it ran six times (the
+ * message's context, the tracer's parent, the sampler's parent), for ids already known to be good. A CheckedSpanContext is valid by construction, so
  * those checks become one `instanceof`; any other span context (the app's, another SDK's) is
  * checked as before.
  */

@@ -6,8 +6,9 @@
  * live on the prototype.
  *
  * The span is its own span context (a checked one, span-context.ts: its ids were drawn by hoptrace
- * or checked as they came in), so an unsampled hop costs this one object. The resource is kept under a
- * symbol, which JSON and Object.keys leave out: what they show of it is the five fields of any span context.
+ * or checked as they came in), so an unsampled hop costs this one object. The resource is kept
+ * under a symbol, which JSON and Object.keys leave out: what they show of it is the five fields of
+ * any span context.
  */
 import type { Span, SpanContext, TraceState } from '@opentelemetry/api';
 import { UNSAMPLED_RESOURCE } from '../symbols';
