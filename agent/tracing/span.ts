@@ -124,6 +124,18 @@ export class HoptraceSpan implements Span, ReadableSpan {
    * are (wire-format.ts). Kept as own attributes are set.
    */
   declare overridesTemplate: boolean;
+  /**
+   * Where the bytes of the ids the tracer drew are (tracer.ts: random pools never written over),
+   * for the OTLP encoder to copy instead of decoding the ids' hex text again through Node's C++
+   * decoder: the trace id (a root's own, or its parent's), the span id, the parent's span id.
+   * Undefined where not known: ids parsed from a header, the app's.
+   */
+  declare traceIdBytes: Uint8Array | undefined;
+  declare traceIdAt: number;
+  declare spanIdBytes: Uint8Array | undefined;
+  declare spanIdAt: number;
+  declare parentIdBytes: Uint8Array | undefined;
+  declare parentIdAt: number;
 
   constructor(
     shared: SpanFactoryShared,
@@ -172,6 +184,12 @@ export class HoptraceSpan implements Span, ReadableSpan {
     if (template !== undefined) for (const _ in template) count++;
     this.attributeCount = count - overridden;
     this.overridesTemplate = overridden > 0;
+    this.traceIdBytes = undefined;
+    this.traceIdAt = 0;
+    this.spanIdBytes = undefined;
+    this.spanIdAt = 0;
+    this.parentIdBytes = undefined;
+    this.parentIdAt = 0;
     if (links) {
       if (Object.isFrozen(links) && links.length <= spanLimits.linkCount && SHARED_LINK_LISTS.has(links)) this.links = links as Link[];
       else this.addLinks(links as Link[]);

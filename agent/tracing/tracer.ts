@@ -98,11 +98,17 @@ export class HoptraceTracer implements Tracer {
     template?: Attributes,
   ): Span {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = trace.getSpanContext(ctx);
+    const parentSpan = trace.getSpan(ctx);
+    const parent = parentSpan?.spanContext();
     const validParent = parent && isValidSpanContext(parent) ? parent : undefined;
     const traceId = validParent ? validParent.traceId : randomHex(16);
+    // Where a drawn id's bytes are (span.ts): the pool it came from is never written again.
+    const traceIdPool = validParent ? undefined : pool;
+    const traceIdAt = drawnAt;
     const sampling = this.setup.sampler.shouldSample(ctx, traceId, name, kind, forSampler, links ?? NO_LINKS);
     const spanId = randomHex(8);
+    const spanIdPool = pool;
+    const spanIdAt = drawnAt;
     const traceFlags = sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
     const traceState = sampling.traceState ?? validParent?.traceState;
     // Which service it belongs to still decides where the spans under it belong (service-map-resolver.ts).
@@ -111,6 +117,18 @@ export class HoptraceTracer implements Tracer {
     const attributes = recipe(input);
     if (sampling.attributes) Object.assign(attributes, sampling.attributes);
     const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, startTime, template);
+    span.spanIdBytes = spanIdPool;
+    span.spanIdAt = spanIdAt;
+    if (traceIdPool !== undefined) {
+      span.traceIdBytes = traceIdPool;
+      span.traceIdAt = traceIdAt;
+    } else if (parentSpan instanceof HoptraceSpan) {
+      // The parent's, where it has them (none for ids parsed from a header: the encoder reads their text).
+      span.traceIdBytes = parentSpan.traceIdBytes;
+      span.traceIdAt = parentSpan.traceIdAt;
+      span.parentIdBytes = parentSpan.spanIdBytes;
+      span.parentIdAt = parentSpan.spanIdAt;
+    }
     this.setup.processor.onStart(span as never, ctx);
     return span;
   }
@@ -133,9 +151,11 @@ export function noAttributes(): Attributes {
 }
 
 // Random ids from a pool of random bytes, never all zeros. Filled 4 KiB at a time by the system's
-// generator: Math.random() (the SDK's way) made a heap number per 4 bytes of id.
+// generator: Math.random() (the SDK's way) made a heap number per 4 bytes of id. A new pool each
+// time, never one written over: a recorded span points into the pool its ids came from (span.ts),
+// and the encoder copies them from there.
 const POOL_SIZE = 4096;
-const pool = Buffer.allocUnsafe(POOL_SIZE);
+let pool = Buffer.alloc(0);
 let poolOffset = POOL_SIZE;
 /**
  * The pool is made hex a chunk at a time, and an id is a slice of the chunk's text. V8 makes a
@@ -151,6 +171,9 @@ let poolOffset = POOL_SIZE;
 const HEX_CHUNK = 512;
 let chunkHex = '';
 let chunkOffset = HEX_CHUNK;
+/** Where in the pool the chunk's bytes begin, and where the last id drawn begins. */
+let chunkBase = 0;
+let drawnAt = 0;
 const ZERO_SPAN_ID = '0'.repeat(16);
 const ZERO_TRACE_ID = '0'.repeat(32);
 
@@ -160,6 +183,7 @@ function randomHex(bytes: 8 | 16): string {
   const start = chunkOffset;
   chunkOffset += bytes;
   const id = chunkHex.slice(start * 2, chunkOffset * 2);
+  drawnAt = chunkBase + start;
   // All zeros is the invalid id (a chance of 2^-64 or less): draw again. An id whose first digit
   // is not 0 (fifteen in sixteen) is settled without comparing text: V8 compares a slice with
   // another string in C++ (a microbenchmark on Node 26: 41-74 ns an id comparing, 27 looking at
@@ -176,11 +200,13 @@ let nodeCrypto: typeof import('node:crypto') | undefined;
 
 function nextHexChunk(): void {
   if (poolOffset + HEX_CHUNK > POOL_SIZE) {
+    pool = Buffer.allocUnsafeSlow(POOL_SIZE);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (nodeCrypto ??= require('node:crypto') as typeof import('node:crypto')).randomFillSync(pool);
     poolOffset = 0;
   }
   chunkHex = pool.toString('hex', poolOffset, poolOffset + HEX_CHUNK);
+  chunkBase = poolOffset;
   poolOffset += HEX_CHUNK;
   chunkOffset = 0;
 }

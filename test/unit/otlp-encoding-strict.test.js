@@ -168,6 +168,27 @@ test("hoptrace's own spans: a destination's template, attributes of their own, s
   assert.is(decoded[0].scope.version, '0.1.0');
 });
 
+test('ids hoptrace drew go on the wire from the bytes it drew them from: roots, their children, spans from pools since refilled', () => {
+  const { tracer, ended } = hoptraceTracer();
+  const remoteParent = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE, spanId: 'dddddddddddddddd', traceFlags: 1, isRemote: true });
+  // 48 bytes of ids a round: the 4 KiB pool is drawn empty and refilled a dozen times before
+  // the first span is encoded, so that a pool written over would show in the oldest spans.
+  for (let round = 0; round < 1000; round++) {
+    const root = tracer.startSpan('root');
+    const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root));
+    const grandchild = tracer.startSpan('grandchild', {}, trace.setSpan(ROOT_CONTEXT, child));
+    const underRemote = tracer.startSpan('under a remote parent', {}, remoteParent);
+    for (const span of [grandchild, child, root, underRemote]) span.end();
+  }
+  assert.is(assertSameAsTransformer(ended, 'drawn ids').length, 4000);
+  // The copying way was taken for every drawn id, and the text for parsed ones.
+  const byName = (name) => ended.filter((span) => span.name === name);
+  assert.ok(ended.every((span) => span.spanIdBytes !== undefined));
+  assert.ok(byName('root').every((span) => span.traceIdBytes !== undefined && span.parentIdBytes === undefined));
+  assert.ok([...byName('child'), ...byName('grandchild')].every((span) => span.traceIdBytes !== undefined && span.parentIdBytes !== undefined));
+  assert.ok(byName('under a remote parent').every((span) => span.traceIdBytes === undefined && span.parentIdBytes === undefined), 'parsed ids are read from their text');
+});
+
 test('an attribute whose value is undefined or null is left out; one that is a list keeps its empty places', () => {
   const spans = [plainSpan({ name: 'holes', attributes: { gone: undefined, nothing: null, kept: 0, list: [null, undefined, 'x'] } })];
   const [{ span }] = flatten(decodeStrictly(encodeTraces(spans)));

@@ -200,6 +200,37 @@ export class ProtobufWriter {
     return true;
   }
 
+  /**
+   * A trace id (16 bytes) or span id (8), length-delimited, copied from `source` at `at`. Written
+   * out, not as a loop: V8 kept the loop's bounds checks and counter (~350 instructions an id against
+   * ~550 for Node's hex decoder, in callgrind on Node 24).
+   */
+  idFrom(bytes: 8 | 16, source: Uint8Array, at: number): void {
+    this.ensure(17);
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = bytes;
+    buf[pos + 1] = source[at];
+    buf[pos + 2] = source[at + 1];
+    buf[pos + 3] = source[at + 2];
+    buf[pos + 4] = source[at + 3];
+    buf[pos + 5] = source[at + 4];
+    buf[pos + 6] = source[at + 5];
+    buf[pos + 7] = source[at + 6];
+    buf[pos + 8] = source[at + 7];
+    if (bytes === 16) {
+      buf[pos + 9] = source[at + 8];
+      buf[pos + 10] = source[at + 9];
+      buf[pos + 11] = source[at + 10];
+      buf[pos + 12] = source[at + 11];
+      buf[pos + 13] = source[at + 12];
+      buf[pos + 14] = source[at + 13];
+      buf[pos + 15] = source[at + 14];
+      buf[pos + 16] = source[at + 15];
+    }
+    this.pos = pos + 1 + bytes;
+  }
+
   /** An id: checkedHexBytes when `checked`, else hexBytes. */
   idBytes(hex: string, bytes: number, checked: boolean): boolean {
     return checked ? this.checkedHexBytes(hex, bytes) : this.hexBytes(hex, bytes);
