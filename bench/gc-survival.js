@@ -48,12 +48,13 @@ async function survivalRun(config, bin, { warmupSeconds, requests }) {
   }
 }
 
+/** The port the app says it listens on, in the file its output goes to. */
 async function listeningPort(file, child) {
   const started = Date.now();
   for (;;) {
     const match = fs.readFileSync(file, 'utf8').match(/listening (\d+)/);
     if (match) return Number(match[1]);
-    if (child.exitCode !== null || Date.now() - started > 30000) throw new Error('gc survival: the app did not start listening');
+    if (child.exitCode !== null || Date.now() - started > 30000) throw new Error(`bench: the app did not start listening (its output: ${file})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -84,4 +85,4 @@ function scavenges(text) {
   return lines;
 }
 
-module.exports = { survivalRun };
+module.exports = { survivalRun, listeningPort };

@@ -18,7 +18,7 @@ const path = require('node:path');
 const { configs } = require('./configs');
 const { startReceiver } = require('./receiver');
 const { PLAN, memoryRun } = require('./run');
-const { nodes } = require('./alloc/plan');
+const { requiredNodes } = require('./alloc/plan');
 const { survivalRun } = require('./gc-survival');
 
 const QUICK = process.argv.includes('--quick');
@@ -35,9 +35,7 @@ Object.assign(PLAN, { warmup: QUICK ? 1 : 3 });
 
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
-  const builds = nodes(MAJORS);
-  const missing = MAJORS.filter((major) => !builds.some((node) => node.major === major));
-  if (missing.length > 0) throw new Error(`bench: no Node ${missing.join(', ')} build (test/infra/node/package.json lists the majors it installs)`);
+  const builds = requiredNodes(MAJORS);
   const receiver = await startReceiver();
   const compared = configs(receiver.url).filter((c) => c.name === 'no agent' || c.name === 'hoptrace');
   const results = {};

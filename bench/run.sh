@@ -8,7 +8,8 @@
 # (bench/alloc.js; no broker). `-- --hotpath`: time per operation of the same in-process loops, per
 # Node major, against the floor (bench/hotpath.js; no broker; `--split`: recording apart from export). `-- --memory`: RSS of the express app
 # with and without hoptrace per Node major, the young generation as V8 sizes it and pinned
-# (bench/memory.js; no broker). `-- --http-via`: HTTP through Node's channels against patching, per
+# (bench/memory.js; no broker). `-- --compile-memory`: where that RSS comes from: V8's heap, its
+# malloc peak, its compilers' zones (bench/compile-memory.js; no broker). `-- --http-via`: HTTP through Node's channels against patching, per
 # Node major that has the channels (bench/http-via.js; no broker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ for arg in "$@"; do
   [ "$arg" = --floor ] && exec node bench/floor.js "$@"
   [ "$arg" = --hotpath ] && exec node bench/hotpath.js "$@"
   [ "$arg" = --memory ] && exec node bench/memory.js "$@"
+  [ "$arg" = --compile-memory ] && exec node bench/compile-memory.js "$@"
   [ "$arg" = --http-via ] && exec node bench/http-via.js "$@"
 done
 exec node bench/run.js "$@"

@@ -71,4 +71,12 @@ function nodes(majors) {
   return found.filter((n) => !majors || majors.includes(n.major)).sort((a, b) => Number(a.major) - Number(b.major));
 }
 
-module.exports = { SCENARIOS, CONFIGS, AGENT_ENV, nodes };
+/** nodes(majors), every one of them there: a run that asked for a major it cannot run fails before it starts. */
+function requiredNodes(majors) {
+  const builds = nodes(majors);
+  const missing = majors.filter((major) => !builds.some((node) => node.major === major));
+  if (missing.length > 0) throw new Error(`bench: no Node ${missing.join(', ')} build (test/infra/node/package.json lists the majors it installs)`);
+  return builds;
+}
+
+module.exports = { SCENARIOS, CONFIGS, AGENT_ENV, nodes, requiredNodes };
