@@ -202,8 +202,8 @@ export class ProtobufWriter {
 
   /**
    * A trace id (16 bytes) or span id (8), length-delimited, copied from `source` at `at`. Written
-   * out, not as a loop: V8 kept the loop's bounds checks and counter (~350 instructions an id against
-   * ~550 for Node's hex decoder, in callgrind on Node 24).
+   * out, not as a loop: ~260 instructions an id, ~350 as a loop, ~550 through Node's hex decoder
+   * (callgrind, Node 24, a Kafka message's three drawn ids).
    */
   idFrom(bytes: 8 | 16, source: Uint8Array, at: number): void {
     this.ensure(17);
