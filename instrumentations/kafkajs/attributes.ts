@@ -31,17 +31,36 @@ export function firstBroker(brokers: unknown): { serverAddress?: string; serverP
   return { serverAddress: first.slice(0, colon).replace(/^\[|\]$/g, ''), serverPort: Number.isInteger(port) ? port : undefined };
 }
 
-/** The key, when it is short printable text; binary keys are not recorded. */
+/**
+ * The key, when it is short printable text; binary keys are not recorded. Printable: no control
+ * character but tab, line feed, vertical tab, form feed and carriage return, and no U+FFFD (what
+ * bytes that are not UTF-8 decode to).
+ */
 export function keyAsText(key: unknown): string | undefined {
-  let text: string | undefined;
-  if (typeof key === 'string') text = key;
-  else if (Buffer.isBuffer(key) && key.length <= MAX_KEY_LENGTH * 4) {
-    const decoded = key.toString('utf8');
-    text = Buffer.byteLength(decoded) === key.length ? decoded : undefined;
+  if (typeof key === 'string') return key.length <= MAX_KEY_LENGTH && isPrintable(key) ? key : undefined;
+  if (!Buffer.isBuffer(key) || key.length > MAX_KEY_LENGTH * 4) return undefined;
+  // Printable ASCII, the usual key, is its own text in any of these encodings: checked on the
+  // bytes and decoded as Latin-1, where UTF-8 took two crossings into C++ (the decoding, and its
+  // length in bytes to tell whether it decoded whole) and a regular expression.
+  if (key.length <= MAX_KEY_LENGTH && isPrintableAscii(key)) return (key as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(0, key.length);
+  const decoded = key.toString('utf8');
+  return Buffer.byteLength(decoded) === key.length && decoded.length <= MAX_KEY_LENGTH && isPrintable(decoded) ? decoded : undefined;
+}
+
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 ? code < 0x09 || code > 0x0d : code === 0xfffd) return false;
   }
-  if (text === undefined || text.length > MAX_KEY_LENGTH) return undefined;
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? undefined : text;
+  return true;
+}
+
+function isPrintableAscii(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte < 0x20 ? byte < 0x09 || byte > 0x0d : byte > 0x7f) return false;
+  }
+  return true;
 }
 
 export function bodySize(value: unknown): number | undefined {
