@@ -35,15 +35,14 @@ export function extractOwnHop(context: Context, carrier: unknown, keysAreLowerca
   if (found === NONE) return context;
   if (found === FULL_READ) return undefined;
   const value = (carrier as Record<string, unknown>)[found];
-  let hop;
   if (typeof value === 'string') {
     if (value.length > MAX_FAST_VALUE_LENGTH || (keysAreLowercase && value.includes(','))) return undefined;
-    hop = parseTraceparent(value);
-  } else if (Buffer.isBuffer(value) && value.length <= MAX_FAST_VALUE_LENGTH) {
-    hop = parseTraceparentBytes(value);
+    const hop = parseTraceparent(value);
+    return hop && trace.setSpanContext(context, new CheckedSpanContext(hop.traceId, hop.spanId, hop.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, undefined, true));
   }
-  if (!hop) return undefined;
-  return trace.setSpanContext(context, new CheckedSpanContext(hop.traceId, hop.spanId, hop.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, undefined, true));
+  if (!Buffer.isBuffer(value) || value.length > MAX_FAST_VALUE_LENGTH) return undefined;
+  const parsed = parseTraceparentBytes(value);
+  return parsed && trace.setSpanContext(context, parsed);
 }
 
 /** The key `traceparent` stands under; NONE; or FULL_READ when anything else trace-related is there. */

@@ -28,10 +28,27 @@ export class CheckedSpanContext implements SpanContext {
   }
 }
 
+/**
+ * A remote parent whose ids' bytes the parser decoded as it checked them (w3c.ts): a span under
+ * it, and a link to it, are encoded from those bytes (wire-format.ts) instead of from the text.
+ */
+export class ParsedSpanContext extends CheckedSpanContext {
+  /** The ids' bytes as 32-bit words: the trace id's four from `idAt`, then the span id's two; never written over. */
+  declare idWords: Uint32Array;
+  declare idAt: number;
+
+  constructor(traceId: string, spanId: string, traceFlags: number, idWords: Uint32Array, idAt: number) {
+    super(traceId, spanId, traceFlags, undefined, true);
+    this.idWords = idWords;
+    this.idAt = idAt;
+  }
+}
+
 // Made on every hop (kept-shapes.ts): hoptrace's span contexts, and the API's wrapper of an
 // extracted one (trace.setSpanContext makes a NonRecordingSpan for every message consumed).
 keepShape(new CheckedSpanContext(KEPT_TRACE_ID, KEPT_SPAN_ID, 1, undefined, true));
 keepShape(trace.wrapSpanContext(new CheckedSpanContext(KEPT_TRACE_ID, KEPT_SPAN_ID, 1, undefined, true)));
+keepShape(trace.wrapSpanContext(new ParsedSpanContext(KEPT_TRACE_ID, KEPT_SPAN_ID, 1, new Uint32Array(6), 0)));
 
 /**
  * Whether `spanContext` is one of hoptrace's own, whose ids were checked when it was made: a

@@ -117,24 +117,23 @@ export class HoptraceSpan implements Span, ReadableSpan {
   declare endNanos: number;
   declare ended: boolean;
   declare private rare: Readonly<SpanRarities>;
+  /**
+   * How many attributes the span has, or more: a key both own and the template's is counted
+   * twice until a limit comes near (setAttribute), where it is counted exactly.
+   */
   declare private attributeCount: number;
   /**
-   * Whether an own attribute has a key of the template's (rare: own ones take precedence), so
-   * that the encoder knows without looking key by key whether the template's bytes stand as they
-   * are (wire-format.ts). Kept as own attributes are set.
+   * Where the ids' bytes are, as 32-bit words and the index of the first (pools never written
+   * over: the tracer's random ids, tracer.ts; ids the parser decoded from a header, w3c.ts), for
+   * the OTLP encoder to copy a word at a time instead of decoding the ids' hex text again through
+   * Node's C++ decoder: the trace id (a root's own, or its parent's), the span id, the parent's
+   * span id. Undefined where not known: the app's ids, ids of other formats.
    */
-  declare overridesTemplate: boolean;
-  /**
-   * Where the bytes of the ids the tracer drew are (tracer.ts: random pools never written over),
-   * for the OTLP encoder to copy instead of decoding the ids' hex text again through Node's C++
-   * decoder: the trace id (a root's own, or its parent's), the span id, the parent's span id.
-   * Undefined where not known: ids parsed from a header, the app's.
-   */
-  declare traceIdBytes: Uint8Array | undefined;
+  declare traceIdWords: Uint32Array | undefined;
   declare traceIdAt: number;
-  declare spanIdBytes: Uint8Array | undefined;
+  declare spanIdWords: Uint32Array | undefined;
   declare spanIdAt: number;
-  declare parentIdBytes: Uint8Array | undefined;
+  declare parentIdWords: Uint32Array | undefined;
   declare parentIdAt: number;
 
   constructor(
@@ -173,22 +172,19 @@ export class HoptraceSpan implements Span, ReadableSpan {
     this.endNanos = 0;
     this.ended = false;
     this.rare = NOTHING_RARE;
-    // Own and template keys, each counted once. Looked up from the own side (a few keys; the
-    // template has up to ten, and each lookup is a call V8 does not inline for keys that vary).
+    // Not whether an own key is one of the template's: a lookup in the template per own key, a
+    // call V8 does not inline for keys that vary (~1,000 instructions a Kafka message's two spans,
+    // callgrind, Node 24), for what is seldom so. The encoder tells (wire-format.ts), and the
+    // count is made exact only when it nears a limit.
     let count = 0;
-    let overridden = 0;
-    for (const key in ownAttributes) {
-      count++;
-      if (template !== undefined && Object.prototype.hasOwnProperty.call(template, key)) overridden++;
-    }
+    for (const _ in ownAttributes) count++;
     if (template !== undefined) for (const _ in template) count++;
-    this.attributeCount = count - overridden;
-    this.overridesTemplate = overridden > 0;
-    this.traceIdBytes = undefined;
+    this.attributeCount = count;
+    this.traceIdWords = undefined;
     this.traceIdAt = 0;
-    this.spanIdBytes = undefined;
+    this.spanIdWords = undefined;
     this.spanIdAt = 0;
-    this.parentIdBytes = undefined;
+    this.parentIdWords = undefined;
     this.parentIdAt = 0;
     if (links) {
       if (Object.isFrozen(links) && links.length <= spanLimits.linkCount && SHARED_LINK_LISTS.has(links)) this.links = links as Link[];
@@ -264,18 +260,43 @@ export class HoptraceSpan implements Span, ReadableSpan {
     // `__proto__` can be no attribute of a plain object (the SDK's assignment sets no key), so it is
     // not one here either, and counts against no limit.
     if (this.ended || value === undefined || value === null || key.length === 0 || key === '__proto__' || !isAttributeValue(value)) return this;
-    if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key)) {
-      if (this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key)) {
-        this.overridesTemplate = true;
-      } else if (this.attributeCount >= spanLimits.attributeCount) {
+    // A new key, unless it replaces one of the template's (counted already), counts against the limit.
+    if (!Object.prototype.hasOwnProperty.call(this.ownAttributes, key) && !(this.template !== undefined && Object.prototype.hasOwnProperty.call(this.template, key))) {
+      if (this.attributeCount >= spanLimits.attributeCount) this.attributeCount = this.distinctAttributeCount();
+      if (this.attributeCount >= spanLimits.attributeCount) {
         this.rarities().droppedAttributesCount++;
         return this;
-      } else {
-        this.attributeCount++;
       }
+      this.attributeCount++;
     }
     this.ownAttributes[key] = value;
     return this;
+  }
+
+  /**
+   * setAttribute for an attribute hoptrace made (a key of its own, a value of a valid type),
+   * without the checks the app's go through: validating the value and two key lookups, ~200
+   * instructions a call (callgrind, Node 24; two a Kafka message sent, two an HTTP request). A
+   * key set before, or one of the template's, is counted again: the count is made exact when
+   * it nears the limit, and the encoder finds keys of the template's (wire-format.ts).
+   */
+  setMadeAttribute(key: string, value: AttributeValue): void {
+    if (this.ended) return;
+    if (this.attributeCount >= spanLimits.attributeCount) {
+      this.setAttribute(key, value);
+      return;
+    }
+    this.attributeCount++;
+    this.ownAttributes[key] = value;
+  }
+
+  /** Own and template keys, each counted once. */
+  private distinctAttributeCount(): number {
+    const template = this.template;
+    let count = 0;
+    for (const key in this.ownAttributes) if (template === undefined || !Object.prototype.hasOwnProperty.call(template, key)) count++;
+    if (template !== undefined) for (const _ in template) count++;
+    return count;
   }
 
   /** OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, when set: every own attribute's text cut to it as the span ends. */

@@ -19,6 +19,7 @@ import type { HoptraceInstrumentation, ModuleDefinition } from '../../agent/modu
 import { recordSetter } from '../../agent/propagation/carriers';
 import { injectIntoCarrier } from '../../agent/propagation/installed';
 import { recordFailure } from '../../agent/tracing/errors';
+import { setMadeAttribute } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import type { HttpInstrumentationOptions } from '../http/types';
 import { clientRequestAttributes, normalizeMethod, spanName } from '../http/attributes';
@@ -100,7 +101,7 @@ export class FetchInstrumentation implements HoptraceInstrumentation {
     if (!span) return;
     this.spans.delete(request);
     const status = response.statusCode;
-    span.setAttribute('http.response.status_code', status);
+    setMadeAttribute(span, 'http.response.status_code', status);
     if (status >= 400) {
       span.setAttribute('error.type', String(status));
       span.setStatus({ code: SpanStatusCode.ERROR });

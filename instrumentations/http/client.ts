@@ -13,7 +13,7 @@ import { injectIntoCarrier } from '../../agent/propagation/installed';
 import { CLIENT_CALL } from './markers';
 import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
+import { type AttributeRecipe, setMadeAttribute, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
 import { hasMethodAndPath, readOutgoingTarget, targetOfClientRequest } from './outgoing-target';
@@ -157,8 +157,8 @@ function onClientResponse(message: unknown): void {
   if (!call || call.ended) return;
   const { span } = call;
   const status = response.statusCode ?? 0;
-  span.setAttribute('http.response.status_code', status);
-  span.setAttribute('network.protocol.version', response.httpVersion);
+  setMadeAttribute(span, 'http.response.status_code', status);
+  setMadeAttribute(span, 'network.protocol.version', response.httpVersion);
   // Client spans are errors from 4xx on: the call did not get what it asked for.
   if (status >= 400) {
     span.setAttribute('error.type', String(status));

@@ -14,7 +14,7 @@ import { extractFromCarrier } from '../../agent/propagation/installed';
 import { ROOT } from '../../agent/tracing/context';
 import { enterContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { type AttributeRecipe, startSpanWith } from '../../agent/tracing/tracer';
+import { type AttributeRecipe, setMadeAttribute, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
 import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
 import { enterRequestContext, leaveConnection } from './connection-context';
@@ -192,10 +192,10 @@ function endServerSpan(state: ServerRequestState, statusCode: number | undefined
   }
   if (state.route !== undefined) {
     span.updateName(spanName(state.method, state.route));
-    span.setAttribute('http.route', state.route);
+    setMadeAttribute(span, 'http.route', state.route);
   }
   if (statusCode !== undefined) {
-    span.setAttribute('http.response.status_code', statusCode);
+    setMadeAttribute(span, 'http.response.status_code', statusCode);
     // Server spans are errors only for 5xx: a 4xx is the client's mistake, not the service's.
     if (statusCode >= 500) {
       span.setAttribute('error.type', state.errorType ?? String(statusCode));

@@ -14,7 +14,7 @@ import { whenThrown } from '../../agent/observe-throw';
 import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { type ClockReading, readClock } from '../../agent/tracing/clock';
-import { endSpanAt, startReadingOf, startSpanWith } from '../../agent/tracing/tracer';
+import { endSpanAt, setMadeAttribute, startReadingOf, startSpanWith } from '../../agent/tracing/tracer';
 import { clientAttributes, sendAttributes, sendSpanName } from './attributes';
 import { withHeaders, withProperty } from './copies';
 import { type KafkaDestinations, type TopicDestination, sentMessageRecipe } from './destinations';
@@ -359,7 +359,7 @@ function messagesBefore(groups: readonly TopicMessages[], g: number, topic: stri
 
 function placeSpan(span: Span, landed: RecordMetadata, index: number): void {
   if (!span.isRecording()) return;
-  span.setAttribute('messaging.destination.partition.id', String(landed.partition));
+  setMadeAttribute(span, 'messaging.destination.partition.id', String(landed.partition));
   const base = Number(landed.baseOffset);
-  if (Number.isSafeInteger(base)) span.setAttribute('messaging.kafka.offset', base + index);
+  if (Number.isSafeInteger(base)) setMadeAttribute(span, 'messaging.kafka.offset', base + index);
 }

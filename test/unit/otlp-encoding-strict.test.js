@@ -155,9 +155,15 @@ test("hoptrace's own spans: a destination's template, attributes of their own, s
     later.end();
     const noTemplate = tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET' } });
     noTemplate.end();
+    // The template under another name and kind than its first span's, and a span the app renamed.
+    tracer.startSpanWith('send orders again', SpanKind.CLIENT, ROOT_CONTEXT, () => ({}), round, undefined, template).end();
+    const renamed = tracer.startSpanWith('send orders', SpanKind.PRODUCER, ROOT_CONTEXT, () => ({ n: round }), round, undefined, template);
+    renamed.updateName(`renamed ${round}`);
+    renamed.end();
   }
   const decoded = assertSameAsTransformer(ended, "hoptrace's spans");
-  assert.is(decoded.length, 12);
+  assert.is(decoded.length, 18);
+  assert.equal(decoded.filter((s) => s.span.name.startsWith('renamed')).map((s) => s.span.attributes.length), [5, 5, 5], 'the template and its own');
   const retry = decoded.filter((s) => s.span.attributes.some((a) => a.key === 'late'));
   assert.is(retry.length, 3);
   for (const { span } of retry) {
@@ -183,10 +189,33 @@ test('ids hoptrace drew go on the wire from the bytes it drew them from: roots, 
   assert.is(assertSameAsTransformer(ended, 'drawn ids').length, 4000);
   // The copying way was taken for every drawn id, and the text for parsed ones.
   const byName = (name) => ended.filter((span) => span.name === name);
-  assert.ok(ended.every((span) => span.spanIdBytes !== undefined));
-  assert.ok(byName('root').every((span) => span.traceIdBytes !== undefined && span.parentIdBytes === undefined));
-  assert.ok([...byName('child'), ...byName('grandchild')].every((span) => span.traceIdBytes !== undefined && span.parentIdBytes !== undefined));
-  assert.ok(byName('under a remote parent').every((span) => span.traceIdBytes === undefined && span.parentIdBytes === undefined), 'parsed ids are read from their text');
+  assert.ok(ended.every((span) => span.spanIdWords !== undefined));
+  assert.ok(byName('root').every((span) => span.traceIdWords !== undefined && span.parentIdWords === undefined));
+  assert.ok([...byName('child'), ...byName('grandchild')].every((span) => span.traceIdWords !== undefined && span.parentIdWords !== undefined));
+  assert.ok(byName('under a remote parent').every((span) => span.traceIdWords === undefined && span.parentIdWords === undefined), 'parsed ids are read from their text');
+});
+
+test("ids read from a message's traceparent go on the wire from the bytes the parser decoded: spans under it, their children, links to it", () => {
+  const { extractOwnHop } = require('../../dist/agent/propagation/own-hop');
+  const { randomBytes } = require('node:crypto');
+  const { tracer, ended } = hoptraceTracer();
+  const parsed = [];
+  // 24 bytes of ids a message: the parser's 4 KiB pool is filled and made anew six times before
+  // anything is encoded, so that a pool written over would show in the oldest spans.
+  for (let message = 0; message < 1000; message++) {
+    const header = Buffer.from(`00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`, 'latin1');
+    const context = extractOwnHop(ROOT_CONTEXT, { traceparent: header }, false);
+    parsed.push(trace.getSpanContext(context));
+    const process = tracer.startSpanWith('process orders', SpanKind.CONSUMER, context, () => ({ 'messaging.kafka.offset': message }), undefined);
+    const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, process));
+    child.end();
+    process.end();
+    // A batch's span links each of its messages' producers (as eachBatch's does), 100 a batch.
+    if (parsed.length === 100) tracer.startSpan('process orders batch', { kind: SpanKind.CONSUMER, links: parsed.splice(0).map((context) => ({ context })) }).end();
+  }
+  assert.is(assertSameAsTransformer(ended, 'parsed ids').length, 2010);
+  assert.ok(ended.filter((span) => span.name === 'process orders').every((span) => span.traceIdWords !== undefined && span.parentIdWords !== undefined), 'the copying way was taken');
+  assert.ok(ended.filter((span) => span.name === 'process orders batch').every((span) => span.links.length === 100));
 });
 
 test('an attribute whose value is undefined or null is left out; one that is a list keeps its empty places', () => {

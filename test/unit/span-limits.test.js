@@ -6,7 +6,7 @@ const assert = require('uvu/assert');
 const { ROOT_CONTEXT, SpanKind } = require('@opentelemetry/api');
 const { AlwaysOnSampler, BasicTracerProvider } = require('@opentelemetry/sdk-trace-node');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
-const { HoptraceTracer } = require('../../dist/agent/tracing/tracer');
+const { HoptraceTracer, setMadeAttribute } = require('../../dist/agent/tracing/tracer');
 const { setSpanLimits, DEFAULT_SPAN_LIMITS } = require('../../dist/agent/tracing/span-limits');
 const { loadConfig } = require('../../dist/agent/config/load-config');
 
@@ -109,6 +109,34 @@ test("a destination's template counts once per key toward the limit, whether or 
     assert.is(ended[1].droppedAttributesCount, 1);
   } finally {
     setSpanLimits(DEFAULT_SPAN_LIMITS);
+  }
+});
+
+test("attributes hoptrace makes after the start (a message's partition, a response's status) count as the app's do", () => {
+  for (const limit of [3, 4, 128]) {
+    setSpanLimits({ ...DEFAULT_SPAN_LIMITS, attributeCount: limit });
+    try {
+      const ended = [];
+      const processor = { onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} };
+      const resource = resourceFromAttributes({});
+      const ours = new HoptraceTracer({ resource, sampler: new AlwaysOnSampler(), processor }, 't', '1');
+      const sdk = new BasicTracerProvider({ resource, sampler: new AlwaysOnSampler(), spanProcessors: [processor], spanLimits: { attributeCountLimit: limit } }).getTracer('t', '1');
+      const template = Object.freeze({ topic: 'orders', system: 'kafka' });
+      const spans = [
+        ours.startSpanWith('send', SpanKind.PRODUCER, ROOT_CONTEXT, () => ({ topic: 'orders-retry' }), undefined, undefined, template),
+        sdk.startSpan('send', { kind: SpanKind.PRODUCER, attributes: { ...template, topic: 'orders-retry' } }, ROOT_CONTEXT),
+      ];
+      for (const span of spans) {
+        // A new key, one set twice, one of the template's, then more new ones than the limit leaves room for.
+        for (const [key, value] of [['partition', '0'], ['offset', 7], ['offset', 8], ['system', 'kafka-2'], ['status', 200], ['version', '1.1']]) setMadeAttribute(span, key, value);
+        span.end();
+        setMadeAttribute(span, 'late', 1); // after the end: ignored
+      }
+      assert.equal(ended[0].attributes, ended[1].attributes, `limit ${limit}`);
+      assert.is(ended[0].droppedAttributesCount, ended[1].droppedAttributesCount, `limit ${limit}`);
+    } finally {
+      setSpanLimits(DEFAULT_SPAN_LIMITS);
+    }
   }
 });
 

@@ -14,7 +14,7 @@ import { Buffer } from 'node:buffer';
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { HoptraceSpan, isSharedLinkList } from '../../tracing/span';
-import { isCheckedSpanContext } from '../../tracing/span-context';
+import { isCheckedSpanContext, ParsedSpanContext } from '../../tracing/span-context';
 import { ProtobufWriter } from './protobuf-writer';
 
 // opentelemetry-proto: SpanFlags
@@ -59,11 +59,11 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
   out.tag(2, 2); // ScopeSpans.spans
   const mark = out.beginLarge();
   out.tag(1, 2);
-  // hoptrace's own span's drawn ids from their bytes (span.ts), others from their text.
-  if (checked && span.traceIdBytes !== undefined) out.idFrom(16, span.traceIdBytes, span.traceIdAt);
+  // hoptrace's own span's ids from their bytes where it has them (drawn, or read from a header: span.ts), others from their text.
+  if (checked && span.traceIdWords !== undefined) out.idFrom(16, span.traceIdWords, span.traceIdAt);
   else if (!out.idBytes(context.traceId, 16, checked)) return out.rewind(start);
   out.tag(2, 2);
-  if (checked && span.spanIdBytes !== undefined) out.idFrom(8, span.spanIdBytes, span.spanIdAt);
+  if (checked && span.spanIdWords !== undefined) out.idFrom(8, span.spanIdWords, span.spanIdAt);
   else if (!out.idBytes(context.spanId, 8, checked)) return out.rewind(start);
   const traceState = context.traceState?.serialize();
   if (traceState) {
@@ -74,21 +74,27 @@ export function writeSpan(out: ProtobufWriter, span: ReadableSpan): void {
     const parentStart = out.position();
     out.tag(4, 2);
     // The parent is an object of hoptrace's only if it is a checked span context (span-context.ts); the app's could change after the check.
-    if (checked && span.parentIdBytes !== undefined) out.idFrom(8, span.parentIdBytes, span.parentIdAt);
+    if (checked && span.parentIdWords !== undefined) out.idFrom(8, span.parentIdWords, span.parentIdAt);
     else if (!out.idBytes(parent.spanId, 8, checked && isCheckedSpanContext(parent))) out.rewind(parentStart);
   }
-  out.tag(5, 2);
-  out.string(span.name);
-  out.tag(6, 0);
-  out.varint((span.kind ?? -1) + 1);
-  out.tag(7, 1);
-  if (span instanceof HoptraceSpan) writeTime(out, span.startSeconds, span.startNanos);
-  else writeHrTime(out, span.startTime);
-  out.tag(8, 1);
-  if (span instanceof HoptraceSpan) writeTime(out, span.endSeconds, span.endNanos);
-  else writeHrTime(out, span.endTime);
-  if (span instanceof HoptraceSpan) writeSpanAttributes(out, span);
-  else writeAttributes(out, 9, span.attributes);
+  const fieldsStart = out.position();
+  if (!(checked && writeAsItsDestination(out, span as HoptraceSpan))) {
+    out.rewind(fieldsStart);
+    out.tag(5, 2);
+    out.string(span.name);
+    out.tag(6, 0);
+    out.varint((span.kind ?? -1) + 1);
+    if (span instanceof HoptraceSpan) {
+      writeTimes(out, span);
+      writeSpanAttributes(out, span);
+    } else {
+      out.tag(7, 1);
+      writeHrTime(out, span.startTime);
+      out.tag(8, 1);
+      writeHrTime(out, span.endTime);
+      writeAttributes(out, 9, span.attributes);
+    }
+  }
   writeCount(out, 10, span.droppedAttributesCount);
   // Index loops: an iterator per loop per span was most of what encoding a span allocated.
   const events = span.events;
@@ -147,12 +153,20 @@ function writeLinks(out: ProtobufWriter, links: ReadableSpan['links'], checked: 
     // A link to a context hoptrace made (eachBatch's batch span links each message's producer) is
     // as checked as a parent (writeSpan): the checking loop reads text a character at a time, ~50
     // instructions a character for those ids (callgrind, Node 24), where Node's decoder is a call.
-    const own = checked || isCheckedSpanContext(link.context);
-    if (!(out.idBytes(link.context.traceId, 16, own) && (out.tag(2, 2), out.idBytes(link.context.spanId, 8, own)))) {
-      out.rewind(linkStart);
-      continue;
+    const linked = link.context;
+    if (linked instanceof ParsedSpanContext) {
+      // A producer's context read from a message's header: its ids' bytes as the parser decoded them (w3c.ts).
+      out.idFrom(16, linked.idWords, linked.idAt);
+      out.tag(2, 2);
+      out.idFrom(8, linked.idWords, linked.idAt + 4);
+    } else {
+      const own = checked || isCheckedSpanContext(linked);
+      if (!(out.idBytes(linked.traceId, 16, own) && (out.tag(2, 2), out.idBytes(linked.spanId, 8, own)))) {
+        out.rewind(linkStart);
+        continue;
+      }
     }
-    const linkState = link.context.traceState?.serialize();
+    const linkState = linked.traceState?.serialize();
     if (linkState) {
       out.tag(3, 2);
       out.string(linkState);
@@ -160,7 +174,7 @@ function writeLinks(out: ProtobufWriter, links: ReadableSpan['links'], checked: 
     if (link.attributes) writeAttributes(out, 4, link.attributes);
     writeCount(out, 5, link.droppedAttributesCount);
     out.tag(6, 5);
-    out.fixed32(spanFlags(link.context));
+    out.fixed32(spanFlags(linked));
     out.end(linkMark);
   }
 }
@@ -181,6 +195,13 @@ function writeCount(out: ProtobufWriter, field: number, count: number | undefine
 // into C (fmod), which made this 30-40 ns a time stamp on Node 24, against 10.
 function writeHrTime(out: ProtobufWriter, time: readonly [number, number]): void {
   writeTime(out, time[0], time[1]);
+}
+
+function writeTimes(out: ProtobufWriter, span: HoptraceSpan): void {
+  out.tag(7, 1);
+  writeTime(out, span.startSeconds, span.startNanos);
+  out.tag(8, 1);
+  writeTime(out, span.endSeconds, span.endNanos);
 }
 
 function writeTime(out: ProtobufWriter, seconds: number, nanos: number): void {
@@ -275,8 +296,97 @@ function isCacheable(value: unknown): boolean {
   return typeof value === 'string' ? value.length <= CACHED_VALUE_MAX_LENGTH : typeof value === 'number' || typeof value === 'boolean';
 }
 
-/** Each destination's template, encoded once (repeated Span.attributes fields, whole). */
-const encodedTemplates = new WeakMap<Attributes, Buffer>();
+/** A destination's template, encoded once: alone, and with the name and kind of the first span that came with it. */
+interface EncodedTemplate {
+  /** Repeated Span.attributes fields, whole. */
+  readonly attributes: Buffer;
+  readonly name: string;
+  readonly kind: number;
+  /** Span.name, Span.kind and the attributes: what every span of the destination has alike. */
+  readonly shared: Buffer;
+  /** Own keys of the destination's spans, in their order, none of them the template's (writeOwnAttributes). */
+  ownKeys: string[];
+  /** Those keys encoded. */
+  ownEncodedKeys: EncodedKey[];
+  /** Spans in a row whose own keys were not those. */
+  ownKeysMissed: number;
+}
+
+const encodedTemplates = new WeakMap<Attributes, EncodedTemplate>();
+const MISSES_BEFORE_LEARNING_KEYS = 2;
+
+function encodedTemplate(span: HoptraceSpan, template: Attributes): EncodedTemplate {
+  let encoded = encodedTemplates.get(template);
+  if (encoded === undefined) {
+    const attributes = encodedWith((writer) => writeAttributes(writer, 9, template));
+    const name = span.name;
+    const kind = span.kind;
+    const shared = encodedWith((writer) => {
+      writer.tag(5, 2);
+      writer.string(name);
+      writer.tag(6, 0);
+      writer.varint(kind + 1);
+      writer.raw(attributes);
+    });
+    encoded = { attributes, name, kind, shared, ownKeys: [], ownEncodedKeys: [], ownKeysMissed: 0 };
+    encodedTemplates.set(template, encoded);
+  }
+  return encoded;
+}
+
+/**
+ * Span.name, kind, times and attributes of a span as its destination's spans have them: name, kind
+ * and template written from bytes encoded once (fields may come in any order on the wire), then
+ * its own attributes. False, with bytes written that the caller takes back, for a span whose
+ * name or kind is not its template's first span's (one the app renamed) or whose own attribute
+ * has a key of the template's (own ones take precedence; seldom so).
+ */
+function writeAsItsDestination(out: ProtobufWriter, span: HoptraceSpan): boolean {
+  const template = span.template;
+  if (template === undefined) return false;
+  const encoded = encodedTemplate(span, template);
+  if (encoded.name !== span.name || encoded.kind !== span.kind) return false;
+  out.raw(encoded.shared);
+  writeTimes(out, span);
+  return writeOwnAttributes(out, span.ownAttributes, encoded, template);
+}
+
+/**
+ * writeAttributes for the own attributes of a span with a template; false as soon as one has a
+ * key of the template's. A destination's spans have the same own keys in the same order, span
+ * after span: those are remembered with their encoded keys, and a key that is the same string in
+ * the same place needs neither a lookup in the template (a call V8 does not inline for keys that
+ * vary) nor one among the encoded keys. Keys are learnt again only after two spans in a row
+ * differ: spans of two shapes that take turns (eachBatch's batch span and its messages') would
+ * otherwise replace them on every span.
+ */
+function writeOwnAttributes(out: ProtobufWriter, own: Attributes, encoded: EncodedTemplate, template: Attributes): boolean {
+  const known = encoded.ownKeys;
+  const knownEncoded = encoded.ownEncodedKeys;
+  let at = 0;
+  let asKnown = true;
+  for (const key in own) {
+    let encodedKeyValue: EncodedKey;
+    if (asKnown && at < known.length && known[at] === key) {
+      encodedKeyValue = knownEncoded[at];
+      at++;
+    } else {
+      asKnown = false;
+      if (Object.prototype.hasOwnProperty.call(template, key)) return false;
+      encodedKeyValue = encodedKey(key);
+    }
+    const value = own[key];
+    if (value !== undefined && value !== null) writeKeyValue(out, 9, encodedKeyValue, value);
+  }
+  if (asKnown) {
+    encoded.ownKeysMissed = 0;
+  } else if (++encoded.ownKeysMissed >= MISSES_BEFORE_LEARNING_KEYS) {
+    encoded.ownKeys = Object.keys(own);
+    encoded.ownEncodedKeys = encoded.ownKeys.map(encodedKey);
+    encoded.ownKeysMissed = 0;
+  }
+  return true;
+}
 
 /**
  * A span's template from its bytes, then its own attributes; where an own attribute replaces one
@@ -285,13 +395,8 @@ const encodedTemplates = new WeakMap<Attributes, Buffer>();
 function writeSpanAttributes(out: ProtobufWriter, span: HoptraceSpan): void {
   const { template, ownAttributes } = span;
   if (template === undefined) return writeAttributes(out, 9, ownAttributes);
-  if (span.overridesTemplate) return writeAttributes(out, 9, span.attributes);
-  let encoded = encodedTemplates.get(template);
-  if (encoded === undefined) {
-    encoded = encodedWith((writer) => writeAttributes(writer, 9, template));
-    encodedTemplates.set(template, encoded);
-  }
-  out.raw(encoded);
+  for (const key in ownAttributes) if (Object.prototype.hasOwnProperty.call(template, key)) return writeAttributes(out, 9, span.attributes);
+  out.raw(encodedTemplate(span, template).attributes);
   writeAttributes(out, 9, ownAttributes);
 }
 
@@ -316,38 +421,41 @@ function encodedWith(write: (writer: ProtobufWriter) => void): Buffer {
 function writeAttributes(out: ProtobufWriter, field: number, attributes: Attributes): void {
   for (const key in attributes) {
     const value = attributes[key];
-    if (value === undefined || value === null) continue;
-    const encoded = encodedKey(key);
-    const lookedUp = isLookedUp(encoded);
-    const cached = lookedUp ? encoded.values.get(value) : undefined;
-    if (cached) {
-      encoded.unkeptMisses = 0;
-      out.tag(field, 2);
-      out.varint(cached.length);
-      out.raw(cached);
-      continue;
-    }
-    out.tag(field, 2);
-    const mark = out.begin();
-    const start = out.position();
-    out.raw(encoded.key);
-    out.tag(2, 2); // KeyValue.value
-    const valueMark = out.begin();
-    writeAnyValue(out, value);
-    out.end(valueMark);
-    // Seen before (null): kept whole from now on. New: remembered, while the key has room.
-    if (lookedUp) {
-      if (cached === null) {
-        encoded.values.set(value, out.copy(start));
-        encoded.unkeptMisses = 0;
-      } else if (encoded.values.size < VALUES_PER_KEY && isCacheable(value)) {
-        encoded.values.set(value, null);
-      } else {
-        encoded.unkeptMisses++;
-      }
-    }
-    out.end(mark);
+    if (value !== undefined && value !== null) writeKeyValue(out, field, encodedKey(key), value);
   }
+}
+
+/** One KeyValue: from its bytes when its value came before, else encoded (and maybe kept). */
+function writeKeyValue(out: ProtobufWriter, field: number, encoded: EncodedKey, value: AttributeValue): void {
+  const lookedUp = isLookedUp(encoded);
+  const cached = lookedUp ? encoded.values.get(value) : undefined;
+  if (cached) {
+    encoded.unkeptMisses = 0;
+    out.tag(field, 2);
+    out.varint(cached.length);
+    out.raw(cached);
+    return;
+  }
+  out.tag(field, 2);
+  const mark = out.begin();
+  const start = out.position();
+  out.raw(encoded.key);
+  out.tag(2, 2); // KeyValue.value
+  const valueMark = out.begin();
+  writeAnyValue(out, value);
+  out.end(valueMark);
+  // Seen before (null): kept whole from now on. New: remembered, while the key has room.
+  if (lookedUp) {
+    if (cached === null) {
+      encoded.values.set(value, out.copy(start));
+      encoded.unkeptMisses = 0;
+    } else if (encoded.values.size < VALUES_PER_KEY && isCacheable(value)) {
+      encoded.values.set(value, null);
+    } else {
+      encoded.unkeptMisses++;
+    }
+  }
+  out.end(mark);
 }
 
 const MIN_INT64 = -(2 ** 63);
