@@ -162,7 +162,6 @@ function decodeHex(bytes: Buffer, from: number, to: number, at: number): typeof 
   return seen !== 0 ? IS_ID : ALL_ZEROS;
 }
 
-
 /** Sixteen bytes from `at`, checked to be hex digits, as text. */
 function textOf16(b: Buffer, at: number): string {
   return String.fromCharCode(

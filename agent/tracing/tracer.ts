@@ -124,7 +124,7 @@ export class HoptraceTracer implements Tracer {
       span.traceIdWords = traceIdPool;
       span.traceIdAt = traceIdAt;
     } else if (parentSpan instanceof HoptraceSpan) {
-      // The parent's, where it has them (none for ids parsed from a header: the encoder reads their text).
+      // The parent's, where it has them (drawn, or read from a header: see below).
       span.traceIdWords = parentSpan.traceIdWords;
       span.traceIdAt = parentSpan.traceIdAt;
       span.parentIdWords = parentSpan.spanIdWords;
