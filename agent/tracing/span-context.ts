@@ -42,6 +42,11 @@ export class ParsedSpanContext extends CheckedSpanContext {
     this.idWords = idWords;
     this.idAt = idAt;
   }
+
+  /** As JSON (an app logging a span's parent), the span context's own fields, not the 4 KiB pool its ids' bytes are in. */
+  toJSON(): SpanContext {
+    return { traceId: this.traceId, spanId: this.spanId, traceFlags: this.traceFlags, traceState: this.traceState, isRemote: this.isRemote };
+  }
 }
 
 // Made on every hop (kept-shapes.ts): hoptrace's span contexts, and the API's wrapper of an

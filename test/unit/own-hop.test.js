@@ -83,6 +83,13 @@ function asReadFromText(context) {
   return { traceId: context.traceId, spanId: context.spanId, sampled: context.traceFlags === TraceFlags.SAMPLED };
 }
 
+test("a context read from a message's bytes reads, as JSON, as any span context: its ids' bytes stay out", () => {
+  const { parseTraceparentBytes } = require('../../dist/agent/propagation/w3c');
+  const context = parseTraceparentBytes(Buffer.from(`00-${TRACE}-${SPAN}-01`, 'latin1'));
+  assert.ok(context.idWords !== undefined, 'the bytes were kept');
+  assert.equal(JSON.parse(JSON.stringify(context)), { traceId: TRACE, spanId: SPAN, traceFlags: 1, isRemote: true });
+});
+
 test('a traceparent read from bytes is the one read from the same bytes as text, for valid and mangled values', () => {
   const { parseTraceparent, parseTraceparentBytes } = require('../../dist/agent/propagation/w3c');
   let state = 11;
