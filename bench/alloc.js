@@ -9,13 +9,14 @@
 // It also fails when, with sampling off, more bytes per operation outlive the young generation than
 // the floor's by more than PROMOTION_ALLOWANCE (measurePromotion: nothing unsampled may outlive its operation).
 // Writes ALLOC.md and ALLOC.json (not with --check). Needs no broker.
-const { execFile, execFileSync } = require('node:child_process');
+const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..');
-const { SCENARIOS, CONFIGS, nodes } = require('./alloc/plan');
+const { SCENARIOS, CONFIGS } = require('./alloc/plan');
+const { nodeBuilds } = require('./node-builds');
 const CHECK = process.argv.includes('--check');
 const UPDATE_BASELINE = process.argv.includes('--update-baseline');
 const BASELINE_FILE = process.env.HOPTRACE_ALLOC_BASELINE || path.join(__dirname, 'alloc-baseline.json');
@@ -146,8 +147,8 @@ async function main() {
   const results = {};
   // Every run of a major is queued at once (PARALLEL of them run at a time); a scenario's lines are
   // printed as soon as its runs are in, in the plan's order.
-  for (const node of nodes(MAJORS)) {
-    const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
+  for (const node of nodeBuilds(MAJORS)) {
+    const { version } = node;
     results[node.major] = { version, scenarios: {}, promoted: {} };
     const measured = SCENARIOS.map((scenario) => ({
       scenario,

@@ -7,15 +7,15 @@
 // its peak), while V8 traces its compilers' zone memory (--trace-zone-stats: every change of 1 MB,
 // each zone by name). What V8 took from malloc and gave back is RSS still: the C library keeps it.
 // Writes COMPILE-MEMORY.md and COMPILE-MEMORY.json. Needs no broker.
-const { execFileSync, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { configs } = require('./configs');
+const { hoptraceAndNoAgent } = require('./configs');
 const { startReceiver } = require('./receiver');
 const { runLoad } = require('./run');
 const { listeningPort } = require('./gc-survival');
-const { requiredNodes } = require('./alloc/plan');
+const { requiredNodeBuilds } = require('./node-builds');
 const { median } = require('./rounds');
 
 const listArgument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1].split(',') : undefined);
@@ -98,12 +98,11 @@ const FIGURES = [
 
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
-  const builds = requiredNodes(MAJORS);
+  const builds = requiredNodeBuilds(MAJORS);
   const receiver = await startReceiver();
-  const compared = configs(receiver.url).filter((c) => c.name === 'no agent' || c.name === 'hoptrace');
+  const compared = hoptraceAndNoAgent(receiver.url);
   const results = {};
-  for (const { major, bin } of builds) {
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+  for (const { major, bin, version } of builds) {
     results[major] = { version, runs: Object.fromEntries(compared.map((c) => [c.name, []])) };
     for (let run = 1; run <= RUNS; run++) {
       for (const config of run % 2 ? compared : [...compared].reverse()) {

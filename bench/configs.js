@@ -55,4 +55,9 @@ function configs(receiverUrl) {
   ];
 }
 
-module.exports = { configs, REPO, BENCH_MODULES };
+/** The app alone and with hoptrace: what the memory benches compare (memory.js, compile-memory.js). */
+function hoptraceAndNoAgent(receiverUrl) {
+  return configs(receiverUrl).filter((c) => c.name === 'no agent' || c.name === 'hoptrace');
+}
+
+module.exports = { configs, hoptraceAndNoAgent, REPO, BENCH_MODULES };

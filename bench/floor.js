@@ -9,12 +9,12 @@
 // A closer look at a few figures: `--scenarios` (users, chain, eachMessage-100, eachBatch-100,
 // eachMessage-1, eachBatch-1) and `--configs` (none, off, 10, 100; the floor always runs) narrow
 // the run, so that more rounds fit in the same hour.
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
+const { requiredNodeBuilds } = require('./node-builds');
 const { startReceiver } = require('./receiver');
 const { median, turned } = require('./rounds');
 const { PLAN, KAFKA_WARMUP, httpRun, kafkaRun, checkSpans, pinBrokerAwayFromApp } = require('./run');
@@ -63,13 +63,6 @@ function chosen(scenarios) {
   return scenarios.filter((scenario) => ONLY_SCENARIOS.includes(scenario.key));
 }
 
-function nodeBuilds() {
-  const listed = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const builds = Object.fromEntries(listed.trim().split('\n').map((line) => line.split(' ')));
-  builds[process.versions.node.split('.')[0]] = process.execPath;
-  return builds;
-}
-
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
   if (process.argv.includes('--report')) {
@@ -81,16 +74,14 @@ async function main() {
     return;
   }
   checkNarrowing();
-  const builds = nodeBuilds();
+  const builds = requiredNodeBuilds(MAJORS);
   pinBrokerAwayFromApp(log);
   const receiver = await startReceiver();
   const all = floorConfigs(receiver.url);
   const failures = [];
   const byMajor = {};
-  for (const major of MAJORS) {
-    if (!builds[major]) throw new Error(`bench: no Node ${major} build (test/infra/node/ lists ${Object.keys(builds).join(', ')})`);
-    process.env.BENCH_NODE = builds[major];
-    const version = execFileSync(builds[major], ['--version'], { encoding: 'utf8' }).trim();
+  for (const { major, bin, version } of builds) {
+    process.env.BENCH_NODE = bin;
     const results = Object.fromEntries(all.map((c) => [c.name, { users: [], chain: [], kafka: {} }]));
     // Scenario by scenario, every configuration back to back (in an order that turns round by
     // round), so that a configuration and the floor it is compared with run minutes apart at most,

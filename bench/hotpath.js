@@ -26,7 +26,8 @@ const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { SCENARIOS, CONFIGS, nodes } = require('./alloc/plan');
+const { SCENARIOS, CONFIGS } = require('./alloc/plan');
+const { nodeBuilds } = require('./node-builds');
 const { startReceiver } = require('./receiver');
 const { median, turned } = require('./rounds');
 const { pinBrokerAwayFromApp } = require('./run');
@@ -137,8 +138,8 @@ async function main() {
   const receiver = await startReceiver();
   const results = {};
   const failures = [];
-  for (const node of nodes(MAJORS)) {
-    const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
+  for (const node of nodeBuilds(MAJORS)) {
+    const { version } = node;
     const samples = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {

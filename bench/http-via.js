@@ -9,7 +9,7 @@ const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { nodes } = require('./alloc/plan');
+const { nodeBuilds } = require('./node-builds');
 const { startReceiver } = require('./receiver');
 
 const REPO = path.resolve(__dirname, '..');
@@ -65,8 +65,8 @@ async function main() {
   execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const receiver = await startReceiver();
   const results = {};
-  for (const node of nodes(MAJORS)) {
-    const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8' }).trim();
+  for (const node of nodeBuilds(MAJORS)) {
+    const { version } = node;
     const samples = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {

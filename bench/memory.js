@@ -11,14 +11,13 @@
 // (`--min-semi-space-size` = `--max-semi-space-size`, the same for both), the difference is what
 // the agent itself holds. And what drives the first: the bytes that survive each young-generation
 // collection under load (gc-survival.js). Writes MEMORY.md and MEMORY.json.
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { configs } = require('./configs');
+const { hoptraceAndNoAgent } = require('./configs');
 const { startReceiver } = require('./receiver');
 const { PLAN, memoryRun } = require('./run');
-const { requiredNodes } = require('./alloc/plan');
+const { requiredNodeBuilds } = require('./node-builds');
 const { survivalRun } = require('./gc-survival');
 
 const QUICK = process.argv.includes('--quick');
@@ -35,13 +34,12 @@ Object.assign(PLAN, { warmup: QUICK ? 1 : 3 });
 
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
-  const builds = requiredNodes(MAJORS);
+  const builds = requiredNodeBuilds(MAJORS);
   const receiver = await startReceiver();
-  const compared = configs(receiver.url).filter((c) => c.name === 'no agent' || c.name === 'hoptrace');
+  const compared = hoptraceAndNoAgent(receiver.url);
   const results = {};
-  for (const { major, bin } of builds) {
+  for (const { major, bin, version } of builds) {
     process.env.BENCH_NODE = bin;
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
     results[major] = { version, runs: {} };
     for (const young of YOUNG) {
       for (const config of compared) {

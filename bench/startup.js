@@ -11,6 +11,7 @@ const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { nodeBuilds } = require('./node-builds');
 const { median } = require('./report');
 
 const REPO = path.resolve(__dirname, '..');
@@ -27,11 +28,6 @@ function installPackage() {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tarball)], { cwd: dir, stdio: 'pipe' });
   // `npm pack` builds the package (its prepare script) with the Node running this bench.
   return { dir, register: path.join(dir, 'node_modules/hoptrace/register.js'), builtBy: process.version };
-}
-
-function nodeBuilds() {
-  const lines = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8' }).trim().split('\n');
-  return [process.execPath, ...lines.map((line) => line.split(' ')[1])];
 }
 
 /** Wall time of one `node -e 0`, in ms. */
@@ -77,8 +73,7 @@ async function main() {
   const { dir, register, builtBy } = installPackage();
   const results = [];
   try {
-    for (const node of nodeBuilds()) {
-      const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    for (const { bin: node, version } of nodeBuilds()) {
       log(`start-up on node ${version}`);
       const row = { node: version };
       row.exit = await measure(async (agent) => exitRun(node, agent ? ['--require', register] : []));

@@ -1,8 +1,6 @@
 'use strict';
 // What the in-process loops of alloc/worker.js measure, shared by bench/alloc.js (bytes per
-// operation) and bench/hotpath.js (time per operation): the scenarios, the configurations and the
-// Node builds.
-const { execFileSync } = require('node:child_process');
+// operation) and bench/hotpath.js (time per operation): the scenarios and the configurations.
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -60,23 +58,4 @@ const CONFIGS = [
   { name: 'hoptrace 100 %', preload: ['--require', path.join(REPO, 'register.js')], env: { ...AGENT_ENV, OTEL_TRACES_SAMPLER: 'always_on' } },
 ];
 
-/** This Node and every other major CI tests on (test/infra/node/), as `{ major, bin }`. */
-function nodes(majors) {
-  const found = [{ major: process.versions.node.split('.')[0], bin: process.execPath }];
-  const listed = execFileSync('bash', [path.join(REPO, 'test/infra/node/install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of listed.trim().split('\n')) {
-    const [major, bin] = line.split(' ');
-    if (major && bin && !found.some((n) => n.major === major)) found.push({ major, bin });
-  }
-  return found.filter((n) => !majors || majors.includes(n.major)).sort((a, b) => Number(a.major) - Number(b.major));
-}
-
-/** nodes(majors), every one of them there: a run that asked for a major it cannot run fails before it starts. */
-function requiredNodes(majors) {
-  const builds = nodes(majors);
-  const missing = majors.filter((major) => !builds.some((node) => node.major === major));
-  if (missing.length > 0) throw new Error(`bench: no Node ${missing.join(', ')} build (test/infra/node/package.json lists the majors it installs)`);
-  return builds;
-}
-
-module.exports = { SCENARIOS, CONFIGS, AGENT_ENV, nodes, requiredNodes };
+module.exports = { SCENARIOS, CONFIGS, AGENT_ENV };
