@@ -37,8 +37,18 @@ import { HoptraceSpan, type SpanFactoryShared } from './span';
 import { CheckedSpanContext, ParsedSpanContext, isValidSpanContext } from './span-context';
 import { UnsampledSpan } from './unsampled-span';
 
-/** A new span's attributes (an object the span then owns) from what the instrumentation saw; called only for a span that is recorded. */
-export type AttributeRecipe<Input> = (input: Input) => Attributes;
+/**
+ * A new span's own attributes (an object the span then owns) from what the instrumentation saw,
+ * beside the template the span has (if any); called only for a span that is recorded.
+ */
+export type AttributeRecipe<Input> = (input: Input, template: Attributes | undefined) => Attributes;
+
+/**
+ * A destination's shared template (see HoptraceSpan), or, where which destination it is takes
+ * reading the input (an HTTP server's address and method), how to find it: called only for a span
+ * that is recorded, after the sampler. Undefined: no template, the recipe's attributes are all.
+ */
+export type SpanTemplate<Input> = Attributes | ((input: Input) => Attributes | undefined);
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
@@ -80,7 +90,7 @@ export class HoptraceTracer implements Tracer {
     recipe: AttributeRecipe<Input>,
     input: Input,
     links?: Link[],
-    template?: Attributes,
+    template?: SpanTemplate<Input>,
     startedAt?: ClockReading,
   ): Span {
     return this.begin(name, kind, parentContext, links, startedAt, NO_ATTRIBUTES, recipe, input, template);
@@ -96,7 +106,7 @@ export class HoptraceTracer implements Tracer {
     forSampler: Attributes,
     recipe: AttributeRecipe<Input>,
     input: Input,
-    template?: Attributes,
+    template?: SpanTemplate<Input>,
   ): Span {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parentSpan = trace.getSpan(ctx);
@@ -115,9 +125,10 @@ export class HoptraceTracer implements Tracer {
     // Which service it belongs to still decides where the spans under it belong (service-map-resolver.ts).
     if (sampling.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(traceId, spanId, traceFlags, traceState, this.setup.resource);
     const spanContext = new CheckedSpanContext(traceId, spanId, traceFlags, traceState, undefined);
-    const attributes = recipe(input);
+    const destinationTemplate = typeof template === 'function' ? template(input) : template;
+    const attributes = recipe(input, destinationTemplate);
     if (sampling.attributes) Object.assign(attributes, sampling.attributes);
-    const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, startTime, template);
+    const span = new HoptraceSpan(this.shared, spanContext, name, kind, validParent, attributes, links, startTime, destinationTemplate);
     span.spanIdWords = spanIdPool;
     span.spanIdAt = spanIdAt;
     if (traceIdPool !== undefined) {
@@ -233,12 +244,14 @@ export function startSpanWith<Input>(
   recipe: AttributeRecipe<Input>,
   input: Input,
   links?: Link[],
-  template?: Attributes,
+  template?: SpanTemplate<Input>,
   /** A reading of the clocks to start at, shared with spans that started at the same moment (clock.ts); now when undefined. */
   startedAt?: ClockReading,
 ): Span {
   if (tracer instanceof HoptraceTracer) return tracer.startSpanWith(name, kind, parentContext, recipe, input, links, template, startedAt);
-  return tracer.startSpan(name, { kind, attributes: template ? { ...template, ...recipe(input) } : recipe(input), links }, parentContext);
+  const destinationTemplate = typeof template === 'function' ? template(input) : template;
+  const attributes = recipe(input, destinationTemplate);
+  return tracer.startSpan(name, { kind, attributes: destinationTemplate ? { ...destinationTemplate, ...attributes } : attributes, links }, parentContext);
 }
 
 /**

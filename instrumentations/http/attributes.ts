@@ -56,26 +56,41 @@ function firstForwardedFor(header: string | string[] | undefined): string | unde
   return first === '' ? undefined : first;
 }
 
-export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
-  const { path, query } = readRequestTarget(req.url ?? '/', redactor);
+/**
+ * What requests to one server address share: the method, scheme, protocol version, and the server's
+ * address and port. The template of their spans (server-template.ts), made once per combination.
+ */
+export function serverAddressAttributes(req: IncomingMessage, method: string): Attributes {
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const host = parseHostHeader(req.headers.host);
   const attributes: Attributes = {
-    'http.request.method': method.method,
+    'http.request.method': method,
     'url.scheme': encrypted ? 'https' : 'http',
     'network.protocol.version': req.httpVersion,
   };
-  if (path !== undefined) attributes['url.path'] = path;
-  if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
-  if (query !== undefined) attributes['url.query'] = query;
   if (host.address !== undefined) attributes['server.address'] = host.address;
   const port = host.port ?? req.socket?.localPort;
   if (port !== undefined) attributes['server.port'] = port;
+  return attributes;
+}
+
+/** What differs from request to request: the path and query, the method as sent when it is not a known one, the client. */
+export function serverRequestOwnAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
+  const { path, query } = readRequestTarget(req.url ?? '/', redactor);
+  const attributes: Attributes = {};
+  if (path !== undefined) attributes['url.path'] = path;
+  if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
+  if (query !== undefined) attributes['url.query'] = query;
   const client = firstForwardedFor(req.headers['x-forwarded-for']) ?? req.socket?.remoteAddress;
   if (client !== undefined) attributes['client.address'] = client;
   const userAgent = req.headers['user-agent'];
   if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
   return attributes;
+}
+
+/** Every attribute of a SERVER span as it starts: both of the above in one object (a request whose address has no template). */
+export function serverRequestAttributes(req: IncomingMessage, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
+  return Object.assign(serverAddressAttributes(req, method.method), serverRequestOwnAttributes(req, method, redactor));
 }
 
 /** What an outgoing call is about to do, read from the arguments of http.request. */

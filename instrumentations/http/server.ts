@@ -16,12 +16,13 @@ import { enterContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
 import { type AttributeRecipe, setMadeAttribute, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { normalizeMethod, serverRequestAttributes, spanName } from './attributes';
+import { normalizeMethod, serverRequestAttributes, serverRequestOwnAttributes, spanName } from './attributes';
 import { enterRequestContext, leaveConnection } from './connection-context';
 import { keepIdleTimerOutOfRequests } from './idle-connection-timer';
 import { createPathMatcher } from './ignore-paths';
 import { endBodyInRequestContext } from './request-events';
 import { type ServerRequestState, attachServerRequest, newServerRequestState, serverRequestOf } from './server-request';
+import { serverTemplate } from './server-template';
 import type { HttpInstrumentationOptions } from './types';
 import { type UrlRedactor, splitTarget } from './url-redaction';
 import { noteReceived, propagationDebug } from '../../agent/propagation/debug';
@@ -48,7 +49,9 @@ export const IGNORED_REQUEST_CONTEXT: Context = suppressTracing(ROOT);
 
 export function serverRequestStarter(tracers: TracerResolver, options: HttpInstrumentationOptions, redactor: UrlRedactor): BeginServerRequest {
   const isIgnored = createPathMatcher(options.ignoreIncomingPaths);
-  const recipe: AttributeRecipe<IncomingMessage> = (req) => serverRequestAttributes(req, normalizeMethod(req.method), redactor);
+  // Beside its address's template, what is the request's own; without one (too many kept), all.
+  const recipe: AttributeRecipe<IncomingMessage> = (req, template) =>
+    template ? serverRequestOwnAttributes(req, normalizeMethod(req.method), redactor) : serverRequestAttributes(req, normalizeMethod(req.method), redactor);
   // The tracer per local port, when the port settles it (one service: always).
   const byPort = new Map<number | undefined, Tracer | undefined>();
   const tracerFor = (port: number | undefined): Tracer => {
@@ -143,7 +146,7 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerRespon
   const method = normalizeMethod(req.method);
   const parent = extractFromCarrier(ROOT, req.headers, incomingHttpHeaderGetter);
   if (propagationDebug.on) noteReceived('HTTP request', `${method.method} ${splitTarget(req.url ?? '', redactor).path}`, req.headers, parent);
-  const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req);
+  const span = startSpanWith(tracer, spanName(method.method), SpanKind.SERVER, parent, recipe, req, undefined, serverTemplate);
   const state = newServerRequestState(span, trace.setSpan(parent, span), method.method);
   attachServerRequest(req, state);
   endBodyInRequestContext(req);

@@ -337,16 +337,24 @@ function encodedTemplate(span: HoptraceSpan, template: Attributes): EncodedTempl
 /**
  * Span.name, kind, times and attributes of a span as its destination's spans have them: name, kind
  * and template written from bytes encoded once (fields may come in any order on the wire), then
- * its own attributes. False, with bytes written that the caller takes back, for a span whose
- * name or kind is not its template's first span's (one the app renamed) or whose own attribute
- * has a key of the template's (own ones take precedence; seldom so).
+ * its own attributes. A span named otherwise than the template's first span (one the app renamed;
+ * an HTTP server span, named after its route as it ends) writes its own name and kind, and the
+ * template still from its bytes. False, with bytes written that the caller takes back, for a span
+ * whose own attribute has a key of the template's (own ones take precedence; seldom so).
  */
 function writeAsItsDestination(out: ProtobufWriter, span: HoptraceSpan): boolean {
   const template = span.template;
   if (template === undefined) return false;
   const encoded = encodedTemplate(span, template);
-  if (encoded.name !== span.name || encoded.kind !== span.kind) return false;
-  out.raw(encoded.shared);
+  if (encoded.name === span.name && encoded.kind === span.kind) {
+    out.raw(encoded.shared);
+  } else {
+    out.tag(5, 2);
+    out.string(span.name);
+    out.tag(6, 0);
+    out.varint((span.kind ?? -1) + 1);
+    out.raw(encoded.attributes);
+  }
   writeTimes(out, span);
   return writeOwnAttributes(out, span.ownAttributes, encoded, template);
 }
