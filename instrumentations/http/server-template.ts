@@ -48,8 +48,18 @@ export function serverTemplate(req: IncomingMessage): Attributes | undefined {
     template = Object.freeze(attributes);
     templates.set(key, template);
   }
-  if (socket) socket[LAST_TEMPLATE] = { method, host, version, template };
+  remember(socket, { method, host, version, template });
   return template;
+}
+
+/** Noted on the connection, unless it takes no property (a socket object the app froze): then its next request looks again. */
+function remember(socket: Remembering | null | undefined, last: LastTemplate): void {
+  if (!socket) return;
+  try {
+    socket[LAST_TEMPLATE] = last;
+  } catch {
+    // Not remembered; the template is right all the same.
+  }
 }
 
 /** How many are kept (for the test that they stay bounded whatever Host headers arrive). */

@@ -58,6 +58,15 @@ test('requests to one address share one template; a connection moves to another 
   assert.is(serverTemplate(request({ host: null, socket: connection({ localPort: 4001, encrypted: true }) }))['url.scheme'], 'https');
 });
 
+test('a connection that takes no property still gets its template, looked up again each time', () => {
+  const socket = Object.freeze(connection({ localPort: 5000 }));
+  const first = serverTemplate(request({ socket }));
+  assert.is(first['server.port'], 8080);
+  assert.is(serverTemplate(request({ socket })), first);
+  assert.is(serverTemplate(request({ socket, host: null }))['server.port'], 5000);
+});
+
+// Last: it fills the module's templates to the bound.
 test('templates kept stay bounded whatever Host headers arrive; past the bound a request has no template, and all its attributes', () => {
   const socket = connection();
   for (let i = 0; i < MAX_SERVER_TEMPLATES + 50; i++) {
