@@ -40,7 +40,7 @@ export function serverTemplate(req: IncomingMessage): Attributes | undefined {
   const last = socket?.[LAST_TEMPLATE];
   if (last !== undefined && last.method === method && last.host === host && last.version === version) return last.template;
   const attributes = serverAddressAttributes(req, method);
-  // Host cannot hold a space; nor can the other parts.
+  // Method and version hold no space, and the port, last, is a number or nothing: one key, one combination.
   const key = `${method} ${attributes['url.scheme']} ${version} ${attributes['server.address'] ?? ''} ${attributes['server.port'] ?? ''}`;
   let template = templates.get(key);
   if (template === undefined) {
