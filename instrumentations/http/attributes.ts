@@ -107,31 +107,53 @@ export interface OutgoingTarget {
 }
 
 /**
- * Through a forward proxy the request target is the whole URL of the real destination: that is
- * what `url.full` and `server.*` describe (semantic conventions: the server behind any
- * intermediary), and the proxy goes into `network.peer.*`.
+ * What calls to one server share: the method, and the server's address and port. The template of
+ * their CLIENT spans (client-template.ts), made once per combination.
+ */
+export function clientAddressAttributes(method: string, address: string, port: number | undefined): Attributes {
+  const attributes: Attributes = { 'http.request.method': method, 'server.address': address };
+  if (port !== undefined) attributes['server.port'] = port;
+  return attributes;
+}
+
+/**
+ * Every attribute of a CLIENT span as it starts (a call whose server has no template). Through a
+ * forward proxy the request target is the whole URL of the real destination: that is what
+ * `url.full` and `server.*` describe (semantic conventions: the server behind any intermediary),
+ * and the proxy goes into `network.peer.*`.
  */
 export function clientRequestAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
   const { path = '/', query, destination } = readRequestTarget(target.target, redactor);
   const scheme = destination?.scheme ?? target.scheme;
   const address = destination?.host ?? target.address;
   const port = destination ? (destination.port ?? defaultPortOf(scheme)) : target.port;
-  const hostPart = address.includes(':') ? `[${address}]` : address;
-  const portPart = port === undefined || port === defaultPortOf(scheme) ? '' : `:${port}`;
-  // The conventions' form for credentials in a URL: kept out, marked as there.
-  const userinfo = (destination ? destination.hadCredentials : target.hadCredentials) ? `${REDACTED}:${REDACTED}@` : '';
-  const attributes: Attributes = {
-    'http.request.method': method.method,
-    'server.address': address,
-    'url.full': `${scheme}://${userinfo}${hostPart}${portPart}${path}${query !== undefined ? `?${query}` : ''}`,
-  };
-  if (port !== undefined) attributes['server.port'] = port;
+  const attributes = clientAddressAttributes(method.method, address, port);
+  attributes['url.full'] = fullUrl(scheme, destination ? destination.hadCredentials : target.hadCredentials, address, port, path, query);
   if (destination) {
     attributes['network.peer.address'] = target.address;
     if (target.port !== undefined) attributes['network.peer.port'] = target.port;
   }
   if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
   return attributes;
+}
+
+/**
+ * What differs from call to call to one server: the URL, and the method as sent when it is not a
+ * known one. Only for a call in origin form (client-template.ts): no proxy's destination to read.
+ */
+export function clientRequestOwnAttributes(target: OutgoingTarget, method: ReturnType<typeof normalizeMethod>, redactor?: UrlRedactor): Attributes {
+  const { path = '/', query } = readRequestTarget(target.target, redactor);
+  const attributes: Attributes = { 'url.full': fullUrl(target.scheme, target.hadCredentials, target.address, target.port, path, query) };
+  if (method.original !== undefined) attributes['http.request.method_original'] = method.original;
+  return attributes;
+}
+
+function fullUrl(scheme: string, hadCredentials: boolean | undefined, address: string, port: number | undefined, path: string, query: string | undefined): string {
+  const hostPart = address.includes(':') ? `[${address}]` : address;
+  const portPart = port === undefined || port === defaultPortOf(scheme) ? '' : `:${port}`;
+  // The conventions' form for credentials in a URL: kept out, marked as there.
+  const userinfo = hadCredentials ? `${REDACTED}:${REDACTED}@` : '';
+  return `${scheme}://${userinfo}${hostPart}${portPart}${path}${query !== undefined ? `?${query}` : ''}`;
 }
 
 function defaultPortOf(scheme: string): number | undefined {

@@ -2,7 +2,7 @@
  * Outgoing requests: one CLIENT span each, its context written into the request's headers (never
  * into the caller's options object), ended when the response has been read, or on error or abort.
  */
-import { type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
@@ -13,9 +13,10 @@ import { injectIntoCarrier } from '../../agent/propagation/installed';
 import { CLIENT_CALL } from './markers';
 import { activeContext } from '../../agent/tracing/context-manager';
 import { recordFailure } from '../../agent/tracing/errors';
-import { type AttributeRecipe, setMadeAttribute, startSpanWith } from '../../agent/tracing/tracer';
+import { type AttributeRecipe, type SpanTemplate, setMadeAttribute, startSpanWith } from '../../agent/tracing/tracer';
 import type { TracerResolver } from '../../agent/tracing/tracers';
-import { type OutgoingTarget, clientRequestAttributes, normalizeMethod, spanName } from './attributes';
+import { type OutgoingTarget, clientRequestAttributes, clientRequestOwnAttributes, normalizeMethod, spanName } from './attributes';
+import { clientTemplate } from './client-template';
 import { hasMethodAndPath, readOutgoingTarget, targetOfClientRequest } from './outgoing-target';
 import { HTTP_SCOPE, HTTP_SWITCH } from './server';
 import { type UrlRedactor, splitTarget } from './url-redaction';
@@ -24,7 +25,7 @@ import { noteSent, propagationDebug } from '../../agent/propagation/debug';
 type Request = typeof httpRequest;
 
 export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', redactor: UrlRedactor) {
-  const recipe: AttributeRecipe<OutgoingTarget> = (target) => clientRequestAttributes(target, normalizeMethod(target.method), redactor);
+  const recipe: AttributeRecipe<OutgoingTarget> = (target, template) => callAttributes(target, template, redactor);
   return (original: Request): Request =>
     function request(this: unknown, ...args: unknown[]): ClientRequest {
       if (!HTTP_SWITCH.on || isTracingSuppressed(context.active())) return original.apply(this, args as Parameters<Request>);
@@ -66,18 +67,17 @@ export function patchRequest(tracers: TracerResolver, scheme: 'http' | 'https', 
  * the caller's own call (the active context is the caller's) before its headers go out.
  */
 export function traceCreatedRequests(tracers: TracerResolver, redactor: UrlRedactor): (message: unknown) => void {
-  // Where the request goes is read only for a span that is recorded (the request Node made has it all).
-  const recipe: AttributeRecipe<ClientRequest> = (req) => {
-    const target = targetOfClientRequest(req)!;
-    return clientRequestAttributes(target, normalizeMethod(target.method), redactor);
-  };
+  // Where the request goes is read only for a span that is recorded (the request Node made has it
+  // all), once: by the template, then taken by the recipe the tracer calls next.
+  const template: SpanTemplate<ClientRequest> = (req) => clientTemplate(readTargetOf(req));
+  const recipe: AttributeRecipe<ClientRequest> = (req, found) => callAttributes(takeTargetOf(req), found, redactor);
   return guarded((message) => {
     if (!HTTP_SWITCH.on) return;
     const active = activeContext();
     if (isTracingSuppressed(active)) return;
     const req = (message as { request: ClientRequest }).request;
     if (!hasMethodAndPath(req)) return;
-    const span = startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(req.method).method), SpanKind.CLIENT, active, recipe, req);
+    const span = startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(req.method).method), SpanKind.CLIENT, active, recipe, req, undefined, template);
     injectContext(req, span, redactor);
     if (span.isRecording()) watchRequest(req, span);
   });
@@ -96,7 +96,33 @@ export function patchGet(moduleExports: { request: Request }) {
 function startClientSpan(tracers: TracerResolver, args: unknown[], scheme: 'http' | 'https', recipe: AttributeRecipe<OutgoingTarget>): Span | undefined {
   const target = readOutgoingTarget(args, scheme);
   if (!target) return undefined;
-  return startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(target.method).method), SpanKind.CLIENT, activeContext(), recipe, target);
+  return startSpanWith(tracers.tracerFor(HTTP_SCOPE), spanName(normalizeMethod(target.method).method), SpanKind.CLIENT, activeContext(), recipe, target, undefined, clientTemplate);
+}
+
+/** A call's attributes beside its server's template (client-template.ts), or all of them when it has none. */
+function callAttributes(target: OutgoingTarget, template: Attributes | undefined, redactor: UrlRedactor): Attributes {
+  const method = normalizeMethod(target.method);
+  return template === undefined ? clientRequestAttributes(target, method, redactor) : clientRequestOwnAttributes(target, method, redactor);
+}
+
+/**
+ * The target the channel way's template read, kept for its recipe, which the tracer calls right
+ * after it for the same request: read once, and let go when taken.
+ */
+let readRequest: ClientRequest | undefined;
+let readTarget: OutgoingTarget | undefined;
+
+function readTargetOf(req: ClientRequest): OutgoingTarget {
+  readRequest = req;
+  readTarget = targetOfClientRequest(req)!;
+  return readTarget;
+}
+
+function takeTargetOf(req: ClientRequest): OutgoingTarget {
+  const target = req === readRequest && readTarget !== undefined ? readTarget : targetOfClientRequest(req)!;
+  readRequest = undefined;
+  readTarget = undefined;
+  return target;
 }
 
 function injectContext(req: ClientRequest, span: Span, redactor: UrlRedactor): void {
