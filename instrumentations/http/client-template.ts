@@ -18,26 +18,32 @@ import { type OutgoingTarget, clientAddressAttributes, normalizeMethod } from '.
  */
 export const MAX_CLIENT_TEMPLATES = 256;
 
-const templates = new Map<string, Attributes>();
+/**
+ * Method → address → port → template: found with three lookups of strings and a number the call
+ * has already, where a key made of them would be a new string, hashed, for every call.
+ */
+const templates = new Map<string, Map<string, Map<number | undefined, Attributes>>>();
+let kept = 0;
 
 /** The template of a call to `target`'s CLIENT span, or undefined (through a proxy; too many kept). Called only for a span that is recorded. */
 export function clientTemplate(target: OutgoingTarget): Attributes | undefined {
   // Origin form: the path is the call's own. Any other form names its destination (a proxy's client) or has no path.
   if (target.target.charCodeAt(0) !== 47 /* / */) return undefined;
   const method = normalizeMethod(target.method).method;
-  // The method holds no space and the port, last, is a number or nothing: one key, one combination
-  // (an address, a socket path maybe, may hold spaces).
-  const key = `${method} ${target.address} ${target.port ?? ''}`;
-  let template = templates.get(key);
-  if (template === undefined) {
-    if (templates.size >= MAX_CLIENT_TEMPLATES) return undefined;
-    template = Object.freeze(clientAddressAttributes(method, target.address, target.port));
-    templates.set(key, template);
-  }
+  const found = templates.get(method)?.get(target.address)?.get(target.port);
+  if (found !== undefined) return found;
+  if (kept >= MAX_CLIENT_TEMPLATES) return undefined;
+  let byAddress = templates.get(method);
+  if (byAddress === undefined) templates.set(method, (byAddress = new Map()));
+  let byPort = byAddress.get(target.address);
+  if (byPort === undefined) byAddress.set(target.address, (byPort = new Map()));
+  const template = Object.freeze(clientAddressAttributes(method, target.address, target.port));
+  byPort.set(target.port, template);
+  kept++;
   return template;
 }
 
 /** How many are kept (for the test that they stay bounded whatever hosts the app calls). */
 export function clientTemplateCount(): number {
-  return templates.size;
+  return kept;
 }

@@ -76,6 +76,7 @@ test('templates kept stay bounded whatever hosts the app calls; past the bound a
   }
   assert.is(clientTemplateCount(), MAX_CLIENT_TEMPLATES);
   assert.is(clientTemplate(call({ address: 'shard-new.internal' })), undefined);
+  assert.is(clientTemplate(call({ address: 'shard-0.internal' }))['server.address'], 'shard-0.internal', 'one kept before the bound is still found');
   assert.equal(merged(call({ address: 'shard-new.internal' })), clientRequestAttributes(call({ address: 'shard-new.internal' }), normalizeMethod('GET')));
 });
 
