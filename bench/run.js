@@ -1,7 +1,8 @@
 'use strict';
-// `npm run bench [-- --quick]`: hoptrace against no agent, OpenTelemetry's
+// `npm run bench [-- --quick] [--majors 24,26]`: hoptrace against no agent, OpenTelemetry's
 // auto-instrumentations-node and dd-trace, side by side, configurations interleaved round by round
-// (A B C D A B C D …). Writes bench/RESULTS.md (--quick writes bench/RESULTS-quick.md). Fails if a
+// (A B C D A B C D …), on each Node major (default: 24 and 26, the headline ones; builds from
+// test/infra/node/). Writes bench/RESULTS.md (--quick writes bench/RESULTS-quick.md). Fails if a
 // configuration delivered fewer spans than the work it traced: nobody wins by not tracing.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -9,10 +10,12 @@ const os = require('node:os');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
+const { requiredNodeBuilds } = require('./node-builds');
 const { startReceiver } = require('./receiver');
 const { writeReport } = require('./report');
 
 const QUICK = process.argv.includes('--quick');
+const MAJORS = process.argv.includes('--majors') ? process.argv[process.argv.indexOf('--majors') + 1].split(',') : ['24', '26'];
 /**
  * Messages each Kafka run sends and consumes before it measures (apps/kafka-app.js): without them
  * the measured 30,000 were mostly the JIT's warm-up (Node 24, eachBatch sends of 100: 23-27 µs of
@@ -167,7 +170,7 @@ async function memoryRun(config, receiver, counts, env = {}) {
 function startupRun(config) {
   const times = [];
   for (let i = 0; i < PLAN.startupRuns + 3; i++) {
-    const [command, args] = pinned(APP_CPU, [...config.preload, '-e', '0']);
+    const [command, args] = pinned(APP_CPU, [...config.preload, '-e', '0'], process.env.BENCH_NODE || process.execPath);
     const started = process.hrtime.bigint();
     spawnSync(command, args, { env: { PATH: process.env.PATH, ...config.env } });
     if (i >= 3) times.push(Number(process.hrtime.bigint() - started) / 1e6); // three warm-up runs
@@ -214,56 +217,67 @@ function checkSpans(config, scenario, run, failures) {
   if (run.spans < run.expected) failures.push(`${config.name}, ${scenario}: ${run.spans} spans for ${run.expected} expected`);
 }
 
-async function main() {
-  pinBrokerAwayFromApp((text) => process.stderr.write(`${text}\n`));
-  const receiver = await startReceiver();
-  const all = configs(receiver.url);
+/** Every configuration on the Node in BENCH_NODE: the rounds, then start-up and memory. */
+async function compare(all, receiver, version, failures, log) {
   const results = Object.fromEntries(all.map((c) => [c.name, { users: [], usersEsm: [], chain: [], memory: [], startup: [], listening: [], kafka: {} }]));
-  const failures = [];
   const kafkaVariants = [[1, 'eachMessage'], [1, 'eachBatch'], [100, 'eachMessage'], [100, 'eachBatch']];
-  const log = (text) => process.stderr.write(`${text}\n`);
-
+  const check = (config, scenario, run) => checkSpans(config, `${version} ${scenario}`, run, failures);
   for (let round = 1; round <= PLAN.rounds; round++) {
     for (const config of all) {
-      log(`round ${round}/${PLAN.rounds}: ${config.name}`);
+      log(`${version} round ${round}/${PLAN.rounds}: ${config.name}`);
       const r = results[config.name];
       const users = await httpRun(config, receiver, '/users/42', 1);
-      checkSpans(config, 'GET /users/:id', users, failures);
+      check(config, 'GET /users/:id', users);
       r.users.push(users);
       if (config.esmPreload) {
         const usersEsm = await httpRun(config, receiver, '/users/42', 1, { esm: true });
-        checkSpans(config, 'GET /users/:id, ES module app', usersEsm, failures);
+        check(config, 'GET /users/:id, ES module app', usersEsm);
         r.usersEsm.push(usersEsm);
       }
       const chain = await httpRun(config, receiver, '/chain', 3);
-      checkSpans(config, '/chain', chain, failures);
+      check(config, '/chain', chain);
       r.chain.push(chain);
       for (const [batch, mode] of kafkaVariants) {
         const key = `${mode}, batches of ${batch}`;
         const run = await kafkaRun(config, receiver, batch, mode);
-        checkSpans(config, `kafka ${key}`, run, failures);
+        check(config, `kafka ${key}`, run);
         (r.kafka[key] ??= []).push(run);
       }
     }
   }
   for (const config of all) {
-    log(`start-up and memory: ${config.name}`);
+    log(`${version} start-up and memory: ${config.name}`);
     results[config.name].startup = startupRun(config);
     results[config.name].listening = await listeningRun(config);
     const counts = LONG_MEMORY.has(config.name) ? PLAN.memoryRequests : PLAN.memoryRequests.slice(0, 1);
     results[config.name].memory.push(await memoryRun(config, receiver, counts));
     if (config.name === 'hoptrace') {
-      log('memory with the receiver down: hoptrace');
+      log(`${version} memory with the receiver down: hoptrace`);
       results[config.name].memoryReceiverDown = await memoryRun(config, receiver, counts, { OTEL_EXPORTER_OTLP_ENDPOINT: DOWN_RECEIVER });
     }
   }
+  return results;
+}
+
+async function main() {
+  const log = (text) => process.stderr.write(`${text}\n`);
+  const builds = requiredNodeBuilds(MAJORS);
+  pinBrokerAwayFromApp(log);
+  const receiver = await startReceiver();
+  const all = configs(receiver.url);
+  const failures = [];
+  const byMajor = {};
+  for (const { major, bin, version } of builds) {
+    process.env.BENCH_NODE = bin;
+    byMajor[major] = { version, results: await compare(all, receiver, version, failures, log) };
+  }
+  delete process.env.BENCH_NODE;
   await receiver.close();
 
   // Read from disk: some of these packages do not export their package.json.
   const versionOf = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
   const installed = (name) => versionOf(path.join(__dirname, 'node_modules', name));
   const versions = {
-    node: process.versions.node,
     hoptrace: versionOf(REPO),
     'OpenTelemetry auto-instrumentations-node': installed('@opentelemetry/auto-instrumentations-node'),
     'dd-trace': installed('dd-trace'),
@@ -274,8 +288,8 @@ async function main() {
   const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
   const file = path.join(__dirname, QUICK ? 'RESULTS-quick.md' : 'RESULTS.md');
   // The raw measurements too, so the report can be re-read or re-rendered without another run.
-  fs.writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ results, plan: PLAN, versions, machine, failures }, null, 1));
-  writeReport(file, { results, plan: PLAN, quick: QUICK, versions, machine, failures });
+  fs.writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ byMajor, plan: PLAN, versions, machine, failures }, null, 1));
+  writeReport(file, { byMajor, plan: PLAN, quick: QUICK, versions, machine, failures });
   log(`wrote ${path.relative(REPO, file)}`);
   if (failures.length > 0) {
     log(`FAILED: configurations delivered fewer spans than they traced:\n  ${failures.join('\n  ')}`);

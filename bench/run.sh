@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run bench [-- --quick]`: installs the benchmark's own dependencies (the agents compared
-# against) when missing, makes sure hoptrace is built, and runs bench/run.js against the broker
+# `npm run bench [-- --quick] [--majors 24,26]`: installs the benchmark's own dependencies (the agents compared
+# against) when missing, makes sure hoptrace is built, and runs bench/run.js (Node 24 and 26 unless
+# --majors says) against the broker
 # `npm run kafka:start` runs (or KAFKA_BROKERS). `npm run bench -- --startup [--quick]`: start-up
 # on every supported Node major instead (bench/startup.js; needs no broker). `-- --floor`: against
 # the propagation floor, sampling off, 10 % and 100 %, per Node major (bench/floor.js; the broker).
