@@ -155,11 +155,11 @@ function majorSection(results, plan, version) {
   return lines;
 }
 
-function writeReport(file, { byMajor, plan, quick, versions, machine, failures }) {
+function writeReport(file, { measured, byMajor, plan, quick, versions, machine, failures }) {
   const lines = [];
   lines.push(`# hoptrace overhead${quick ? ' (quick run: a smoke test of the harness, not numbers to quote)' : ''}`);
   lines.push('');
-  lines.push(`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.js).`);
+  lines.push(`Measured ${measured} by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.js).`);
   lines.push('');
   lines.push(`- Machine: ${machine}. The app runs pinned to core 0, the load generator (autocannon, ${plan.connections} connections) and the span receiver on core 1.`);
   lines.push(`- Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);

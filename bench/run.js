@@ -1,9 +1,10 @@
 'use strict';
-// `npm run bench [-- --quick] [--majors 24,26]`: hoptrace against no agent, OpenTelemetry's
+// `npm run bench [-- --quick] [--majors 24,26] [--report]`: hoptrace against no agent, OpenTelemetry's
 // auto-instrumentations-node and dd-trace, side by side, configurations interleaved round by round
 // (A B C D A B C D …), on each Node major (default: 24 and 26, the headline ones; builds from
 // test/infra/node/). Writes bench/RESULTS.md (--quick writes bench/RESULTS-quick.md). Fails if a
 // configuration delivered fewer spans than the work it traced: nobody wins by not tracing.
+// --report: RESULTS.md again from RESULTS.json, without a run.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -261,6 +262,14 @@ async function compare(all, receiver, version, failures, log) {
 
 async function main() {
   const log = (text) => process.stderr.write(`${text}\n`);
+  const file = path.join(__dirname, QUICK ? 'RESULTS-quick.md' : 'RESULTS.md');
+  if (process.argv.includes('--report')) {
+    // The report again from RESULTS.json (no run): after a floor run, whose verdicts it repeats.
+    const saved = JSON.parse(fs.readFileSync(file.replace(/\.md$/, '.json'), 'utf8'));
+    writeReport(file, { ...saved, quick: QUICK });
+    log(`wrote ${path.relative(REPO, file)} from ${path.basename(file.replace(/\.md$/, '.json'))}`);
+    return;
+  }
   const builds = requiredNodeBuilds(MAJORS);
   pinBrokerAwayFromApp(log);
   const receiver = await startReceiver();
@@ -286,10 +295,9 @@ async function main() {
     autocannon: installed('autocannon'),
   };
   const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
-  const file = path.join(__dirname, QUICK ? 'RESULTS-quick.md' : 'RESULTS.md');
   // The raw measurements too, so the report can be re-read or re-rendered without another run.
-  fs.writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ byMajor, plan: PLAN, versions, machine, failures }, null, 1));
-  writeReport(file, { byMajor, plan: PLAN, quick: QUICK, versions, machine, failures });
+  fs.writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ measured: new Date().toISOString().slice(0, 10), byMajor, plan: PLAN, versions, machine, failures }, null, 1));
+  writeReport(file, { measured: new Date().toISOString().slice(0, 10), byMajor, plan: PLAN, quick: QUICK, versions, machine, failures });
   log(`wrote ${path.relative(REPO, file)}`);
   if (failures.length > 0) {
     log(`FAILED: configurations delivered fewer spans than they traced:\n  ${failures.join('\n  ')}`);
