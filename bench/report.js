@@ -176,7 +176,7 @@ function writeReport(file, { measured, byMajor, plan, quick, versions, machine, 
     for (const f of failures) lines.push(`- ${f}`);
     lines.push('');
   }
-  lines.push(`Reproduce: \`npm run kafka:start && npm run bench\` (full, about ${35 * Object.keys(byMajor).length} minutes: 35 a major) or \`npm run bench -- --quick\`.`);
+  lines.push(`Reproduce: \`npm run kafka:start && npm run bench\` (full, about ${18 * Object.keys(byMajor).length} minutes: 18 a major) or \`npm run bench -- --quick\`.`);
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
