@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
-const { requiredNodeBuilds } = require('./node-builds');
+const { onEachBuild, requiredNodeBuilds } = require('./node-builds');
 const { startReceiver } = require('./receiver');
 const { turned } = require('./rounds');
 const { report } = require('./floor-report');
@@ -78,9 +78,7 @@ async function main() {
   const receiver = await startReceiver();
   const all = floorConfigs(receiver.url);
   const failures = [];
-  const byMajor = {};
-  for (const { major, bin, version } of builds) {
-    process.env.BENCH_NODE = bin;
+  const byMajor = await onEachBuild(builds, async ({ version }) => {
     const results = Object.fromEntries(all.map((c) => [c.name, { users: [], chain: [], kafka: {} }]));
     // Scenario by scenario, every configuration back to back (in an order that turns round by
     // round), so that a configuration and the floor it is compared with run minutes apart at most,
@@ -107,10 +105,9 @@ async function main() {
         }
       }
     }
-    byMajor[major] = { version, results };
-  }
+    return results;
+  });
   await receiver.close();
-  delete process.env.BENCH_NODE;
   const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
   const file = path.join(__dirname, `${OUT}.md`);
   const narrowed = ONLY_SCENARIOS || ONLY_CONFIGS ? { scenarios: ONLY_SCENARIOS, configs: ONLY_CONFIGS } : undefined;

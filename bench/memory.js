@@ -17,7 +17,7 @@ const path = require('node:path');
 const { hoptraceAndNoAgent } = require('./configs');
 const { startReceiver } = require('./receiver');
 const { PLAN, memoryRun } = require('./run');
-const { requiredNodeBuilds } = require('./node-builds');
+const { onEachBuild, requiredNodeBuilds } = require('./node-builds');
 const { survivalRun } = require('./gc-survival');
 
 const QUICK = process.argv.includes('--quick');
@@ -37,23 +37,22 @@ async function main() {
   const builds = requiredNodeBuilds(MAJORS);
   const receiver = await startReceiver();
   const compared = hoptraceAndNoAgent(receiver.url);
-  const results = {};
-  for (const { major, bin, version } of builds) {
-    process.env.BENCH_NODE = bin;
-    results[major] = { version, runs: {} };
+  const byMajor = await onEachBuild(builds, async ({ bin, version }) => {
+    const runs = {};
     for (const young of YOUNG) {
       for (const config of compared) {
         log(`memory ${version}, young generation ${young.name}: ${config.name}`);
-        const run = await memoryRun({ ...config, preload: [...young.flags, ...config.preload] }, receiver, COUNTS);
-        ((results[major].runs[young.name] ??= {})[config.name] = run);
+        (runs[young.name] ??= {})[config.name] = await memoryRun({ ...config, preload: [...young.flags, ...config.preload] }, receiver, COUNTS);
       }
     }
-    results[major].survival = {};
+    const survival = {};
     for (const config of compared) {
       log(`memory ${version}, bytes surviving each scavenge: ${config.name}`);
-      results[major].survival[config.name] = await survivalRun(config, bin, { warmupSeconds: PLAN.warmup, requests: SURVIVAL_REQUESTS });
+      survival[config.name] = await survivalRun(config, bin, { warmupSeconds: PLAN.warmup, requests: SURVIVAL_REQUESTS });
     }
-  }
+    return { runs, survival };
+  });
+  const results = Object.fromEntries(Object.entries(byMajor).map(([major, { version, results: measured }]) => [major, { version, ...measured }]));
   await receiver.close();
   fs.writeFileSync(path.join(__dirname, QUICK ? 'MEMORY-quick.json' : 'MEMORY.json'), `${JSON.stringify({ counts: COUNTS, results }, null, 1)}\n`);
   fs.writeFileSync(path.join(__dirname, QUICK ? 'MEMORY-quick.md' : 'MEMORY.md'), report(results));

@@ -28,4 +28,21 @@ function requiredNodeBuilds(majors) {
   return builds;
 }
 
-module.exports = { nodeBuilds, requiredNodeBuilds };
+/**
+ * `measure(build)` on each build in turn, with the bench's apps started on it (BENCH_NODE, read by
+ * run.js's startApp) while it runs; resolves to `{ [major]: { version, results } }`.
+ */
+async function onEachBuild(builds, measure) {
+  const byMajor = {};
+  try {
+    for (const build of builds) {
+      process.env.BENCH_NODE = build.bin;
+      byMajor[build.major] = { version: build.version, results: await measure(build) };
+    }
+  } finally {
+    delete process.env.BENCH_NODE;
+  }
+  return byMajor;
+}
+
+module.exports = { nodeBuilds, requiredNodeBuilds, onEachBuild };

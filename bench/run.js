@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 const { configs, REPO } = require('./configs');
-const { requiredNodeBuilds } = require('./node-builds');
+const { onEachBuild, requiredNodeBuilds } = require('./node-builds');
 const { startReceiver } = require('./receiver');
 const { writeReport } = require('./report');
 
@@ -275,12 +275,7 @@ async function main() {
   const receiver = await startReceiver();
   const all = configs(receiver.url);
   const failures = [];
-  const byMajor = {};
-  for (const { major, bin, version } of builds) {
-    process.env.BENCH_NODE = bin;
-    byMajor[major] = { version, results: await compare(all, receiver, version, failures, log) };
-  }
-  delete process.env.BENCH_NODE;
+  const byMajor = await onEachBuild(builds, ({ version }) => compare(all, receiver, version, failures, log));
   await receiver.close();
 
   // Read from disk: some of these packages do not export their package.json.
